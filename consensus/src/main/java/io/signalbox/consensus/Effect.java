@@ -1,0 +1,52 @@
+package io.signalbox.consensus;
+
+import io.signalbox.consensus.message.ZabMessage;
+import java.util.List;
+
+/**
+ * What the core asks its runtime to do. The runtime carries effects out strictly in
+ * the order returned. {@link PersistEpochs}, {@link TruncateLog} and
+ * {@link InstallSnapshot} must be durable before the runtime moves on to the next
+ * effect; {@link AppendTxns} may complete later, and its completion comes back as
+ * {@link ZabCore#persisted(long)}. Because of that order, a {@link Send} that depends on
+ * something durable always follows it.
+ */
+public sealed interface Effect {
+
+    /** Write both epochs atomically and durably. */
+    record PersistEpochs(long acceptedEpoch, long currentEpoch) implements Effect {}
+
+    /** Remove every log entry after {@code afterZxid}, durably; entries kept are durable afterwards. */
+    record TruncateLog(long afterZxid) implements Effect {
+        @Override
+        public String toString() {
+            return "TruncateLog[after=" + Zxid.format(afterZxid) + "]";
+        }
+    }
+
+    /**
+     * Replace state and log with this snapshot, durably, and reset the state machine to it.
+     * {@code durable} is false only under the snap-not-durable bug switch.
+     */
+    record InstallSnapshot(Snapshot snapshot, boolean durable) implements Effect {}
+
+    /** Append these txns after the log's last entry; report durability through {@code persisted}. */
+    record AppendTxns(List<Txn> txns) implements Effect {
+        public AppendTxns {
+            txns = List.copyOf(txns);
+        }
+
+        @Override
+        public String toString() {
+            return "AppendTxns[" + Zxid.format(txns.get(0).zxid()) + ".." + Zxid.format(txns.get(txns.size() - 1).zxid()) + "]";
+        }
+    }
+
+    record Send(int to, ZabMessage message) implements Effect {}
+
+    /** A committed txn, handed to the state machine; delivered strictly in zxid order. */
+    record Deliver(Txn txn) implements Effect {}
+
+    /** For metrics, clients and tests: who this node follows, and whether the leader is established. */
+    record RoleChanged(Role role, int leaderId, long epoch, boolean established) implements Effect {}
+}

@@ -1,0 +1,81 @@
+package io.signalbox.consensus;
+
+import io.signalbox.consensus.impl.CoreEngine;
+import io.signalbox.consensus.message.ZabMessage;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * One node's ZAB state machine, in etcd-io/raft's RawNode shape: single-threaded and
+ * I/O-free. Feed it {@link #tick()}, {@link #receive}, {@link #propose}, {@link #persisted}
+ * and {@link #snapshotTaken}; after each call take the effects with {@link #takeEffects()}
+ * and carry them out in order (see {@link Effect} for the durability contract).
+ *
+ * <p>Not thread-safe: exactly one thread calls it. Every call ends with always-on
+ * invariant checks that throw {@link InvariantViolation}; after that the node must stop.
+ */
+public final class ZabCore {
+    private final CoreEngine engine;
+
+    private ZabCore(ZabConfig config, RecoveredState recovered, LongSupplier random, Set<Bug> bugs) {
+        this.engine = new CoreEngine(config, recovered, random, bugs);
+    }
+
+    /**
+     * A core for production use: no bug switches.
+     *
+     * @param random a seeded generator for election jitter (the runtime seeds it; the simulator from its seed)
+     */
+    public static ZabCore create(ZabConfig config, RecoveredState recovered, LongSupplier random) {
+        return new ZabCore(config, recovered, random, EnumSet.noneOf(Bug.class));
+    }
+
+    /** A core with deliberate bugs, for the simulator's proof that its checks catch them. */
+    public static ZabCore withBugsForSimulation(ZabConfig config, RecoveredState recovered, LongSupplier random, Set<Bug> bugs) {
+        return new ZabCore(config, recovered, random, bugs);
+    }
+
+    /** One unit of time passes. Timeouts, heartbeats and retries are counted in ticks. */
+    public void tick() {
+        engine.tick();
+    }
+
+    /** A message from peer {@code from}; may be duplicated, late, or out of order. */
+    public void receive(int from, ZabMessage message) {
+        engine.receive(from, message);
+    }
+
+    /** Proposes a command; only an established leader accepts. Commit shows up as a {@link Effect.Deliver}. */
+    public ProposeResult propose(byte[] payload) {
+        return engine.propose(payload);
+    }
+
+    /** The storage has made the log durable up to {@code zxid} (the completion of {@link Effect.AppendTxns}). */
+    public void persisted(long zxid) {
+        engine.persisted(zxid);
+    }
+
+    /**
+     * The runtime wrote a durable snapshot of the state machine at a delivered zxid; the
+     * core drops the txns it covers and serves it to followers that need a SNAP.
+     */
+    public void snapshotTaken(Snapshot snapshot) {
+        engine.snapshotTaken(snapshot);
+    }
+
+    /** The effects produced since the last call, in the order they must be carried out. */
+    public List<Effect> takeEffects() {
+        return engine.takeEffects();
+    }
+
+    public NodeView view() {
+        return engine.view();
+    }
+
+    /** True when {@code zxid} is in this node's history (retained log or covered by its snapshot). */
+    public boolean historyCovers(long zxid) {
+        return engine.historyCovers(zxid);
+    }
+}

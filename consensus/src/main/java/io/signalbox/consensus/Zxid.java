@@ -1,0 +1,34 @@
+package io.signalbox.consensus;
+
+/**
+ * A zxid names one transaction: {@code (epoch << 32) | counter}. Zxids compare as
+ * unsigned 64-bit numbers; epochs here stay far below 2^31, so signed comparison of
+ * the long value is the same order.
+ */
+public final class Zxid {
+    /** The zxid before any transaction: epoch 0, counter 0. */
+    public static final long ZERO = 0L;
+    /** The largest counter a leader may assign before it must start a new epoch (ZOOKEEPER-1277). */
+    public static final long COUNTER_MAX = 0xffff_fffeL;
+
+    private Zxid() {}
+
+    public static long of(long epoch, long counter) {
+        Checks.require(epoch >= 0 && epoch <= 0x7fff_ffffL, "epoch out of range: %d", epoch);
+        Checks.require(counter >= 0 && counter <= 0xffff_ffffL, "counter out of range: %d", counter);
+        return (epoch << 32) | counter;
+    }
+
+    public static long epoch(long zxid) {
+        return zxid >>> 32;
+    }
+
+    public static long counter(long zxid) {
+        return zxid & 0xffff_ffffL;
+    }
+
+    /** Human form used in every log line and trace: {@code 3:17} is epoch 3, counter 17. */
+    public static String format(long zxid) {
+        return epoch(zxid) + ":" + counter(zxid);
+    }
+}

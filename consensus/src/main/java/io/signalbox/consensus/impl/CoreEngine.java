@@ -1,0 +1,161 @@
+package io.signalbox.consensus.impl;
+
+import io.signalbox.consensus.Bug;
+import io.signalbox.consensus.Checks;
+import io.signalbox.consensus.Effect;
+import io.signalbox.consensus.NodeView;
+import io.signalbox.consensus.ProposeResult;
+import io.signalbox.consensus.RecoveredState;
+import io.signalbox.consensus.Role;
+import io.signalbox.consensus.Snapshot;
+import io.signalbox.consensus.ZabConfig;
+import io.signalbox.consensus.Zxid;
+import io.signalbox.consensus.message.ZabMessage;
+import io.signalbox.consensus.message.ZabMessage.Notification;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * Dispatch by role, the transitions between roles, and the end-of-step checks. The
+ * protocol itself lives in the phase classes, one handler per message.
+ */
+public final class CoreEngine implements Transitions {
+    private final Peer peer;
+    private Phase phase;
+    private long electionRound;
+    private int acceptedEpochFrom;
+
+    public CoreEngine(ZabConfig config, RecoveredState recovered, LongSupplier random, Set<Bug> bugs) {
+        long accepted = recovered.acceptedEpoch();
+        long current = recovered.currentEpoch();
+        if (bugs.contains(Bug.NO_ACCEPTED_EPOCH)) {
+            // Before ZOOKEEPER-335 the epoch was read off the last zxid.
+            long last = recovered.entries().isEmpty() ? recovered.snapshot().zxid()
+                    : recovered.entries().get(recovered.entries().size() - 1).zxid();
+            accepted = Zxid.epoch(last);
+            current = Zxid.epoch(last);
+        }
+        this.peer = new Peer(config, bugs, random, accepted, current, recovered.snapshot(), recovered.entries());
+        this.phase = startElection();
+        checkInvariants();
+    }
+
+    public void tick() {
+        peer.tick++;
+        phase.tick();
+        checkInvariants();
+    }
+
+    public void receive(int from, ZabMessage message) {
+        Checks.require(peer.config.voters().contains(from) && from != peer.id(), "message from unknown peer %d", from);
+        if (message instanceof Notification n && phase.role() != Role.LOOKING) {
+            replyWithCurrentLeader(from, n);
+        } else {
+            phase.receive(from, message);
+        }
+        checkInvariants();
+    }
+
+    public ProposeResult propose(byte[] payload) {
+        Checks.require(payload != null, "payload must not be null");
+        ProposeResult result = phase instanceof LeaderRole leader
+                ? leader.broadcast.propose(payload)
+                : new ProposeResult.NotLeader(phase.leaderId());
+        checkInvariants();
+        return result;
+    }
+
+    public void persisted(long zxid) {
+        long before = peer.lastPersistedZxid;
+        peer.persisted(zxid);
+        if (peer.lastPersistedZxid > before) {
+            phase.persistedAdvanced();
+        }
+        checkInvariants();
+    }
+
+    public void snapshotTaken(Snapshot snapshot) {
+        Checks.require(snapshot.zxid() <= peer.lastDeliveredZxid, "snapshot at %s is beyond delivered %s",
+                Zxid.format(snapshot.zxid()), Zxid.format(peer.lastDeliveredZxid));
+        if (snapshot.zxid() > peer.history.snapshot().zxid() && peer.history.contains(snapshot.zxid())) {
+            peer.history.compact(snapshot);
+        }
+        checkInvariants();
+    }
+
+    public List<Effect> takeEffects() {
+        if (peer.outbox.isEmpty()) {
+            return List.of();
+        }
+        List<Effect> effects = new ArrayList<>(peer.outbox);
+        peer.outbox.clear();
+        return effects;
+    }
+
+    public NodeView view() {
+        return new NodeView(peer.id(), phase.role(), phase.leaderId(), phase.established(), peer.acceptedEpoch,
+                peer.currentEpoch, peer.lastZxid(), peer.lastPersistedZxid, peer.lastDeliveredZxid,
+                peer.history.snapshot().zxid(), electionRound);
+    }
+
+    public boolean historyCovers(long zxid) {
+        return zxid <= peer.history.snapshot().zxid() || peer.history.contains(zxid);
+    }
+
+    /** A node that follows or leads answers a looking node with the vote it was elected by. */
+    private void replyWithCurrentLeader(int from, Notification n) {
+        if (n.senderState() != Role.LOOKING) {
+            return;
+        }
+        Vote elected = phase instanceof LeaderRole leader ? leader.electedVote : ((FollowerRole) phase).electedVote;
+        peer.send(from, new Notification(elected.round(), phase.role(), elected.leader(), elected.zxid(), elected.epoch()));
+    }
+
+    @Override
+    public void lookForLeader(String reason) {
+        rememberAcceptedEpochSource();
+        peer.emit(new Effect.RoleChanged(Role.LOOKING, 0, peer.currentEpoch, false));
+        phase = startElection();
+    }
+
+    @Override
+    public void follow(Vote vote) {
+        electionRound = vote.round();
+        phase = new FollowerRole(peer, this, vote, peer.random.getAsLong(), acceptedEpochFrom);
+    }
+
+    @Override
+    public void lead(Vote vote) {
+        electionRound = vote.round();
+        phase = new LeaderRole(peer, this, vote);
+    }
+
+    private Phase startElection() {
+        FastLeaderElection election = new FastLeaderElection(peer, this, electionRound);
+        electionRound = election.round();
+        return election;
+    }
+
+    private void rememberAcceptedEpochSource() {
+        if (phase instanceof FollowerRole follower) {
+            acceptedEpochFrom = follower.acceptedEpochFrom;
+        } else if (phase instanceof LeaderRole) {
+            acceptedEpochFrom = peer.id();
+        }
+    }
+
+    private void checkInvariants() {
+        Checks.invariant(peer.acceptedEpoch >= peer.currentEpoch, "acceptedEpoch %d < currentEpoch %d",
+                peer.acceptedEpoch, peer.currentEpoch);
+        Checks.invariant(Zxid.epoch(peer.lastZxid()) <= peer.acceptedEpoch || peer.bug(Bug.NO_ACCEPTED_EPOCH),
+                "history reaches epoch %d beyond acceptedEpoch %d", Zxid.epoch(peer.lastZxid()), peer.acceptedEpoch);
+        Checks.invariant(peer.lastPersistedZxid <= peer.lastZxid(), "durable %s beyond last %s",
+                Zxid.format(peer.lastPersistedZxid), Zxid.format(peer.lastZxid()));
+        Checks.invariant(peer.lastDeliveredZxid <= peer.lastZxid() && peer.lastDeliveredZxid >= peer.history.snapshot().zxid(),
+                "delivered %s outside history %s..%s", Zxid.format(peer.lastDeliveredZxid),
+                Zxid.format(peer.history.snapshot().zxid()), Zxid.format(peer.lastZxid()));
+        phase.checkInvariants();
+    }
+}

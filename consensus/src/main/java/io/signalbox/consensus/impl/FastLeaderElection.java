@@ -1,0 +1,166 @@
+package io.signalbox.consensus.impl;
+
+import io.signalbox.consensus.Checks;
+import io.signalbox.consensus.Quorum;
+import io.signalbox.consensus.Role;
+import io.signalbox.consensus.message.ZabMessage;
+import io.signalbox.consensus.message.ZabMessage.Notification;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Phase 0, Fast Leader Election (ZooKeeper's FastLeaderElection.lookForLeader).
+ * Nothing here is persisted: the round restarts from 0 after a crash, and the
+ * elected leader proves its history in discovery, not here.
+ */
+final class FastLeaderElection implements Phase {
+    private final Peer peer;
+    private final Transitions transitions;
+    private final Map<Integer, Vote> receivedVotes = new HashMap<>();
+    private final Map<Integer, Notification> outOfElection = new HashMap<>();
+    private Vote vote;
+    private long nextRetryTick;
+    private long finalizeAtTick = -1;
+
+    FastLeaderElection(Peer peer, Transitions transitions, long previousRound) {
+        this.peer = peer;
+        this.transitions = transitions;
+        this.vote = selfVote(previousRound + 1);
+        receivedVotes.put(peer.id(), vote);
+        sendNotifications();
+    }
+
+    long round() {
+        return vote.round();
+    }
+
+    @Override
+    public Role role() {
+        return Role.LOOKING;
+    }
+
+    @Override
+    public int leaderId() {
+        return 0;
+    }
+
+    @Override
+    public boolean established() {
+        return false;
+    }
+
+    @Override
+    public void tick() {
+        if (finalizeAtTick >= 0 && peer.tick >= finalizeAtTick) {
+            finalizeAtTick = -1;
+            if (hasQuorumFor(vote)) {
+                decide(vote);
+                return;
+            }
+        }
+        if (peer.tick >= nextRetryTick) {
+            sendNotifications();
+        }
+    }
+
+    @Override
+    public void receive(int from, ZabMessage message) {
+        if (message instanceof Notification notification) {
+            onNotification(from, notification);
+        }
+    }
+
+    /** FLE's receive loop: adopt newer rounds and better votes, tally, and join an established leader. */
+    private void onNotification(int from, Notification n) {
+        Vote theirs = new Vote(n.round(), n.proposedLeader(), n.proposedZxid(), n.proposedEpoch());
+        if (n.senderState() == Role.LOOKING) {
+            if (n.round() > vote.round()) {
+                Vote mine = selfVote(n.round());
+                vote = theirs.beats(mine) ? theirs : mine;
+                receivedVotes.clear();
+                finalizeAtTick = -1;
+                sendNotifications();
+            } else if (n.round() < vote.round()) {
+                // The sender is behind: tell it about our round so it catches up.
+                peer.send(from, notification());
+                return;
+            } else if (theirs.beats(vote)) {
+                vote = new Vote(vote.round(), theirs.leader(), theirs.zxid(), theirs.epoch());
+                finalizeAtTick = -1;
+                sendNotifications();
+            }
+            receivedVotes.put(from, theirs);
+            receivedVotes.put(peer.id(), vote);
+            if (finalizeAtTick < 0 && hasQuorumFor(vote)) {
+                finalizeAtTick = peer.tick + peer.config.finalizeWaitTicks();
+            }
+            return;
+        }
+        // The sender already follows or leads: join it if a quorum agrees and that leader says it leads.
+        outOfElection.put(from, n);
+        if (n.round() == vote.round()) {
+            receivedVotes.put(from, theirs);
+        }
+        int agreeing = 0;
+        for (Notification other : outOfElection.values()) {
+            if (other.proposedLeader() == n.proposedLeader()) {
+                agreeing++;
+            }
+        }
+        if (Quorum.isQuorum(agreeing, peer.config.voters().size()) && leaderConfirms(n.proposedLeader())) {
+            decide(new Vote(n.round(), n.proposedLeader(), n.proposedZxid(), n.proposedEpoch()));
+        }
+    }
+
+    private boolean leaderConfirms(int leader) {
+        if (leader == peer.id()) {
+            return false; // we are looking, so we do not lead; a stale quorum must not make us believe it
+        }
+        Notification fromLeader = outOfElection.get(leader);
+        return fromLeader != null && fromLeader.senderState() == Role.LEADING;
+    }
+
+    private boolean hasQuorumFor(Vote candidate) {
+        int agreeing = 0;
+        for (Vote other : receivedVotes.values()) {
+            if (other.sameCandidate(candidate)) {
+                agreeing++;
+            }
+        }
+        return Quorum.isQuorum(agreeing, peer.config.voters().size());
+    }
+
+    private void decide(Vote decided) {
+        if (decided.leader() == peer.id()) {
+            transitions.lead(decided);
+        } else {
+            transitions.follow(decided);
+        }
+    }
+
+    private Vote selfVote(long round) {
+        return new Vote(round, peer.id(), peer.lastZxid(), peer.currentEpoch);
+    }
+
+    private Notification notification() {
+        return new Notification(vote.round(), Role.LOOKING, vote.leader(), vote.zxid(), vote.epoch());
+    }
+
+    private void sendNotifications() {
+        peer.sendToPeers(notification());
+        nextRetryTick = peer.tick + peer.config.electionRetryTicks()
+                + peer.randomInt(peer.config.electionJitterTicksMax() + 1);
+    }
+
+    @Override
+    public void persistedAdvanced() {
+        // Durability does not change a vote: elections compare what is in the log.
+    }
+
+    @Override
+    public void checkInvariants() {
+        Checks.invariant(receivedVotes.get(peer.id()) != null, "own vote missing from the tally");
+        Checks.invariant(!vote.beats(selfVote(vote.round())) || vote.leader() != peer.id(),
+                "voting for self with a vote better than own history");
+    }
+}

@@ -1,0 +1,187 @@
+package io.signalbox.consensus.impl;
+
+import io.signalbox.consensus.Bug;
+import io.signalbox.consensus.Checks;
+import io.signalbox.consensus.ProposeResult;
+import io.signalbox.consensus.Quorum;
+import io.signalbox.consensus.Txn;
+import io.signalbox.consensus.Zxid;
+import io.signalbox.consensus.message.ZabMessage.Ack;
+import io.signalbox.consensus.message.ZabMessage.Commit;
+import io.signalbox.consensus.message.ZabMessage.Ping;
+import io.signalbox.consensus.message.ZabMessage.Proposal;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Phase 3 on the leader (Zab.tla LeaderProcessRequest, LeaderProcessACK, LeaderBroadcastCOMMIT):
+ * assign zxids, pipeline proposals, commit in order on a quorum of durable acks,
+ * heartbeat, retransmit to followers whose acks stall, and step down without a quorum.
+ */
+final class LeaderBroadcast {
+    private final LeaderRole leader;
+    private final Peer peer;
+    long commitZxid;
+    private long nextHeartbeatTick;
+
+    LeaderBroadcast(LeaderRole leader) {
+        this.leader = leader;
+        this.peer = leader.peer;
+    }
+
+    ProposeResult propose(byte[] payload) {
+        if (leader.stage != LeaderRole.Stage.BROADCAST) {
+            return new ProposeResult.NotLeader(0);
+        }
+        if (payload.length > peer.config.txnPayloadBytesMax()) {
+            return new ProposeResult.TooLarge(payload.length, peer.config.txnPayloadBytesMax());
+        }
+        int inflight = inflight();
+        if (inflight >= peer.config.proposalsInflightMax()) {
+            return new ProposeResult.Busy(inflight, peer.config.proposalsInflightMax());
+        }
+        long last = peer.lastZxid();
+        long counter = Zxid.epoch(last) == leader.epoch ? Zxid.counter(last) + 1 : 1;
+        if (counter > peer.config.zxidCounterMax()) {
+            // ZOOKEEPER-1277: never wrap the counter; a new epoch starts it again.
+            leader.transitions.lookForLeader("zxid counter of epoch " + leader.epoch + " exhausted at "
+                    + Zxid.format(last) + ": forcing a new election");
+            return new ProposeResult.NotLeader(0);
+        }
+        Txn txn = new Txn(Zxid.of(leader.epoch, counter), payload);
+        peer.append(List.of(txn));
+        for (LearnerHandle handle : leader.learners.values()) {
+            if (handle.streaming() && handle.sentUpToZxid == last) {
+                peer.send(handle.sid, new Proposal(leader.epoch, last, List.of(txn)));
+                handle.sentUpToZxid = txn.zxid();
+            }
+        }
+        return new ProposeResult.Accepted(txn.zxid());
+    }
+
+    int inflight() {
+        long last = peer.lastZxid();
+        if (Zxid.epoch(last) != leader.epoch) {
+            return 0;
+        }
+        long committedCounter = Zxid.epoch(commitZxid) == leader.epoch ? Zxid.counter(commitZxid) : 0;
+        return (int) (Zxid.counter(last) - committedCounter);
+    }
+
+    /** LeaderProcessACK: acks are cumulative and count only once the follower has acked NEWLEADER. */
+    void onAck(int from, Ack ack) {
+        LearnerHandle handle = leader.learners.get(from);
+        if (handle == null || ack.epoch() != leader.epoch || !handle.synced()) {
+            return;
+        }
+        Checks.invariant(ack.zxid() <= peer.lastZxid(), "follower %d acked %s beyond leader's last %s",
+                from, Zxid.format(ack.zxid()), Zxid.format(peer.lastZxid()));
+        if (ack.zxid() > handle.ackedZxid) {
+            handle.ackedZxid = ack.zxid();
+            handle.lastAckProgressTick = peer.tick;
+            if (handle.sentUpToZxid < peer.lastZxid() && handle.sentUpToZxid <= handle.ackedZxid) {
+                sendNextBatch(handle); // a follower catching up after a retransmit: keep it flowing
+            }
+        }
+        tryCommit();
+    }
+
+    void persistedAdvanced() {
+        tryCommit();
+    }
+
+    private void tryCommit() {
+        if (leader.stage != LeaderRole.Stage.BROADCAST) {
+            return;
+        }
+        long point;
+        if (peer.bug(Bug.COMMIT_WITHOUT_QUORUM)) {
+            point = peer.lastPersistedZxid;
+        } else {
+            List<Long> acks = new ArrayList<>();
+            acks.add(peer.lastPersistedZxid);
+            for (LearnerHandle handle : leader.learners.values()) {
+                if (handle.synced()) {
+                    acks.add(handle.ackedZxid);
+                }
+            }
+            point = Quorum.commitPoint(acks, peer.config.voters().size());
+        }
+        if (point <= commitZxid) {
+            return;
+        }
+        commitZxid = point;
+        peer.deliverUpTo(commitZxid);
+        for (LearnerHandle handle : leader.learners.values()) {
+            if (handle.synced()) {
+                peer.send(handle.sid, new Commit(leader.epoch, commitZxid));
+            }
+        }
+    }
+
+    void tick() {
+        if (peer.tick >= nextHeartbeatTick) {
+            nextHeartbeatTick = peer.tick + peer.config.heartbeatTicks();
+            for (LearnerHandle handle : leader.learners.values()) {
+                boolean upToDate = leader.stage == LeaderRole.Stage.BROADCAST && handle.synced();
+                peer.send(handle.sid, new Ping(Math.max(leader.epoch, 0), commitZxid, upToDate));
+            }
+        }
+        if (leader.stage != LeaderRole.Stage.BROADCAST) {
+            return;
+        }
+        int heard = 1;
+        List<Integer> compactedAway = new ArrayList<>();
+        for (LearnerHandle handle : leader.learners.values()) {
+            if (!handle.synced()) {
+                continue;
+            }
+            if (peer.tick - handle.lastHeardTick <= peer.config.leaderQuorumTimeoutTicks()) {
+                heard++;
+            }
+            if (handle.ackedZxid < peer.lastZxid()
+                    && peer.tick - handle.lastAckProgressTick >= peer.config.retransmitTicks()) {
+                if (!peer.history.contains(handle.ackedZxid)) {
+                    compactedAway.add(handle.sid);
+                    continue;
+                }
+                handle.sentUpToZxid = handle.ackedZxid;
+                handle.lastAckProgressTick = peer.tick;
+                sendNextBatch(handle);
+            }
+        }
+        // Their missing txns are in a snapshot now: dropping them makes them rejoin and get a SNAP.
+        for (int sid : compactedAway) {
+            leader.learners.remove(sid);
+        }
+        if (!Quorum.isQuorum(heard, peer.config.voters().size())) {
+            leader.transitions.lookForLeader("leader of epoch " + leader.epoch + " has not heard a quorum for "
+                    + peer.config.leaderQuorumTimeoutTicks() + " ticks: stepping down");
+        }
+    }
+
+    private void sendNextBatch(LearnerHandle handle) {
+        long from = handle.sentUpToZxid;
+        if (from >= peer.lastZxid() || !peer.history.contains(from)) {
+            return;
+        }
+        List<Txn> batch = peer.history.after(from, peer.config.proposalTxnsMax(), peer.config.syncBatchBytesMax());
+        if (!batch.isEmpty()) {
+            peer.send(handle.sid, new Proposal(leader.epoch, from, batch));
+            handle.sentUpToZxid = batch.get(batch.size() - 1).zxid();
+        }
+    }
+
+    void checkInvariants() {
+        if (leader.stage == LeaderRole.Stage.BROADCAST) {
+            Checks.invariant(commitZxid >= leader.establishedZxid, "commit %s below established %s",
+                    Zxid.format(commitZxid), Zxid.format(leader.establishedZxid));
+            Checks.invariant(commitZxid <= peer.lastZxid(), "commit %s beyond last %s",
+                    Zxid.format(commitZxid), Zxid.format(peer.lastZxid()));
+            Checks.invariant(peer.lastDeliveredZxid == commitZxid, "leader delivered %s but committed %s",
+                    Zxid.format(peer.lastDeliveredZxid), Zxid.format(commitZxid));
+            Checks.invariant(inflight() <= peer.config.proposalsInflightMax(), "%d proposals in flight, limit %d",
+                    inflight(), peer.config.proposalsInflightMax());
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.signalbox.consensus.impl;
+
+import io.signalbox.consensus.Bug;
+import io.signalbox.consensus.Checks;
+import io.signalbox.consensus.Effect;
+import io.signalbox.consensus.Snapshot;
+import io.signalbox.consensus.Txn;
+import io.signalbox.consensus.ZabConfig;
+import io.signalbox.consensus.Zxid;
+import io.signalbox.consensus.message.ZabMessage;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * The state of one node that outlives role changes: epochs, history, durability and
+ * delivery points, the clock in ticks, the seeded randomness and the outbox of
+ * effects. The phase objects (election, leader, follower) act through it, so every
+ * effect is emitted in one place and in causal order.
+ */
+public final class Peer {
+    final ZabConfig config;
+    final Set<Bug> bugs;
+    final LongSupplier random;
+    final History history;
+    final List<Effect> outbox = new ArrayList<>();
+
+    long acceptedEpoch;
+    long currentEpoch;
+    long lastPersistedZxid;
+    long lastDeliveredZxid;
+    long tick;
+
+    Peer(ZabConfig config, Set<Bug> bugs, LongSupplier random, long acceptedEpoch, long currentEpoch,
+         Snapshot snapshot, List<Txn> entries) {
+        this.config = config;
+        this.bugs = bugs.isEmpty() ? EnumSet.noneOf(Bug.class) : EnumSet.copyOf(bugs);
+        this.random = random;
+        this.history = new History(snapshot, entries);
+        this.acceptedEpoch = acceptedEpoch;
+        this.currentEpoch = currentEpoch;
+        this.lastPersistedZxid = history.lastZxid();
+        // The state machine restarts from the snapshot; later txns are delivered again once committed.
+        this.lastDeliveredZxid = snapshot.zxid();
+    }
+
+    int id() {
+        return config.selfId();
+    }
+
+    boolean bug(Bug bug) {
+        return bugs.contains(bug);
+    }
+
+    long lastZxid() {
+        return history.lastZxid();
+    }
+
+    /** A uniformly random int in [0, bound), from the injected seeded generator. */
+    int randomInt(int bound) {
+        return bound <= 0 ? 0 : (int) Math.floorMod(random.getAsLong(), (long) bound);
+    }
+
+    void send(int to, ZabMessage message) {
+        Checks.invariant(to != id(), "node %d sending %s to itself", to, message);
+        outbox.add(new Effect.Send(to, message));
+    }
+
+    void sendToPeers(ZabMessage message) {
+        for (int peer : config.peers()) {
+            send(peer, message);
+        }
+    }
+
+    void persistEpochs(long accepted, long current) {
+        Checks.invariant(accepted >= current, "acceptedEpoch %d < currentEpoch %d", accepted, current);
+        Checks.invariant(accepted >= acceptedEpoch, "acceptedEpoch going back from %d to %d", acceptedEpoch, accepted);
+        acceptedEpoch = accepted;
+        currentEpoch = current;
+        if (!bug(Bug.NO_ACCEPTED_EPOCH)) {
+            outbox.add(new Effect.PersistEpochs(accepted, current));
+        }
+    }
+
+    void append(List<Txn> txns) {
+        if (txns.isEmpty()) {
+            return;
+        }
+        for (Txn txn : txns) {
+            Checks.require(txn.payload().length <= config.txnPayloadBytesMax(), "txn %s has %d bytes, limit %d",
+                    Zxid.format(txn.zxid()), txn.payload().length, config.txnPayloadBytesMax());
+            history.append(txn);
+        }
+        outbox.add(new Effect.AppendTxns(txns));
+    }
+
+    void truncateAfter(long zxid) {
+        Checks.invariant(zxid >= lastDeliveredZxid, "truncating to %s below delivered %s",
+                Zxid.format(zxid), Zxid.format(lastDeliveredZxid));
+        history.truncateAfter(zxid);
+        outbox.add(new Effect.TruncateLog(zxid));
+        lastPersistedZxid = zxid;
+    }
+
+    void installSnapshot(Snapshot snapshot) {
+        Checks.invariant(snapshot.zxid() >= lastDeliveredZxid, "snapshot %s is older than delivered %s",
+                Zxid.format(snapshot.zxid()), Zxid.format(lastDeliveredZxid));
+        history.installSnapshot(snapshot);
+        boolean durable = !bug(Bug.SNAP_NOT_DURABLE);
+        outbox.add(new Effect.InstallSnapshot(snapshot, durable));
+        lastPersistedZxid = snapshot.zxid();
+        lastDeliveredZxid = snapshot.zxid();
+    }
+
+    /** The storage reports the log durable up to {@code zxid}; never beyond what the history holds. */
+    void persisted(long zxid) {
+        lastPersistedZxid = Math.max(lastPersistedZxid, Math.min(zxid, history.lastZxid()));
+    }
+
+    /** Hands every txn up to {@code zxid} that was not yet delivered to the state machine, in order. */
+    void deliverUpTo(long zxid) {
+        long target = Math.min(zxid, history.lastZxid());
+        if (target <= lastDeliveredZxid) {
+            return;
+        }
+        for (Txn txn : history.after(lastDeliveredZxid, Integer.MAX_VALUE, Integer.MAX_VALUE)) {
+            if (txn.zxid() > target) {
+                break;
+            }
+            outbox.add(new Effect.Deliver(txn));
+            lastDeliveredZxid = txn.zxid();
+        }
+    }
+
+    void emit(Effect effect) {
+        outbox.add(effect);
+    }
+}

@@ -1,0 +1,40 @@
+package io.signalbox.storage;
+
+import java.util.Optional;
+
+/**
+ * Snapshots of the state machine, written in bounded chunks (a SNAP arrives that way)
+ * and checksummed as a whole. A snapshot becomes visible only when {@link Writer#commit()}
+ * returns, and is durable then; an aborted, interrupted or corrupt snapshot is never
+ * returned by {@link #latest()}.
+ */
+public interface SnapshotStore {
+    /** Largest chunk {@link Writer#write} accepts. */
+    int CHUNK_BYTES_MAX = 4 << 20;
+
+    /** Starts writing a snapshot at {@code zxid}; nothing is visible until commit. */
+    Writer begin(long zxid);
+
+    /** The newest committed snapshot whose checksum verifies, if any. */
+    Optional<StoredSnapshot> latest();
+
+    /** Removes every snapshot older than {@code zxid}; call only once a newer one is committed. */
+    void deleteOlderThan(long zxid);
+
+    /** One snapshot being written. Not thread-safe. */
+    interface Writer extends AutoCloseable {
+        /** Appends a chunk of at most {@link #CHUNK_BYTES_MAX} bytes. */
+        void write(byte[] chunk);
+
+        /** Makes the snapshot durable and visible. */
+        void commit();
+
+        /** Discards it; also what {@link #close()} does if commit was not called. */
+        void abort();
+
+        @Override
+        default void close() {
+            abort();
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.signalbox.storage;
+
+import java.util.Arrays;
+
+/** A complete, checksum-verified snapshot of the state machine at {@code zxid}. */
+public record StoredSnapshot(long zxid, byte[] state) {
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof StoredSnapshot s && s.zxid == zxid && Arrays.equals(s.state, state);
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(zxid) * 31 + Arrays.hashCode(state);
+    }
+
+    @Override
+    public String toString() {
+        return "StoredSnapshot[" + (zxid >>> 32) + ":" + (zxid & 0xffffffffL) + ", " + state.length + " bytes]";
+    }
+}
