@@ -43,6 +43,17 @@ public final class InMemoryTxnLog implements TxnLog {
         return lastDurableZxid();
     }
 
+    /**
+     * Makes durable only the records up to {@code zxid}: an fsync covers the writes issued
+     * before it, not those that arrive while it runs. The simulator's disk uses this.
+     */
+    public long syncThrough(long zxid) {
+        ensureOpen();
+        int upTo = firstIndexAfter(zxid);
+        durableCount = Math.max(durableCount, Math.min(upTo, records.size()));
+        return lastDurableZxid();
+    }
+
     @Override
     public long lastZxid() {
         return records.isEmpty() ? compactedUpTo : records.get(records.size() - 1).zxid();

@@ -58,6 +58,7 @@ final class FollowerRole implements Phase {
         this.attemptStartTick = peer.tick;
         this.lastHeardTick = peer.tick;
         this.acceptedEpochFrom = acceptedEpochFrom;
+        this.commitZxid = peer.lastDeliveredZxid; // what we delivered under an earlier leader was committed
         peer.emit(new Effect.RoleChanged(Role.FOLLOWING, leader, peer.currentEpoch, false));
         sendFollowerInfo();
     }

@@ -1,0 +1,134 @@
+package io.signalbox.cli;
+
+import io.signalbox.consensus.Bug;
+import io.signalbox.simulation.SimulationResult;
+import io.signalbox.simulation.SimulationRunner;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code signalbox simulate}: the deterministic simulator over many seeds, or one seed to reproduce. */
+@Command(name = "simulate",
+        mixinStandardHelpOptions = true,
+        description = "Runs the real ZAB core on a simulated network, disk and clock, with faults drawn from each "
+                + "seed, and checks the ZAB invariants after every step. Exit code 1 if any seed violates one.")
+public final class SimulateCommand implements Callable<Integer> {
+    static final int SEEDS_MAX = 10_000_000;
+
+    @Option(names = "--seeds", description = "how many consecutive seeds to run (default: 1 with --seed, else 100)")
+    Integer seeds;
+
+    @Option(names = "--seed", description = "the first seed; alone, reproduces exactly that run (default: random)")
+    Long seed;
+
+    @Option(names = "--nodes", defaultValue = "3", description = "voters: 3, 5 or 7 (default: ${DEFAULT-VALUE})")
+    int nodes;
+
+    @Option(names = "--ticks", defaultValue = "3000", description = "ticks of the safety phase, with faults on (default: ${DEFAULT-VALUE})")
+    int ticks;
+
+    @Option(names = "--bug", description = "re-introduce a known ZooKeeper bug (repeatable): ${COMPLETION-CANDIDATES}",
+            completionCandidates = BugNames.class)
+    List<String> bugNames = new ArrayList<>();
+
+    @Option(names = "--stop-at-first", description = "stop at the first violating seed")
+    boolean stopAtFirst;
+
+    @Option(names = "--verbose", description = "print one line per seed")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        int count = seeds != null ? seeds : (seed != null ? 1 : 100);
+        if (count < 1 || count > SEEDS_MAX) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--seeds must be in 1.." + SEEDS_MAX + ", got " + count);
+        }
+        if (nodes != 3 && nodes != 5 && nodes != 7) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--nodes must be 3, 5 or 7, got " + nodes);
+        }
+        if (ticks < 10 || ticks > 10_000_000) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ticks must be in 10..10000000, got " + ticks);
+        }
+        Set<Bug> bugs = EnumSet.noneOf(Bug.class);
+        for (String name : bugNames) {
+            try {
+                bugs.add(Bug.fromSwitchName(name));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--bug: " + e.getMessage());
+            }
+        }
+        long firstSeed = seed != null ? seed : Math.abs(System.nanoTime() % 1_000_000_000L);
+        java.io.PrintStream printer = new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                out.write(b);
+            }
+
+            @Override
+            public void flush() {
+                out.flush();
+            }
+        }, true);
+        SimulationRunner runner = new SimulationRunner(nodes, ticks, bugs, printer);
+        SimulationRunner.Summary summary;
+        if (verbose || count == 1) {
+            summary = runVerbose(runner, firstSeed, count, out);
+        } else {
+            summary = runner.run(firstSeed, count, stopAtFirst);
+        }
+        out.println("first_seed=" + firstSeed + " nodes=" + nodes + (bugs.isEmpty() ? "" : " bugs=" + bugNames));
+        out.println(summary.line());
+        out.flush();
+        return summary.violations() == 0 ? 0 : 1;
+    }
+
+    private SimulationRunner.Summary runVerbose(SimulationRunner runner, long firstSeed, int count, PrintWriter out) {
+        long started = System.nanoTime();
+        int violations = 0;
+        long ticksTotal = 0;
+        long commits = 0;
+        int ran = 0;
+        long firstViolating = -1;
+        for (long s = firstSeed; s < firstSeed + count; s++) {
+            SimulationResult result = runner.runSeed(s);
+            ran++;
+            ticksTotal += result.ticks();
+            commits += result.commits();
+            out.printf("seed=%d %s ticks=%d commits=%d acknowledged=%d trace_digest=%016x elapsed_ms=%d%n", s,
+                    result.violated() ? "VIOLATION" : "ok", result.ticks(), result.commits(), result.acknowledged(),
+                    result.traceDigest(), result.elapsedMs());
+            if (result.violated()) {
+                violations++;
+                firstViolating = firstViolating < 0 ? s : firstViolating;
+                out.print(result.report());
+                if (stopAtFirst) {
+                    break;
+                }
+            }
+        }
+        return new SimulationRunner.Summary(ran, violations, ticksTotal, commits, (System.nanoTime() - started) / 1_000_000,
+                firstViolating, ran);
+    }
+
+    /** The allowed --bug names, for help and completion. */
+    static final class BugNames extends ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        BugNames() {
+            for (Bug bug : Bug.values()) {
+                add(bug.switchName());
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package io.signalbox.simulation;
+
+import io.signalbox.consensus.NodeView;
+import io.signalbox.consensus.Txn;
+import io.signalbox.consensus.Zxid;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The ZAB invariants of zab-notes.md, checked across all nodes as events happen.
+ * It keeps one canonical delivery order (the first node to deliver a position fixes
+ * it) with the state digest after each position; every node must walk the same order.
+ */
+final class SafetyChecker {
+    private final Map<Long, byte[]> proposed = new HashMap<>();
+    private long[] canonicalZxids = new long[1024];
+    private long[] canonicalDigests = new long[1024];
+    private int canonicalSize;
+    private final Map<Long, Integer> canonicalIndex = new HashMap<>();
+    private final int[] position;
+    private final TreeSet<Long> acknowledged = new TreeSet<>();
+    private final Map<Long, Integer> establishedLeaderOfEpoch = new HashMap<>();
+    private final Map<Long, Boolean> epochHasProposed = new HashMap<>();
+
+    SafetyChecker(int nodes) {
+        this.position = new int[nodes + 1];
+    }
+
+    /** Invariant 1 (integrity, one zxid one txn): a leader proposed {@code payload} at {@code zxid}. */
+    void onProposed(int node, long zxid, byte[] payload, NodeView leader) {
+        byte[] earlier = proposed.putIfAbsent(zxid, payload);
+        if (earlier != null && !Arrays.equals(earlier, payload)) {
+            throw new Violation("integrity", "zxid " + Zxid.format(zxid) + " was proposed twice with different txns"
+                    + " (second time by node " + node + "): an epoch was reused");
+        }
+        long epoch = Zxid.epoch(zxid);
+        if (epochHasProposed.putIfAbsent(epoch, Boolean.TRUE) == null) {
+            // Invariant 6, primary integrity: the first proposal of an epoch comes after delivering all earlier commits.
+            long earlierCommitted = lastCanonicalBefore(Zxid.of(epoch, 0));
+            if (leader.lastDeliveredZxid() < earlierCommitted) {
+                throw new Violation("primary-integrity", "leader " + node + " proposes in epoch " + epoch
+                        + " having delivered only up to " + Zxid.format(leader.lastDeliveredZxid())
+                        + " while " + Zxid.format(earlierCommitted) + " is committed");
+            }
+        }
+    }
+
+    /** Invariants 1-5 and 9 on one delivery; {@code digestAfter} is the node's state digest after applying it. */
+    void onDelivered(int node, Txn txn, long digestAfter) {
+        byte[] original = proposed.get(txn.zxid());
+        if (original == null || !Arrays.equals(original, txn.payload())) {
+            throw new Violation("integrity", "node " + node + " delivered " + txn + " which no leader proposed with those bytes");
+        }
+        int at = position[node];
+        if (at < canonicalSize) {
+            if (canonicalZxids[at] != txn.zxid()) {
+                throw new Violation("agreement", "node " + node + " delivered " + Zxid.format(txn.zxid()) + " at position "
+                        + at + " where others delivered " + Zxid.format(canonicalZxids[at])
+                        + (at > 0 ? " (after " + Zxid.format(canonicalZxids[at - 1]) + ")" : ""));
+            }
+            if (canonicalDigests[at] != digestAfter) {
+                throw new Violation("state-digest", "node " + node + " has another configuration digest after "
+                        + Zxid.format(txn.zxid()) + " than the first replica that applied it");
+            }
+        } else {
+            long previous = canonicalSize == 0 ? Zxid.ZERO : canonicalZxids[canonicalSize - 1];
+            if (txn.zxid() <= previous) {
+                throw new Violation("global-primary-order", "delivered " + Zxid.format(txn.zxid()) + " after " + Zxid.format(previous));
+            }
+            boolean sameEpoch = Zxid.epoch(txn.zxid()) == Zxid.epoch(previous);
+            long expectedCounter = sameEpoch ? Zxid.counter(previous) + 1 : 1;
+            if (Zxid.counter(txn.zxid()) != expectedCounter) {
+                throw new Violation("local-primary-order", "node " + node + " delivered " + Zxid.format(txn.zxid())
+                        + " right after " + Zxid.format(previous) + ": a gap within the epoch");
+            }
+            appendCanonical(txn.zxid(), digestAfter);
+        }
+        position[node] = at + 1;
+    }
+
+    /** A node's state was reset to a snapshot (restart or SNAP): it must be a committed state. */
+    void onStateReset(int node, long snapshotZxid, long digest) {
+        if (snapshotZxid == Zxid.ZERO) {
+            position[node] = 0;
+            return;
+        }
+        Integer index = canonicalIndex.get(snapshotZxid);
+        if (index == null) {
+            throw new Violation("agreement", "node " + node + " holds a snapshot at " + Zxid.format(snapshotZxid)
+                    + " which is not a committed position");
+        }
+        if (canonicalDigests[index] != digest) {
+            throw new Violation("state-digest", "node " + node + "'s snapshot at " + Zxid.format(snapshotZxid)
+                    + " differs from the committed configuration there");
+        }
+        position[node] = index + 1;
+    }
+
+    /** The client that proposed {@code zxid} was told it is committed. */
+    void onAcknowledged(long zxid) {
+        acknowledged.add(zxid);
+    }
+
+    int acknowledgedCount() {
+        return acknowledged.size();
+    }
+
+    /** Invariants 7 and 8 when a leader becomes established. */
+    void onEstablished(int node, long epoch, NodeView view, java.util.function.LongPredicate historyCovers) {
+        Integer other = establishedLeaderOfEpoch.putIfAbsent(epoch, node);
+        if (other != null && other != node) {
+            throw new Violation("one-leader-per-epoch", "nodes " + other + " and " + node + " both established as leader of epoch " + epoch);
+        }
+        // What a snapshot covers was verified when the snapshot was taken or installed.
+        for (long zxid : acknowledged.tailSet(view.snapshotZxid(), false)) {
+            if (!historyCovers.test(zxid)) {
+                throw new Violation("committed-is-forever", "leader " + node + " of epoch " + epoch + " lacks "
+                        + Zxid.format(zxid) + ", which a client was told is committed (its history: " + view + ")");
+            }
+        }
+    }
+
+    long commits() {
+        return canonicalSize;
+    }
+
+    private long lastCanonicalBefore(long zxid) {
+        for (int i = canonicalSize - 1; i >= 0; i--) {
+            if (canonicalZxids[i] < zxid) {
+                return canonicalZxids[i];
+            }
+        }
+        return Zxid.ZERO;
+    }
+
+    private void appendCanonical(long zxid, long digest) {
+        if (canonicalSize == canonicalZxids.length) {
+            canonicalZxids = Arrays.copyOf(canonicalZxids, canonicalSize * 2);
+            canonicalDigests = Arrays.copyOf(canonicalDigests, canonicalSize * 2);
+        }
+        canonicalZxids[canonicalSize] = zxid;
+        canonicalDigests[canonicalSize] = digest;
+        canonicalIndex.put(zxid, canonicalSize);
+        canonicalSize++;
+    }
+}

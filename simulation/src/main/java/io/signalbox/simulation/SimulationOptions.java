@@ -1,0 +1,85 @@
+package io.signalbox.simulation;
+
+import io.signalbox.consensus.Bug;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Every knob of one simulated run, drawn from the seed (TigerBeetle's VOPR "swarm"
+ * style: each seed gets its own mix of faults, some of them off). Time is in
+ * simulator units; a nominal tick is {@link #TICK_UNITS} of them.
+ *
+ * @param nodes                     voters in the cluster
+ * @param safetyTicks               ticks with faults on
+ * @param livenessTicksMax          after healing, a leader must commit a new proposal within this many ticks
+ * @param lossProbability           per message, 0 to 0.3
+ * @param duplicateProbability      per message
+ * @param delaySpikeProbability     per message: a long delay, which reorders
+ * @param partitionsPerThousandTicks how often the network is split (halves, isolated leader, one-way)
+ * @param crashesPerThousandTicks   how often a node is killed (losing unsynced writes)
+ * @param crashPointProbability     chance that a node is killed right after a disk write, before its next effect
+ * @param slowDiskProbability       chance that a disk sync is very slow
+ * @param tickDriftPercentMax       per-node tick period deviation
+ * @param proposalsPerTick          client write rate
+ * @param snapshotEveryTxns         a node snapshots its state after this many delivered txns
+ * @param zxidCounterMax            low values force epoch rollover
+ * @param bugs                      protocol bugs switched on (empty in normal runs)
+ */
+public record SimulationOptions(
+        long seed,
+        int nodes,
+        int safetyTicks,
+        int livenessTicksMax,
+        double lossProbability,
+        double duplicateProbability,
+        double delaySpikeProbability,
+        int partitionsPerThousandTicks,
+        int crashesPerThousandTicks,
+        double crashPointProbability,
+        double slowDiskProbability,
+        int tickDriftPercentMax,
+        double proposalsPerTick,
+        int snapshotEveryTxns,
+        long zxidCounterMax,
+        Set<Bug> bugs) {
+
+    public static final long TICK_UNITS = 1_000;
+    public static final int LIVENESS_TICKS_DEFAULT = 2_000;
+
+    public SimulationOptions {
+        if (nodes != 3 && nodes != 5 && nodes != 7) {
+            throw new IllegalArgumentException("--nodes must be 3, 5 or 7, got " + nodes);
+        }
+        if (safetyTicks < 1 || safetyTicks > 100_000_000) {
+            throw new IllegalArgumentException("--ticks must be in 1..100000000, got " + safetyTicks);
+        }
+        bugs = Set.copyOf(bugs);
+    }
+
+    /** Draws the knobs of one run from its seed. */
+    public static SimulationOptions fromSeed(long seed, int nodes, int safetyTicks, Set<Bug> bugs) {
+        SplittableRandom random = new SplittableRandom(seed ^ 0x5EEDL);
+        return new SimulationOptions(
+                seed,
+                nodes,
+                safetyTicks,
+                LIVENESS_TICKS_DEFAULT,
+                pick(random, 0.0, 0.3),
+                pick(random, 0.0, 0.05),
+                pick(random, 0.0, 0.1),
+                random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(6),
+                random.nextInt(5) == 0 ? 0 : 1 + random.nextInt(12),
+                pick(random, 0.0, 0.02),
+                pick(random, 0.0, 0.2),
+                random.nextInt(3) == 0 ? 0 : random.nextInt(11),
+                0.1 + random.nextDouble() * 1.4,
+                5 + random.nextInt(200),
+                random.nextInt(5) == 0 ? 8 + random.nextInt(40) : io.signalbox.consensus.Zxid.COUNTER_MAX,
+                bugs);
+    }
+
+    /** Off for about a third of the seeds, otherwise uniform in [low, high]. */
+    private static double pick(SplittableRandom random, double low, double high) {
+        return random.nextInt(3) == 0 ? 0.0 : low + random.nextDouble() * (high - low);
+    }
+}

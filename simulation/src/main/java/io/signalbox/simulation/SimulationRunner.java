@@ -1,0 +1,67 @@
+package io.signalbox.simulation;
+
+import io.signalbox.consensus.Bug;
+import java.io.PrintStream;
+import java.util.Set;
+
+/** Runs consecutive seeds and prints one line per violation and a summary line. */
+public final class SimulationRunner {
+    /** What a batch of seeds found. */
+    public record Summary(int seeds, int violations, long ticks, long commits, long elapsedMs, long firstViolatingSeed,
+                          int seedsUntilFirstViolation) {
+        public String line() {
+            return "seeds=" + seeds + " violations=" + violations + " ticks=" + ticks + " commits=" + commits
+                    + " elapsed_ms=" + elapsedMs;
+        }
+    }
+
+    private final int nodes;
+    private final int ticks;
+    private final Set<Bug> bugs;
+    private final PrintStream out;
+
+    public SimulationRunner(int nodes, int ticks, Set<Bug> bugs, PrintStream out) {
+        this.nodes = nodes;
+        this.ticks = ticks;
+        this.bugs = Set.copyOf(bugs);
+        this.out = out;
+    }
+
+    public SimulationResult runSeed(long seed) {
+        return new Simulator(SimulationOptions.fromSeed(seed, nodes, ticks, bugs)).run();
+    }
+
+    /**
+     * Runs seeds {@code firstSeed .. firstSeed + count - 1}.
+     *
+     * @param stopAtFirstViolation stop as soon as one seed fails (how bug switches are measured)
+     */
+    public Summary run(long firstSeed, int count, boolean stopAtFirstViolation) {
+        long started = System.nanoTime();
+        int violations = 0;
+        long totalTicks = 0;
+        long commits = 0;
+        long firstViolating = -1;
+        int seedsUntilFirst = 0;
+        int ran = 0;
+        for (long seed = firstSeed; seed < firstSeed + count; seed++) {
+            SimulationResult result = runSeed(seed);
+            ran++;
+            totalTicks += result.ticks();
+            commits += result.commits();
+            if (result.violated()) {
+                violations++;
+                if (firstViolating < 0) {
+                    firstViolating = seed;
+                    seedsUntilFirst = ran;
+                }
+                out.print(result.report());
+                if (stopAtFirstViolation) {
+                    break;
+                }
+            }
+        }
+        long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+        return new Summary(ran, violations, totalTicks, commits, elapsedMs, firstViolating, seedsUntilFirst);
+    }
+}
