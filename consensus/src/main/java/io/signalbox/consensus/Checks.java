@@ -14,6 +14,19 @@ public final class Checks {
         }
     }
 
+    /**
+     * The error for a broken invariant; hot paths write {@code if (!ok) throw violation(...)}
+     * so the message arguments cost nothing while the check passes.
+     */
+    public static InvariantViolation violation(String format, Object... args) {
+        return new InvariantViolation(String.format(format, args));
+    }
+
+    /** The error for a caller's bad argument, naming the value and what is allowed. */
+    public static IllegalArgumentException badArgument(String format, Object... args) {
+        return new IllegalArgumentException(String.format(format, args));
+    }
+
     public static void invariant(boolean condition, String format, Object... args) {
         if (!condition) {
             throw new InvariantViolation(String.format(format, args));

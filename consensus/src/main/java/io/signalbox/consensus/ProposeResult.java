@@ -2,7 +2,12 @@ package io.signalbox.consensus;
 
 /** The answer to {@link ZabCore#propose(byte[])}: appended with a zxid, or refused with the reason. */
 public sealed interface ProposeResult {
-    record Accepted(long zxid) implements ProposeResult {}
+    record Accepted(long zxid) implements ProposeResult {
+        @Override
+        public String toString() {
+            return "Accepted[zxid=" + Zxid.format(zxid) + "]";
+        }
+    }
 
     /** This node is not an established leader; {@code leaderHint} is the leader it follows, or 0. */
     record NotLeader(int leaderHint) implements ProposeResult {}

@@ -12,7 +12,9 @@ public final class Quorum {
 
     /** The smallest majority of {@code voters}: 2 of 3, 3 of 5, 4 of 7. */
     public static int majority(int voters) {
-        Checks.require(voters > 0, "voters must be > 0, got %d", voters);
+        if (!(voters > 0)) {
+            throw Checks.badArgument("voters must be > 0, got %d", voters);
+        }
         return voters / 2 + 1;
     }
 
@@ -27,7 +29,9 @@ public final class Quorum {
      * commit point.
      */
     public static long commitPoint(Collection<Long> ackedZxids, int voters) {
-        Checks.require(ackedZxids.size() <= voters, "%d acks for %d voters", ackedZxids.size(), voters);
+        if (!(ackedZxids.size() <= voters)) {
+            throw Checks.badArgument("%d acks for %d voters", ackedZxids.size(), voters);
+        }
         long[] sorted = new long[voters];
         int i = 0;
         for (long zxid : ackedZxids) {
@@ -39,7 +43,9 @@ public final class Quorum {
 
     /** The epoch a new leader proposes: one more than every acceptedEpoch it has heard of (ZAB discovery). */
     public static long newEpoch(Collection<Long> acceptedEpochs) {
-        Checks.require(!acceptedEpochs.isEmpty(), "no accepted epochs to choose from");
+        if (!(!acceptedEpochs.isEmpty())) {
+            throw Checks.badArgument("no accepted epochs to choose from");
+        }
         long max = 0;
         for (long epoch : acceptedEpochs) {
             max = Math.max(max, epoch);

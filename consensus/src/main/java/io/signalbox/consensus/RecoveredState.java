@@ -11,11 +11,15 @@ public record RecoveredState(long acceptedEpoch, long currentEpoch, Snapshot sna
 
     public RecoveredState {
         entries = List.copyOf(entries);
-        Checks.require(acceptedEpoch >= currentEpoch, "acceptedEpoch %d < currentEpoch %d", acceptedEpoch, currentEpoch);
+        if (!(acceptedEpoch >= currentEpoch)) {
+            throw Checks.badArgument("acceptedEpoch %d < currentEpoch %d", acceptedEpoch, currentEpoch);
+        }
         long previous = snapshot.zxid();
         for (Txn txn : entries) {
-            Checks.require(txn.zxid() > previous, "recovered log out of order: %s after %s",
+            if (!(txn.zxid() > previous)) {
+                throw Checks.badArgument("recovered log out of order: %s after %s",
                     Zxid.format(txn.zxid()), Zxid.format(previous));
+            }
             previous = txn.zxid();
         }
     }

@@ -11,7 +11,9 @@ public record Snapshot(long zxid, byte[] state) {
     public static final Snapshot GENESIS = new Snapshot(Zxid.ZERO, new byte[0]);
 
     public Snapshot {
-        Checks.require(state != null, "snapshot state must not be null");
+        if (!(state != null)) {
+            throw Checks.badArgument("snapshot state must not be null");
+        }
     }
 
     @Override

@@ -5,8 +5,12 @@ import java.util.Arrays;
 /** One transaction of the replicated log: its zxid and the opaque command bytes. */
 public record Txn(long zxid, byte[] payload) {
     public Txn {
-        Checks.require(Zxid.counter(zxid) > 0, "a txn's zxid counter starts at 1, got %s", Zxid.format(zxid));
-        Checks.require(payload != null, "payload must not be null");
+        if (!(Zxid.counter(zxid) > 0)) {
+            throw Checks.badArgument("a txn's zxid counter starts at 1, got %s", Zxid.format(zxid));
+        }
+        if (!(payload != null)) {
+            throw Checks.badArgument("payload must not be null");
+        }
     }
 
     @Override

@@ -48,28 +48,39 @@ public record ZabConfig(
 
     public ZabConfig {
         voters = List.copyOf(new TreeSet<>(voters));
-        Checks.require(voters.size() == 3 || voters.size() == 5 || voters.size() == 7,
-                "voters must number 3, 5 or 7, got %d: %s", voters.size(), voters);
-        Checks.require(voters.contains(selfId), "selfId %d is not among the voters %s", selfId, voters);
-        Checks.require(voters.stream().allMatch(id -> id > 0), "voter ids must be positive: %s", voters);
+        if (!(voters.size() == 3 || voters.size() == 5 || voters.size() == 7)) {
+            throw Checks.badArgument("voters must number 3, 5 or 7, got %d: %s", voters.size(), voters);
+        }
+        if (!(voters.contains(selfId))) {
+            throw Checks.badArgument("selfId %d is not among the voters %s", selfId, voters);
+        }
+        if (!(voters.stream().allMatch(id -> id > 0))) {
+            throw Checks.badArgument("voter ids must be positive: %s", voters);
+        }
         positive("electionRetryTicks", electionRetryTicks);
-        Checks.require(electionJitterTicksMax >= 0, "electionJitterTicksMax must be >= 0, got %d", electionJitterTicksMax);
+        if (!(electionJitterTicksMax >= 0)) {
+            throw Checks.badArgument("electionJitterTicksMax must be >= 0, got %d", electionJitterTicksMax);
+        }
         positive("finalizeWaitTicks", finalizeWaitTicks);
         positive("heartbeatTicks", heartbeatTicks);
-        Checks.require(followerTimeoutTicks > 2 * heartbeatTicks,
-                "followerTimeoutTicks (%d) must exceed two heartbeats (%d)", followerTimeoutTicks, 2 * heartbeatTicks);
-        Checks.require(leaderQuorumTimeoutTicks > 2 * heartbeatTicks,
-                "leaderQuorumTimeoutTicks (%d) must exceed two heartbeats (%d)", leaderQuorumTimeoutTicks, 2 * heartbeatTicks);
+        if (!(followerTimeoutTicks > 2 * heartbeatTicks)) {
+            throw Checks.badArgument("followerTimeoutTicks (%d) must exceed two heartbeats (%d)", followerTimeoutTicks, 2 * heartbeatTicks);
+        }
+        if (!(leaderQuorumTimeoutTicks > 2 * heartbeatTicks)) {
+            throw Checks.badArgument("leaderQuorumTimeoutTicks (%d) must exceed two heartbeats (%d)", leaderQuorumTimeoutTicks, 2 * heartbeatTicks);
+        }
         positive("establishTimeoutTicks", establishTimeoutTicks);
         positive("discoveryRetryTicks", discoveryRetryTicks);
         positive("retransmitTicks", retransmitTicks);
         positive("proposalsInflightMax", proposalsInflightMax);
         positive("proposalTxnsMax", proposalTxnsMax);
-        Checks.require(syncBatchBytesMax >= txnPayloadBytesMax,
-                "syncBatchBytesMax (%d) must hold at least one txn of txnPayloadBytesMax (%d)", syncBatchBytesMax, txnPayloadBytesMax);
+        if (!(syncBatchBytesMax >= txnPayloadBytesMax)) {
+            throw Checks.badArgument("syncBatchBytesMax (%d) must hold at least one txn of txnPayloadBytesMax (%d)", syncBatchBytesMax, txnPayloadBytesMax);
+        }
         positive("txnPayloadBytesMax", txnPayloadBytesMax);
-        Checks.require(zxidCounterMax >= 2 && zxidCounterMax <= Zxid.COUNTER_MAX,
-                "zxidCounterMax must be in 2..%d, got %d", Zxid.COUNTER_MAX, zxidCounterMax);
+        if (!(zxidCounterMax >= 2 && zxidCounterMax <= Zxid.COUNTER_MAX)) {
+            throw Checks.badArgument("zxidCounterMax must be in 2..%d, got %d", Zxid.COUNTER_MAX, zxidCounterMax);
+        }
     }
 
     /** Defaults for a 50 ms tick: ping every 100 ms, a follower gives up after 1 s, election retries every 500 ms. */
@@ -103,6 +114,8 @@ public record ZabConfig(
     }
 
     private static void positive(String name, long value) {
-        Checks.require(value > 0, "%s must be > 0, got %d", name, value);
+        if (!(value > 0)) {
+            throw Checks.badArgument("%s must be > 0, got %d", name, value);
+        }
     }
 }

@@ -74,6 +74,19 @@ public final class ZabCore {
         return engine.view();
     }
 
+    public Role role() {
+        return engine.role();
+    }
+
+    /** For a leader: established (a quorum acked NEWLEADER); for a follower: UPTODATE received. */
+    public boolean established() {
+        return engine.established();
+    }
+
+    public long lastDeliveredZxid() {
+        return engine.lastDeliveredZxid();
+    }
+
     /** True when {@code zxid} is in this node's history (retained log or covered by its snapshot). */
     public boolean historyCovers(long zxid) {
         return engine.historyCovers(zxid);

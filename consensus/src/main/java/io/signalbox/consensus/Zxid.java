@@ -14,8 +14,12 @@ public final class Zxid {
     private Zxid() {}
 
     public static long of(long epoch, long counter) {
-        Checks.require(epoch >= 0 && epoch <= 0x7fff_ffffL, "epoch out of range: %d", epoch);
-        Checks.require(counter >= 0 && counter <= 0xffff_ffffL, "counter out of range: %d", counter);
+        if (!(epoch >= 0 && epoch <= 0x7fff_ffffL)) {
+            throw Checks.badArgument("epoch out of range: %d", epoch);
+        }
+        if (!(counter >= 0 && counter <= 0xffff_ffffL)) {
+            throw Checks.badArgument("counter out of range: %d", counter);
+        }
         return (epoch << 32) | counter;
     }
 

@@ -6,7 +6,6 @@ import io.signalbox.consensus.Zxid;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * The ZAB invariants of zab-notes.md, checked across all nodes as events happen.
@@ -14,13 +13,18 @@ import java.util.TreeSet;
  * it) with the state digest after each position; every node must walk the same order.
  */
 final class SafetyChecker {
-    private final Map<Long, byte[]> proposed = new HashMap<>();
+    private final LongMap<byte[]> proposed = new LongMap<>();
+    /** Committed zxids in delivery order, strictly increasing, with the state digest after each. */
     private long[] canonicalZxids = new long[1024];
     private long[] canonicalDigests = new long[1024];
     private int canonicalSize;
-    private final Map<Long, Integer> canonicalIndex = new HashMap<>();
     private final int[] position;
-    private final TreeSet<Long> acknowledged = new TreeSet<>();
+    /**
+     * Zxids clients were told are committed, sorted. Mostly appended in order, but a deposed
+     * leader may still commit an old txn on acks that were late in the network.
+     */
+    private long[] acknowledged = new long[1024];
+    private int acknowledgedSize;
     private final Map<Long, Integer> establishedLeaderOfEpoch = new HashMap<>();
     private final Map<Long, Boolean> epochHasProposed = new HashMap<>();
 
@@ -86,8 +90,8 @@ final class SafetyChecker {
             position[node] = 0;
             return;
         }
-        Integer index = canonicalIndex.get(snapshotZxid);
-        if (index == null) {
+        int index = Arrays.binarySearch(canonicalZxids, 0, canonicalSize, snapshotZxid);
+        if (index < 0) {
             throw new Violation("agreement", "node " + node + " holds a snapshot at " + Zxid.format(snapshotZxid)
                     + " which is not a committed position");
         }
@@ -100,11 +104,21 @@ final class SafetyChecker {
 
     /** The client that proposed {@code zxid} was told it is committed. */
     void onAcknowledged(long zxid) {
-        acknowledged.add(zxid);
+        if (acknowledgedSize == acknowledged.length) {
+            acknowledged = Arrays.copyOf(acknowledged, acknowledgedSize * 2);
+        }
+        int at = Arrays.binarySearch(acknowledged, 0, acknowledgedSize, zxid);
+        if (at >= 0) {
+            throw new Violation("integrity", "zxid " + Zxid.format(zxid) + " acknowledged to clients twice");
+        }
+        at = -at - 1;
+        System.arraycopy(acknowledged, at, acknowledged, at + 1, acknowledgedSize - at);
+        acknowledged[at] = zxid;
+        acknowledgedSize++;
     }
 
     int acknowledgedCount() {
-        return acknowledged.size();
+        return acknowledgedSize;
     }
 
     /** Invariants 7 and 8 when a leader becomes established. */
@@ -114,7 +128,10 @@ final class SafetyChecker {
             throw new Violation("one-leader-per-epoch", "nodes " + other + " and " + node + " both established as leader of epoch " + epoch);
         }
         // What a snapshot covers was verified when the snapshot was taken or installed.
-        for (long zxid : acknowledged.tailSet(view.snapshotZxid(), false)) {
+        int first = Arrays.binarySearch(acknowledged, 0, acknowledgedSize, view.snapshotZxid());
+        first = first >= 0 ? first + 1 : -first - 1;
+        for (int i = first; i < acknowledgedSize; i++) {
+            long zxid = acknowledged[i];
             if (!historyCovers.test(zxid)) {
                 throw new Violation("committed-is-forever", "leader " + node + " of epoch " + epoch + " lacks "
                         + Zxid.format(zxid) + ", which a client was told is committed (its history: " + view + ")");
@@ -142,7 +159,6 @@ final class SafetyChecker {
         }
         canonicalZxids[canonicalSize] = zxid;
         canonicalDigests[canonicalSize] = digest;
-        canonicalIndex.put(zxid, canonicalSize);
         canonicalSize++;
     }
 }

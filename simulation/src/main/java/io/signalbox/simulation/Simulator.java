@@ -2,7 +2,6 @@ package io.signalbox.simulation;
 
 import io.signalbox.consensus.Effect;
 import io.signalbox.consensus.InvariantViolation;
-import io.signalbox.consensus.NodeView;
 import io.signalbox.consensus.ProposeResult;
 import io.signalbox.consensus.Role;
 import io.signalbox.consensus.Txn;
@@ -10,9 +9,7 @@ import io.signalbox.consensus.ZabConfig;
 import io.signalbox.consensus.Zxid;
 import io.signalbox.consensus.message.ZabMessage;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
@@ -26,7 +23,13 @@ public final class Simulator implements SimNode.Host {
 
     private record Event(long time, long sequence, Kind kind, int node, int from, int incarnation, ZabMessage message) {}
 
-    private static final Map<Class<?>, Integer> CLASS_FINGERPRINTS = new HashMap<>();
+    /** The message type in the trace digest: a simple name's hash is the same in every JVM, unlike identity hashes. */
+    private static final ClassValue<Long> CLASS_FINGERPRINTS = new ClassValue<>() {
+        @Override
+        protected Long computeValue(Class<?> type) {
+            return (long) type.getSimpleName().hashCode();
+        }
+    };
 
     private final SimulationOptions options;
     private final SplittableRandom random;
@@ -37,7 +40,7 @@ public final class Simulator implements SimNode.Host {
     private final SimNetwork network;
     private final SafetyChecker checker;
     private final Trace trace = new Trace();
-    private final Map<Long, long[]> pendingClientWrites = new HashMap<>();
+    private final LongMap<long[]> pendingClientWrites = new LongMap<>();
     private long sequence;
     private long now;
     private long operationIds;
@@ -157,11 +160,8 @@ public final class Simulator implements SimNode.Host {
     private void proposeFromClient() {
         List<SimNode> leaders = new ArrayList<>();
         for (int id = 1; id <= options.nodes(); id++) {
-            if (nodes[id].up()) {
-                NodeView view = nodes[id].core.view();
-                if (view.role() == Role.LEADING && view.established()) {
-                    leaders.add(nodes[id]);
-                }
+            if (nodes[id].up() && nodes[id].core.role() == Role.LEADING && nodes[id].core.established()) {
+                leaders.add(nodes[id]);
             }
         }
         if (leaders.isEmpty()) {
@@ -173,7 +173,7 @@ public final class Simulator implements SimNode.Host {
         ProposeResult result = leader.core.propose(command);
         if (result instanceof ProposeResult.Accepted accepted) {
             checker.onProposed(leader.id, accepted.zxid(), command, leader.core.view());
-            pendingClientWrites.put(accepted.zxid(), new long[] {leader.id, leader.incarnation, operationId, now});
+            pendingClientWrites.putIfAbsent(accepted.zxid(), new long[] {leader.id, leader.incarnation, operationId, now});
             trace.record(now, leader.id, "propose", Zxid.format(accepted.zxid()), accepted.zxid());
         }
         leader.applyEffects();
@@ -254,7 +254,7 @@ public final class Simulator implements SimNode.Host {
 
     private boolean allNodesDelivered(long zxid) {
         for (int id = 1; id <= options.nodes(); id++) {
-            if (!nodes[id].up() || nodes[id].core.view().lastDeliveredZxid() < zxid) {
+            if (!nodes[id].up() || nodes[id].core.lastDeliveredZxid() < zxid) {
                 return false;
             }
         }
@@ -263,7 +263,7 @@ public final class Simulator implements SimNode.Host {
 
     private int currentLeader() {
         for (int id = 1; id <= options.nodes(); id++) {
-            if (nodes[id].up() && nodes[id].core.view().role() == Role.LEADING) {
+            if (nodes[id].up() && nodes[id].core.role() == Role.LEADING) {
                 return id;
             }
         }
@@ -362,7 +362,7 @@ public final class Simulator implements SimNode.Host {
     }
 
     private static long fingerprint(ZabMessage message) {
-        return CLASS_FINGERPRINTS.computeIfAbsent(message.getClass(), c -> c.getSimpleName().hashCode());
+        return CLASS_FINGERPRINTS.get(message.getClass());
     }
 
     private static long elapsedMs(long startedNanos) {

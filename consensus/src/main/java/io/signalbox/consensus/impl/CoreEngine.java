@@ -49,7 +49,9 @@ public final class CoreEngine implements Transitions {
     }
 
     public void receive(int from, ZabMessage message) {
-        Checks.require(peer.config.voters().contains(from) && from != peer.id(), "message from unknown peer %d", from);
+        if (!(peer.config.voters().contains(from) && from != peer.id())) {
+            throw Checks.badArgument("message from unknown peer %d", from);
+        }
         if (message instanceof Notification n && phase.role() != Role.LOOKING) {
             replyWithCurrentLeader(from, n);
         } else {
@@ -59,7 +61,9 @@ public final class CoreEngine implements Transitions {
     }
 
     public ProposeResult propose(byte[] payload) {
-        Checks.require(payload != null, "payload must not be null");
+        if (!(payload != null)) {
+            throw Checks.badArgument("payload must not be null");
+        }
         ProposeResult result = phase instanceof LeaderRole leader
                 ? leader.broadcast.propose(payload)
                 : new ProposeResult.NotLeader(phase.leaderId());
@@ -77,8 +81,10 @@ public final class CoreEngine implements Transitions {
     }
 
     public void snapshotTaken(Snapshot snapshot) {
-        Checks.require(snapshot.zxid() <= peer.lastDeliveredZxid, "snapshot at %s is beyond delivered %s",
+        if (!(snapshot.zxid() <= peer.lastDeliveredZxid)) {
+            throw Checks.badArgument("snapshot at %s is beyond delivered %s",
                 Zxid.format(snapshot.zxid()), Zxid.format(peer.lastDeliveredZxid));
+        }
         if (snapshot.zxid() > peer.history.snapshot().zxid() && peer.history.contains(snapshot.zxid())) {
             peer.history.compact(snapshot);
         }
@@ -98,6 +104,18 @@ public final class CoreEngine implements Transitions {
         return new NodeView(peer.id(), phase.role(), phase.leaderId(), phase.established(), peer.acceptedEpoch,
                 peer.currentEpoch, peer.lastZxid(), peer.lastPersistedZxid, peer.lastDeliveredZxid,
                 peer.history.snapshot().zxid(), electionRound);
+    }
+
+    public Role role() {
+        return phase.role();
+    }
+
+    public boolean established() {
+        return phase.established();
+    }
+
+    public long lastDeliveredZxid() {
+        return peer.lastDeliveredZxid;
     }
 
     public boolean historyCovers(long zxid) {
@@ -147,15 +165,21 @@ public final class CoreEngine implements Transitions {
     }
 
     private void checkInvariants() {
-        Checks.invariant(peer.acceptedEpoch >= peer.currentEpoch, "acceptedEpoch %d < currentEpoch %d",
+        if (!(peer.acceptedEpoch >= peer.currentEpoch)) {
+            throw Checks.violation("acceptedEpoch %d < currentEpoch %d",
                 peer.acceptedEpoch, peer.currentEpoch);
-        Checks.invariant(Zxid.epoch(peer.lastZxid()) <= peer.acceptedEpoch || peer.bug(Bug.NO_ACCEPTED_EPOCH),
-                "history reaches epoch %d beyond acceptedEpoch %d", Zxid.epoch(peer.lastZxid()), peer.acceptedEpoch);
-        Checks.invariant(peer.lastPersistedZxid <= peer.lastZxid(), "durable %s beyond last %s",
+        }
+        if (!(Zxid.epoch(peer.lastZxid()) <= peer.acceptedEpoch || peer.bug(Bug.NO_ACCEPTED_EPOCH))) {
+            throw Checks.violation("history reaches epoch %d beyond acceptedEpoch %d", Zxid.epoch(peer.lastZxid()), peer.acceptedEpoch);
+        }
+        if (!(peer.lastPersistedZxid <= peer.lastZxid())) {
+            throw Checks.violation("durable %s beyond last %s",
                 Zxid.format(peer.lastPersistedZxid), Zxid.format(peer.lastZxid()));
-        Checks.invariant(peer.lastDeliveredZxid <= peer.lastZxid() && peer.lastDeliveredZxid >= peer.history.snapshot().zxid(),
-                "delivered %s outside history %s..%s", Zxid.format(peer.lastDeliveredZxid),
+        }
+        if (!(peer.lastDeliveredZxid <= peer.lastZxid() && peer.lastDeliveredZxid >= peer.history.snapshot().zxid())) {
+            throw Checks.violation("delivered %s outside history %s..%s", Zxid.format(peer.lastDeliveredZxid),
                 Zxid.format(peer.history.snapshot().zxid()), Zxid.format(peer.lastZxid()));
+        }
         phase.checkInvariants();
     }
 }

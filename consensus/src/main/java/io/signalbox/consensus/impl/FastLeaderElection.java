@@ -159,8 +159,11 @@ final class FastLeaderElection implements Phase {
 
     @Override
     public void checkInvariants() {
-        Checks.invariant(receivedVotes.get(peer.id()) != null, "own vote missing from the tally");
-        Checks.invariant(!vote.beats(selfVote(vote.round())) || vote.leader() != peer.id(),
-                "voting for self with a vote better than own history");
+        if (!(receivedVotes.get(peer.id()) != null)) {
+            throw Checks.violation("own vote missing from the tally");
+        }
+        if (!(!vote.beats(selfVote(vote.round())) || vote.leader() != peer.id())) {
+            throw Checks.violation("voting for self with a vote better than own history");
+        }
     }
 }

@@ -167,8 +167,10 @@ final class FollowerRole implements Phase {
         if (!syncHeaderExpected(diff.attempt(), diff.epoch())) {
             return;
         }
-        Checks.invariant(diff.baseZxid() == peer.lastZxid(), "DIFF from %s but our last zxid is %s",
+        if (!(diff.baseZxid() == peer.lastZxid())) {
+            throw Checks.violation("DIFF from %s but our last zxid is %s",
                 Zxid.format(diff.baseZxid()), Zxid.format(peer.lastZxid()));
+        }
         stage = Stage.SYNCING;
     }
 
@@ -178,8 +180,9 @@ final class FollowerRole implements Phase {
             return;
         }
         long point = trunc.truncateAfterZxid();
-        Checks.invariant(point < peer.lastZxid() && peer.history.contains(point),
-                "TRUNC to %s, but our history ends at %s or lacks that zxid", Zxid.format(point), Zxid.format(peer.lastZxid()));
+        if (!(point < peer.lastZxid() && peer.history.contains(point))) {
+            throw Checks.violation("TRUNC to %s, but our history ends at %s or lacks that zxid", Zxid.format(point), Zxid.format(peer.lastZxid()));
+        }
         peer.truncateAfter(point);
         stage = Stage.SYNCING;
     }
@@ -204,8 +207,9 @@ final class FollowerRole implements Phase {
             long last = peer.lastZxid();
             if (txn.zxid() <= last && appended.isEmpty()) {
                 // Already have it (a retransmit or duplicate); one zxid must never name two txns.
-                Checks.invariant(txn.zxid() <= peer.history.snapshot().zxid() || peer.history.get(txn.zxid()).equals(txn),
-                        "zxid %s names two different txns", Zxid.format(txn.zxid()));
+                if (!(txn.zxid() <= peer.history.snapshot().zxid() || peer.history.get(txn.zxid()).equals(txn))) {
+                    throw Checks.violation("zxid %s names two different txns", Zxid.format(txn.zxid()));
+                }
                 previous = txn.zxid();
                 continue;
             }
@@ -295,11 +299,16 @@ final class FollowerRole implements Phase {
 
     @Override
     public void checkInvariants() {
-        Checks.invariant(epoch < 0 || peer.acceptedEpoch >= epoch, "following epoch %d with acceptedEpoch %d", epoch, peer.acceptedEpoch);
-        if (newLeaderAcked) {
-            Checks.invariant(peer.currentEpoch == epoch, "acked NEWLEADER of epoch %d with currentEpoch %d", epoch, peer.currentEpoch);
+        if (!(epoch < 0 || peer.acceptedEpoch >= epoch)) {
+            throw Checks.violation("following epoch %d with acceptedEpoch %d", epoch, peer.acceptedEpoch);
         }
-        Checks.invariant(peer.lastDeliveredZxid <= Math.max(commitZxid, peer.history.snapshot().zxid()),
-                "delivered %s beyond commit %s", Zxid.format(peer.lastDeliveredZxid), Zxid.format(commitZxid));
+        if (newLeaderAcked) {
+            if (!(peer.currentEpoch == epoch)) {
+                throw Checks.violation("acked NEWLEADER of epoch %d with currentEpoch %d", epoch, peer.currentEpoch);
+            }
+        }
+        if (!(peer.lastDeliveredZxid <= Math.max(commitZxid, peer.history.snapshot().zxid()))) {
+            throw Checks.violation("delivered %s beyond commit %s", Zxid.format(peer.lastDeliveredZxid), Zxid.format(commitZxid));
+        }
     }
 }

@@ -42,7 +42,9 @@ final class History {
 
     Txn get(long zxid) {
         int index = indexOf(zxid);
-        Checks.invariant(index >= 0, "no entry %s in history", Zxid.format(zxid));
+        if (!(index >= 0)) {
+            throw Checks.violation("no entry %s in history", Zxid.format(zxid));
+        }
         return entries.get(index);
     }
 
@@ -61,7 +63,9 @@ final class History {
 
     /** Up to {@code countMax} txns (and {@code bytesMax} payload bytes, at least one txn) after {@code zxid}. */
     List<Txn> after(long zxid, int countMax, int bytesMax) {
-        Checks.invariant(contains(zxid), "cannot read after %s: not in history", Zxid.format(zxid));
+        if (!(contains(zxid))) {
+            throw Checks.violation("cannot read after %s: not in history", Zxid.format(zxid));
+        }
         int from = zxid == snapshot.zxid() ? 0 : indexOf(zxid) + 1;
         List<Txn> batch = new ArrayList<>();
         long bytes = 0;
@@ -77,13 +81,17 @@ final class History {
     }
 
     void append(Txn txn) {
-        Checks.invariant(txn.zxid() > lastZxid(), "append %s after %s breaks zxid order",
+        if (!(txn.zxid() > lastZxid())) {
+            throw Checks.violation("append %s after %s breaks zxid order",
                 Zxid.format(txn.zxid()), Zxid.format(lastZxid()));
+        }
         entries.add(txn);
     }
 
     void truncateAfter(long zxid) {
-        Checks.invariant(contains(zxid), "truncate point %s is not in history", Zxid.format(zxid));
+        if (!(contains(zxid))) {
+            throw Checks.violation("truncate point %s is not in history", Zxid.format(zxid));
+        }
         int keep = zxid == snapshot.zxid() ? 0 : indexOf(zxid) + 1;
         entries.subList(keep, entries.size()).clear();
     }
@@ -95,9 +103,10 @@ final class History {
 
     /** Drops the entries a durable snapshot now covers. */
     void compact(Snapshot newSnapshot) {
-        Checks.invariant(newSnapshot.zxid() >= snapshot.zxid() && contains(newSnapshot.zxid()),
-                "snapshot %s is not within history (%s..%s)", Zxid.format(newSnapshot.zxid()),
+        if (!(newSnapshot.zxid() >= snapshot.zxid() && contains(newSnapshot.zxid()))) {
+            throw Checks.violation("snapshot %s is not within history (%s..%s)", Zxid.format(newSnapshot.zxid()),
                 Zxid.format(snapshot.zxid()), Zxid.format(lastZxid()));
+        }
         int drop = newSnapshot.zxid() == snapshot.zxid() ? 0 : indexOf(newSnapshot.zxid()) + 1;
         entries.subList(0, drop).clear();
         snapshot = newSnapshot;
@@ -107,7 +116,9 @@ final class History {
     void checkOrder() {
         long previous = snapshot.zxid();
         for (Txn txn : entries) {
-            Checks.invariant(txn.zxid() > previous, "history out of order at %s", Zxid.format(txn.zxid()));
+            if (!(txn.zxid() > previous)) {
+                throw Checks.violation("history out of order at %s", Zxid.format(txn.zxid()));
+            }
             previous = txn.zxid();
         }
     }

@@ -74,8 +74,10 @@ final class LeaderBroadcast {
         if (handle == null || ack.epoch() != leader.epoch || !handle.synced()) {
             return;
         }
-        Checks.invariant(ack.zxid() <= peer.lastZxid(), "follower %d acked %s beyond leader's last %s",
+        if (!(ack.zxid() <= peer.lastZxid())) {
+            throw Checks.violation("follower %d acked %s beyond leader's last %s",
                 from, Zxid.format(ack.zxid()), Zxid.format(peer.lastZxid()));
+        }
         if (ack.zxid() > handle.ackedZxid) {
             handle.ackedZxid = ack.zxid();
             handle.lastAckProgressTick = peer.tick;
@@ -174,14 +176,22 @@ final class LeaderBroadcast {
 
     void checkInvariants() {
         if (leader.stage == LeaderRole.Stage.BROADCAST) {
-            Checks.invariant(commitZxid >= leader.establishedZxid, "commit %s below established %s",
+            if (!(commitZxid >= leader.establishedZxid)) {
+                throw Checks.violation("commit %s below established %s",
                     Zxid.format(commitZxid), Zxid.format(leader.establishedZxid));
-            Checks.invariant(commitZxid <= peer.lastZxid(), "commit %s beyond last %s",
+            }
+            if (!(commitZxid <= peer.lastZxid())) {
+                throw Checks.violation("commit %s beyond last %s",
                     Zxid.format(commitZxid), Zxid.format(peer.lastZxid()));
-            Checks.invariant(peer.lastDeliveredZxid == commitZxid, "leader delivered %s but committed %s",
+            }
+            if (!(peer.lastDeliveredZxid == commitZxid)) {
+                throw Checks.violation("leader delivered %s but committed %s",
                     Zxid.format(peer.lastDeliveredZxid), Zxid.format(commitZxid));
-            Checks.invariant(inflight() <= peer.config.proposalsInflightMax(), "%d proposals in flight, limit %d",
+            }
+            if (!(inflight() <= peer.config.proposalsInflightMax())) {
+                throw Checks.violation("%d proposals in flight, limit %d",
                     inflight(), peer.config.proposalsInflightMax());
+            }
         }
     }
 }

@@ -231,7 +231,9 @@ final class LeaderRole implements Phase {
         long previous = base;
         while (previous < peer.lastZxid()) {
             List<Txn> batch = peer.history.after(previous, peer.config.proposalTxnsMax(), peer.config.syncBatchBytesMax());
-            Checks.invariant(!batch.isEmpty(), "nothing after %s below last %s", Zxid.format(previous), Zxid.format(peer.lastZxid()));
+            if (!(!batch.isEmpty())) {
+                throw Checks.violation("nothing after %s below last %s", Zxid.format(previous), Zxid.format(peer.lastZxid()));
+            }
             peer.send(handle.sid, new Proposal(epoch, previous, batch));
             previous = batch.get(batch.size() - 1).zxid();
         }
@@ -286,10 +288,14 @@ final class LeaderRole implements Phase {
 
     @Override
     public void checkInvariants() {
-        Checks.invariant(epoch < 0 || peer.acceptedEpoch >= epoch, "leader's acceptedEpoch %d below its epoch %d",
+        if (!(epoch < 0 || peer.acceptedEpoch >= epoch)) {
+            throw Checks.violation("leader's acceptedEpoch %d below its epoch %d",
                 peer.acceptedEpoch, epoch);
+        }
         if (stage == Stage.AWAIT_NEWLEADER_ACKS || stage == Stage.BROADCAST) {
-            Checks.invariant(peer.currentEpoch == epoch, "leader syncing epoch %d with currentEpoch %d", epoch, peer.currentEpoch);
+            if (!(peer.currentEpoch == epoch)) {
+                throw Checks.violation("leader syncing epoch %d with currentEpoch %d", epoch, peer.currentEpoch);
+            }
         }
         broadcast.checkInvariants();
     }

@@ -26,6 +26,7 @@ public final class Peer {
     final LongSupplier random;
     final History history;
     final List<Effect> outbox = new ArrayList<>();
+    private final int[] peers;
 
     long acceptedEpoch;
     long currentEpoch;
@@ -39,6 +40,7 @@ public final class Peer {
         this.bugs = bugs.isEmpty() ? EnumSet.noneOf(Bug.class) : EnumSet.copyOf(bugs);
         this.random = random;
         this.history = new History(snapshot, entries);
+        this.peers = config.peers().stream().mapToInt(Integer::intValue).toArray();
         this.acceptedEpoch = acceptedEpoch;
         this.currentEpoch = currentEpoch;
         this.lastPersistedZxid = history.lastZxid();
@@ -64,19 +66,25 @@ public final class Peer {
     }
 
     void send(int to, ZabMessage message) {
-        Checks.invariant(to != id(), "node %d sending %s to itself", to, message);
+        if (!(to != id())) {
+            throw Checks.violation("node %d sending %s to itself", to, message);
+        }
         outbox.add(new Effect.Send(to, message));
     }
 
     void sendToPeers(ZabMessage message) {
-        for (int peer : config.peers()) {
+        for (int peer : peers) {
             send(peer, message);
         }
     }
 
     void persistEpochs(long accepted, long current) {
-        Checks.invariant(accepted >= current, "acceptedEpoch %d < currentEpoch %d", accepted, current);
-        Checks.invariant(accepted >= acceptedEpoch, "acceptedEpoch going back from %d to %d", acceptedEpoch, accepted);
+        if (!(accepted >= current)) {
+            throw Checks.violation("acceptedEpoch %d < currentEpoch %d", accepted, current);
+        }
+        if (!(accepted >= acceptedEpoch)) {
+            throw Checks.violation("acceptedEpoch going back from %d to %d", acceptedEpoch, accepted);
+        }
         acceptedEpoch = accepted;
         currentEpoch = current;
         if (!bug(Bug.NO_ACCEPTED_EPOCH)) {
@@ -89,24 +97,30 @@ public final class Peer {
             return;
         }
         for (Txn txn : txns) {
-            Checks.require(txn.payload().length <= config.txnPayloadBytesMax(), "txn %s has %d bytes, limit %d",
+            if (!(txn.payload().length <= config.txnPayloadBytesMax())) {
+                throw Checks.badArgument("txn %s has %d bytes, limit %d",
                     Zxid.format(txn.zxid()), txn.payload().length, config.txnPayloadBytesMax());
+            }
             history.append(txn);
         }
         outbox.add(new Effect.AppendTxns(txns));
     }
 
     void truncateAfter(long zxid) {
-        Checks.invariant(zxid >= lastDeliveredZxid, "truncating to %s below delivered %s",
+        if (!(zxid >= lastDeliveredZxid)) {
+            throw Checks.violation("truncating to %s below delivered %s",
                 Zxid.format(zxid), Zxid.format(lastDeliveredZxid));
+        }
         history.truncateAfter(zxid);
         outbox.add(new Effect.TruncateLog(zxid));
         lastPersistedZxid = zxid;
     }
 
     void installSnapshot(Snapshot snapshot) {
-        Checks.invariant(snapshot.zxid() >= lastDeliveredZxid, "snapshot %s is older than delivered %s",
+        if (!(snapshot.zxid() >= lastDeliveredZxid)) {
+            throw Checks.violation("snapshot %s is older than delivered %s",
                 Zxid.format(snapshot.zxid()), Zxid.format(lastDeliveredZxid));
+        }
         history.installSnapshot(snapshot);
         boolean durable = !bug(Bug.SNAP_NOT_DURABLE);
         outbox.add(new Effect.InstallSnapshot(snapshot, durable));

@@ -35,7 +35,12 @@ public sealed interface ZabMessage {
         }
     }
 
-    record LeaderInfo(long attempt, long newEpoch) implements ZabMessage {}
+    record LeaderInfo(long attempt, long newEpoch) implements ZabMessage {
+        @Override
+        public String toString() {
+            return "LeaderInfo[newEpoch=" + newEpoch + "]";
+        }
+    }
 
     /** {@code counted} is false when the follower had already accepted this epoch before (ZooKeeper sends -1). */
     record AckEpoch(long attempt, long epoch, boolean counted, long currentEpoch, long lastZxid) implements ZabMessage {
@@ -65,7 +70,12 @@ public sealed interface ZabMessage {
     }
 
     /** SNAP: replace your state with this snapshot; the txns after it follow. */
-    record SyncSnap(long attempt, long epoch, Snapshot snapshot) implements ZabMessage {}
+    record SyncSnap(long attempt, long epoch, Snapshot snapshot) implements ZabMessage {
+        @Override
+        public String toString() {
+            return "SyncSnap[epoch=" + epoch + ", " + snapshot + "]";
+        }
+    }
 
     record NewLeader(long epoch, long zxid) implements ZabMessage {
         @Override

@@ -1,0 +1,53 @@
+package io.signalbox.consensus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ZxidAndConfigTest {
+    @Test
+    void zxidPacksEpochAndCounter() {
+        long zxid = Zxid.of(3, 17);
+        assertEquals(3, Zxid.epoch(zxid));
+        assertEquals(17, Zxid.counter(zxid));
+        assertEquals("3:17", Zxid.format(zxid));
+        assertEquals(true, Zxid.of(2, 0xffff_fffeL) < Zxid.of(3, 1), "a new epoch orders after any counter of the old one");
+    }
+
+    @Test
+    void counterOutOfRangeNamesTheValue() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> Zxid.of(1, 1L << 32));
+        assertEquals("counter out of range: 4294967296", error.getMessage());
+    }
+
+    @Test
+    void configRefusesAnEvenNumberOfVotersWithTheValue() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> ZabConfig.defaults(1, List.of(1, 2, 3, 4)));
+        assertEquals("voters must number 3, 5 or 7, got 4: [1, 2, 3, 4]", error.getMessage());
+    }
+
+    @Test
+    void configRefusesASelfOutsideTheVoters() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> ZabConfig.defaults(9, List.of(1, 2, 3)));
+        assertEquals("selfId 9 is not among the voters [1, 2, 3]", error.getMessage());
+    }
+
+    @Test
+    void unknownBugSwitchListsTheAllowedOnes() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> Bug.fromSwitchName("typo"));
+        assertEquals("unknown bug switch 'typo'; allowed: ack-newleader-before-persist, epoch-before-txns, "
+                + "no-accepted-epoch, commit-without-quorum, skip-truncate, snap-not-durable", error.getMessage());
+    }
+
+    @Test
+    void theProductionFactoryHasNoBugs() {
+        ZabCore core = ZabCore.create(ZabConfig.defaults(1, List.of(1, 2, 3)), RecoveredState.EMPTY, () -> 4L);
+        assertEquals(Role.LOOKING, core.view().role());
+        // A fresh node looks for a leader at once: its vote goes to both peers.
+        assertEquals(2, core.takeEffects().stream().filter(e -> e instanceof Effect.Send).count());
+    }
+}

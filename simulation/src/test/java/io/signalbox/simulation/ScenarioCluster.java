@@ -1,0 +1,289 @@
+package io.signalbox.simulation;
+
+import io.signalbox.consensus.Effect;
+import io.signalbox.consensus.ProposeResult;
+import io.signalbox.consensus.Role;
+import io.signalbox.consensus.Txn;
+import io.signalbox.consensus.ZabConfig;
+import io.signalbox.consensus.Zxid;
+import io.signalbox.consensus.message.ZabMessage;
+import io.signalbox.storage.LogEntry;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+
+/**
+ * A cluster of real cores under manual control, for scenario transcripts: messages
+ * wait in one FIFO queue until a command delivers or drops them, and fsyncs wait until
+ * a command completes them. Every step is checked by the same {@link SafetyChecker}
+ * as the simulator.
+ */
+final class ScenarioCluster implements SimNode.Host {
+    private record InFlight(int from, int to, ZabMessage message) {}
+
+    private final List<SimNode> nodes = new ArrayList<>();
+    private final List<InFlight> network = new ArrayList<>();
+    private final TreeSet<Integer> pendingSyncs = new TreeSet<>();
+    private boolean[][] blocked;
+    private SafetyChecker checker;
+    private SimulationOptions options;
+    private final List<String> out = new ArrayList<>();
+    private final SplittableRandom random = new SplittableRandom(7);
+
+    /** Runs one command and returns what it printed. */
+    String run(String command) {
+        out.clear();
+        String[] words = command.trim().split("\\s+");
+        switch (words[0]) {
+            case "add-nodes" -> addNodes(Integer.parseInt(words[1]), words.length > 3 ? Integer.parseInt(words[3]) : 1_000_000);
+            case "tick" -> tick(nodeIds(words[1]), words.length > 2 ? Integer.parseInt(words[2]) : 1);
+            case "deliver" -> deliver(words.length > 1 ? nodeIds(words[1]) : allIds());
+            case "drop" -> drop(words.length > 1 ? nodeIds(words[1]) : allIds());
+            case "sync" -> sync(words.length > 1 ? nodeIds(words[1]) : allIds());
+            case "stabilize" -> stabilize();
+            case "partition" -> partition(command.substring("partition".length()));
+            case "heal" -> blocked = new boolean[nodes.size() + 1][nodes.size() + 1];
+            case "crash" -> crash(Integer.parseInt(words[1]));
+            case "restart" -> restart(Integer.parseInt(words[1]));
+            case "propose" -> propose(Integer.parseInt(words[1]), words[2]);
+            case "status" -> status();
+            case "log" -> log(Integer.parseInt(words[1]));
+            default -> throw new IllegalArgumentException("unknown scenario command '" + words[0]
+                    + "'; allowed: add-nodes, tick, deliver, drop, sync, stabilize, partition, heal, crash, restart, propose, status, log");
+        }
+        return out.isEmpty() ? "ok" : String.join("\n", out);
+    }
+
+    private void addNodes(int count, int snapshotEvery) {
+        options = new SimulationOptions(1, count, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, snapshotEvery, Zxid.COUNTER_MAX, java.util.Set.of());
+        checker = new SafetyChecker(count);
+        blocked = new boolean[count + 1][count + 1];
+        List<Integer> voters = new ArrayList<>();
+        for (int id = 1; id <= count; id++) {
+            voters.add(id);
+        }
+        for (int id = 1; id <= count; id++) {
+            ZabConfig config = ZabConfig.defaults(id, voters);
+            SimNode node = new SimNode(id, config, snapshotEvery, this);
+            nodes.add(node);
+            node.start(options, 1000 + id);
+        }
+    }
+
+    private void tick(List<Integer> ids, int count) {
+        for (int i = 0; i < count; i++) {
+            for (int id : ids) {
+                SimNode node = node(id);
+                if (node.up()) {
+                    node.core.tick();
+                    node.applyEffects();
+                }
+            }
+        }
+    }
+
+    /** Delivers the messages queued for the given receivers now; replies wait for the next command. */
+    private void deliver(List<Integer> receivers) {
+        List<InFlight> batch = take(receivers);
+        for (InFlight message : batch) {
+            SimNode to = node(message.to());
+            if (!to.up() || blocked[message.from()][message.to()]) {
+                out.add(message.from() + "->" + message.to() + " " + message.message() + " (lost)");
+                continue;
+            }
+            out.add(message.from() + "->" + message.to() + " " + message.message());
+            to.core.receive(message.from(), message.message());
+            to.applyEffects();
+        }
+    }
+
+    private void drop(List<Integer> receivers) {
+        for (InFlight message : take(receivers)) {
+            out.add(message.from() + "->" + message.to() + " " + message.message() + " (dropped)");
+        }
+    }
+
+    private List<InFlight> take(List<Integer> receivers) {
+        List<InFlight> batch = new ArrayList<>();
+        Iterator<InFlight> iterator = network.iterator();
+        while (iterator.hasNext()) {
+            InFlight message = iterator.next();
+            if (receivers.contains(message.to())) {
+                batch.add(message);
+                iterator.remove();
+            }
+        }
+        return batch;
+    }
+
+    /** Completes the fsyncs in flight: the storage reports the log durable to the core. */
+    private void sync(List<Integer> ids) {
+        for (int id : ids) {
+            SimNode node = node(id);
+            if (pendingSyncs.remove(id) && node.up() && node.syncInFlight) {
+                out.add("node " + id + " durable to " + Zxid.format(node.syncTargetZxid));
+                node.diskSyncDone();
+            }
+        }
+    }
+
+    /** Delivers and syncs until nothing is in flight; bounded so a livelock shows up as an error. */
+    private void stabilize() {
+        for (int round = 0; round < 200; round++) {
+            if (network.isEmpty() && pendingSyncs.isEmpty()) {
+                return;
+            }
+            sync(allIds());
+            deliver(allIds());
+        }
+        throw new IllegalStateException("not stable after 200 rounds: " + network.size() + " messages in flight");
+    }
+
+    /** {@code partition 1 2 | 3}: cuts every link between the groups. */
+    private void partition(String groups) {
+        String[] sides = groups.split("\\|");
+        blocked = new boolean[nodes.size() + 1][nodes.size() + 1];
+        List<List<Integer>> parsed = new ArrayList<>();
+        for (String side : sides) {
+            List<Integer> ids = new ArrayList<>();
+            for (String id : side.trim().split("\\s+")) {
+                ids.add(Integer.parseInt(id));
+            }
+            parsed.add(ids);
+        }
+        for (List<Integer> a : parsed) {
+            for (List<Integer> b : parsed) {
+                if (a != b) {
+                    for (int x : a) {
+                        for (int y : b) {
+                            blocked[x][y] = true;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void crash(int id) {
+        pendingSyncs.remove(id);
+        node(id).crash(random);
+    }
+
+    private void restart(int id) {
+        node(id).start(options, 2000 + id);
+    }
+
+    private void propose(int id, String text) {
+        SimNode node = node(id);
+        byte[] command = RegisterStateMachine.command(text.hashCode(), Math.floorMod(text.hashCode(), 8), text.length());
+        ProposeResult result = node.core.propose(command);
+        out.add("node " + id + " propose " + text + ": " + result);
+        if (result instanceof ProposeResult.Accepted accepted) {
+            checker.onProposed(id, accepted.zxid(), command, node.core.view());
+        }
+        node.applyEffects();
+    }
+
+    private void status() {
+        for (SimNode node : nodes) {
+            out.add(node.up() ? node.core.view().toString() : "node " + node.id + " down");
+        }
+    }
+
+    private void log(int id) {
+        SimNode node = node(id);
+        List<String> zxids = new ArrayList<>();
+        for (LogEntry entry : node.log.read(0, Integer.MAX_VALUE)) {
+            zxids.add(Zxid.format(entry.zxid()));
+        }
+        out.add("node " + id + " log (durable to " + Zxid.format(node.log.lastDurableZxid()) + ", compacted to "
+                + Zxid.format(node.log.compactedUpTo()) + "): " + (zxids.isEmpty() ? "empty" : String.join(" ", zxids)));
+    }
+
+    private List<Integer> nodeIds(String spec) {
+        if (spec.equals("all")) {
+            return allIds();
+        }
+        List<Integer> ids = new ArrayList<>();
+        for (String id : spec.split(",")) {
+            ids.add(Integer.parseInt(id));
+        }
+        return ids;
+    }
+
+    private List<Integer> allIds() {
+        List<Integer> ids = new ArrayList<>();
+        for (SimNode node : nodes) {
+            ids.add(node.id);
+        }
+        return Collections.unmodifiableList(ids);
+    }
+
+    private SimNode node(int id) {
+        if (id < 1 || id > nodes.size()) {
+            throw new IllegalArgumentException("no node " + id + "; nodes are 1.." + nodes.size());
+        }
+        return nodes.get(id - 1);
+    }
+
+    // ---- SimNode.Host ----
+
+    @Override
+    public void send(int from, int to, ZabMessage message) {
+        network.add(new InFlight(from, to, message));
+    }
+
+    @Override
+    public void startDiskSync(SimNode node) {
+        pendingSyncs.add(node.id);
+    }
+
+    @Override
+    public void delivered(SimNode node, Txn txn) {
+        checker.onDelivered(node.id, txn, node.state.digest());
+        out.add("node " + node.id + " delivers " + Zxid.format(txn.zxid()));
+        if (node.core.role() == Role.LEADING) {
+            checker.onAcknowledged(txn.zxid()); // the leader answers the client that proposed it
+        }
+    }
+
+    @Override
+    public void stateReset(SimNode node, long snapshotZxid) {
+        checker.onStateReset(node.id, snapshotZxid, node.state.digest());
+    }
+
+    @Override
+    public void roleChanged(SimNode node, Effect.RoleChanged change) {
+        out.add("node " + node.id + " " + change.role()
+                + (change.role() == Role.LOOKING ? "" : " leader=" + change.leaderId())
+                + " epoch=" + change.epoch() + (change.established() ? " established" : ""));
+        if (change.role() == Role.LEADING && change.established()) {
+            checker.onEstablished(node.id, change.epoch(), node.core.view(), node.core::historyCovers);
+        }
+    }
+
+    @Override
+    public void traced(SimNode node, String kind, Object detail, long fingerprint) {
+        if (!kind.equals("start")) {
+            out.add("node " + node.id + " " + kind + " " + detail);
+        }
+    }
+
+    @Override
+    public boolean crashPointHits(SimNode node) {
+        return false;
+    }
+
+    @Override
+    public void crashedAtCrashPoint(SimNode node) {
+        throw new IllegalStateException("scenarios have no crash points");
+    }
+
+    static byte[] text(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+}
