@@ -47,6 +47,15 @@ public sealed interface Effect {
     /** A committed txn, handed to the state machine; delivered strictly in zxid order. */
     record Deliver(Txn txn) implements Effect {}
 
-    /** For metrics, clients and tests: who this node follows, and whether the leader is established. */
-    record RoleChanged(Role role, int leaderId, long epoch, boolean established) implements Effect {}
+    /**
+     * For operators' logs, metrics, clients and tests: who this node follows, whether the
+     * leader is established, and why the role changed, in words (one log line per change).
+     */
+    record RoleChanged(Role role, int leaderId, long epoch, boolean established, String reason) implements Effect {
+        @Override
+        public String toString() {
+            return role + (role == Role.LOOKING ? "" : " leader=" + leaderId) + " epoch=" + epoch
+                    + (established ? " established" : "") + ": " + reason;
+        }
+    }
 }

@@ -9,9 +9,12 @@ public final class SimulationRunner {
     /** What a batch of seeds found. */
     public record Summary(int seeds, int violations, long ticks, long commits, long elapsedMs, long firstViolatingSeed,
                           int seedsUntilFirstViolation) {
+        /** The last line of every run: {@code seeds=... violations=... ticks=... commits=... elapsed_ms=...}. */
         public String line() {
+            long elapsed = Math.max(1, elapsedMs);
             return "seeds=" + seeds + " violations=" + violations + " ticks=" + ticks + " commits=" + commits
-                    + " elapsed_ms=" + elapsedMs;
+                    + " elapsed_ms=" + elapsedMs + " ticks_per_s=" + ticks * 1000 / elapsed
+                    + " seeds_per_min=" + seeds * 60_000L / elapsed;
         }
     }
 

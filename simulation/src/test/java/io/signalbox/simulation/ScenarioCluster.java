@@ -39,7 +39,8 @@ final class ScenarioCluster implements SimNode.Host {
         out.clear();
         String[] words = command.trim().split("\\s+");
         switch (words[0]) {
-            case "add-nodes" -> addNodes(Integer.parseInt(words[1]), words.length > 3 ? Integer.parseInt(words[3]) : 1_000_000);
+            case "add-nodes" -> addNodes(Integer.parseInt(words[1]), option(words, "snapshot-every", 1_000_000),
+                    option(words, "counter-max", Zxid.COUNTER_MAX));
             case "tick" -> tick(nodeIds(words[1]), words.length > 2 ? Integer.parseInt(words[2]) : 1);
             case "deliver" -> deliver(words.length > 1 ? nodeIds(words[1]) : allIds());
             case "drop" -> drop(words.length > 1 ? nodeIds(words[1]) : allIds());
@@ -58,8 +59,18 @@ final class ScenarioCluster implements SimNode.Host {
         return out.isEmpty() ? "ok" : String.join("\n", out);
     }
 
-    private void addNodes(int count, int snapshotEvery) {
-        options = new SimulationOptions(1, count, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, snapshotEvery, Zxid.COUNTER_MAX, java.util.Set.of());
+    /** {@code name value} among the command's words, or the default. */
+    private static long option(String[] words, String name, long defaultValue) {
+        for (int i = 2; i + 1 < words.length; i++) {
+            if (words[i].equals(name)) {
+                return Long.parseLong(words[i + 1]);
+            }
+        }
+        return defaultValue;
+    }
+
+    private void addNodes(int count, long snapshotEvery, long counterMax) {
+        options = new SimulationOptions(1, count, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, (int) snapshotEvery, counterMax, java.util.Set.of());
         checker = new SafetyChecker(count);
         blocked = new boolean[count + 1][count + 1];
         List<Integer> voters = new ArrayList<>();
@@ -67,8 +78,8 @@ final class ScenarioCluster implements SimNode.Host {
             voters.add(id);
         }
         for (int id = 1; id <= count; id++) {
-            ZabConfig config = ZabConfig.defaults(id, voters);
-            SimNode node = new SimNode(id, config, snapshotEvery, this);
+            ZabConfig config = ZabConfig.defaults(id, voters).withZxidCounterMax(counterMax);
+            SimNode node = new SimNode(id, config, (int) snapshotEvery, this);
             nodes.add(node);
             node.start(options, 1000 + id);
         }
@@ -258,9 +269,7 @@ final class ScenarioCluster implements SimNode.Host {
 
     @Override
     public void roleChanged(SimNode node, Effect.RoleChanged change) {
-        out.add("node " + node.id + " " + change.role()
-                + (change.role() == Role.LOOKING ? "" : " leader=" + change.leaderId())
-                + " epoch=" + change.epoch() + (change.established() ? " established" : ""));
+        out.add("node " + node.id + " " + change);
         if (change.role() == Role.LEADING && change.established()) {
             checker.onEstablished(node.id, change.epoch(), node.core.view(), node.core::historyCovers);
         }

@@ -134,7 +134,7 @@ public final class CoreEngine implements Transitions {
     @Override
     public void lookForLeader(String reason) {
         rememberAcceptedEpochSource();
-        peer.emit(new Effect.RoleChanged(Role.LOOKING, 0, peer.currentEpoch, false));
+        peer.emit(new Effect.RoleChanged(Role.LOOKING, 0, peer.currentEpoch, false, reason));
         phase = startElection();
     }
 

@@ -59,7 +59,8 @@ final class FollowerRole implements Phase {
         this.lastHeardTick = peer.tick;
         this.acceptedEpochFrom = acceptedEpochFrom;
         this.commitZxid = peer.lastDeliveredZxid; // what we delivered under an earlier leader was committed
-        peer.emit(new Effect.RoleChanged(Role.FOLLOWING, leader, peer.currentEpoch, false));
+        peer.emit(new Effect.RoleChanged(Role.FOLLOWING, leader, peer.currentEpoch, false,
+                "elected by " + electedVote + "; sending FOLLOWERINFO"));
         sendFollowerInfo();
     }
 
@@ -250,7 +251,8 @@ final class FollowerRole implements Phase {
             newLeaderAcked = true;
             peer.send(leader, new AckNewLeader(epoch, pendingNewLeaderZxid));
             lastAckSentZxid = pendingNewLeaderZxid;
-            peer.emit(new Effect.RoleChanged(Role.FOLLOWING, leader, epoch, false));
+            peer.emit(new Effect.RoleChanged(Role.FOLLOWING, leader, epoch, false,
+                    "synced to " + Zxid.format(pendingNewLeaderZxid) + " and adopted the epoch; acked NEWLEADER"));
         }
     }
 
@@ -261,7 +263,7 @@ final class FollowerRole implements Phase {
         }
         if (stage != Stage.BROADCAST) {
             stage = Stage.BROADCAST;
-            peer.emit(new Effect.RoleChanged(Role.FOLLOWING, leader, epoch, true));
+            peer.emit(new Effect.RoleChanged(Role.FOLLOWING, leader, epoch, true, "UPTODATE: serving"));
         }
         advanceCommit(leaderCommitZxid);
     }

@@ -53,7 +53,8 @@ final class LeaderRole implements Phase {
         this.electedLastZxid = peer.lastZxid();
         this.startTick = peer.tick;
         this.broadcast = new LeaderBroadcast(this);
-        peer.emit(new Effect.RoleChanged(Role.LEADING, peer.id(), peer.currentEpoch, false));
+        peer.emit(new Effect.RoleChanged(Role.LEADING, peer.id(), peer.currentEpoch, false,
+                "elected by " + electedVote + "; starting discovery"));
     }
 
     @Override
@@ -271,7 +272,8 @@ final class LeaderRole implements Phase {
         broadcast.commitZxid = establishedZxid;
         // Primary integrity: everything of earlier epochs is delivered before anything new is proposed.
         peer.deliverUpTo(establishedZxid);
-        peer.emit(new Effect.RoleChanged(Role.LEADING, peer.id(), epoch, true));
+        peer.emit(new Effect.RoleChanged(Role.LEADING, peer.id(), epoch, true,
+                "a quorum acked NEWLEADER; history up to " + Zxid.format(establishedZxid) + " committed"));
         for (LearnerHandle learner : learners.values()) {
             if (learner.synced()) {
                 learner.stage = LearnerHandle.Stage.UP_TO_DATE;

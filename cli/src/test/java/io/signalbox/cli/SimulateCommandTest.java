@@ -1,0 +1,63 @@
+package io.signalbox.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class SimulateCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine commandLine = SignalboxCommand.newCommandLine();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        return commandLine.execute(args);
+    }
+
+    private String lastLine() {
+        List<String> lines = out.toString().lines().toList();
+        return lines.get(lines.size() - 1);
+    }
+
+    @Test
+    void cleanSeedsExitZeroAndEndWithTheSummaryLine() {
+        assertEquals(0, run("simulate", "--seeds", "5", "--seed", "100", "--nodes", "5", "--ticks", "500"));
+        assertTrue(lastLine().matches("seeds=5 violations=0 ticks=\\d+ commits=\\d+ elapsed_ms=\\d+ ticks_per_s=\\d+ seeds_per_min=\\d+"),
+                lastLine());
+    }
+
+    @Test
+    void aBugSwitchIsCaughtExitsOneAndPrintsHowToReproduce() {
+        assertEquals(1, run("simulate", "--seed", "1", "--bug", "commit-without-quorum"));
+        String output = out.toString();
+        assertTrue(output.contains("VIOLATION seed=1 invariant="), output);
+        assertTrue(output.contains("reproduce: ./signalbox simulate --seed 1 --nodes 3 --ticks 3000 --bug commit-without-quorum"), output);
+        assertTrue(output.contains("last events:"), output);
+    }
+
+    @Test
+    void oneSeedTwiceGivesTheSameTraceDigest() {
+        run("simulate", "--seed", "42", "--ticks", "800");
+        String first = out.toString().lines().filter(l -> l.startsWith("seed=42")).findFirst().orElseThrow();
+        out.getBuffer().setLength(0);
+        run("simulate", "--seed", "42", "--ticks", "800");
+        String second = out.toString().lines().filter(l -> l.startsWith("seed=42")).findFirst().orElseThrow();
+        assertEquals(first.replaceAll("elapsed_ms=\\d+", ""), second.replaceAll("elapsed_ms=\\d+", ""));
+    }
+
+    @Test
+    void badValuesAreRefusedWithTheValueAndWhatIsAllowed() {
+        assertEquals(2, run("simulate", "--nodes", "4"));
+        assertTrue(err.toString().contains("--nodes must be 3, 5 or 7, got 4"), err.toString());
+        assertEquals(2, run("simulate", "--bug", "nope"));
+        assertTrue(err.toString().contains("unknown bug switch 'nope'; allowed: ack-newleader-before-persist"), err.toString());
+        assertEquals(2, run("simulate", "--seeds", "0"));
+        assertTrue(err.toString().contains("--seeds must be in 1..10000000, got 0"), err.toString());
+    }
+}
