@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs the real consensus core of N nodes on a simulated network, disk and clock, all
@@ -32,6 +33,7 @@ public final class Simulator implements SimNode.Host {
     };
 
     private final SimulationOptions options;
+    private final UnaryOperator<ZabMessage> wire;
     private final SplittableRandom random;
     private final PriorityQueue<Event> queue = new PriorityQueue<>((a, b) -> a.time != b.time
             ? Long.compare(a.time, b.time) : Long.compare(a.sequence, b.sequence));
@@ -51,7 +53,16 @@ public final class Simulator implements SimNode.Host {
     private long firstZxidCommittedAfterHeal = -1;
 
     public Simulator(SimulationOptions options) {
+        this(options, UnaryOperator.identity());
+    }
+
+    /**
+     * A simulator whose every message passes through {@code wire} on its way, for example
+     * a codec's encode and decode, so the codec meets everything a real run sends.
+     */
+    public Simulator(SimulationOptions options, UnaryOperator<ZabMessage> wire) {
         this.options = options;
+        this.wire = wire;
         this.random = new SplittableRandom(options.seed());
         this.network = new SimNetwork(options.nodes(), options);
         this.checker = new SafetyChecker(options.nodes());
@@ -296,7 +307,7 @@ public final class Simulator implements SimNode.Host {
     public void send(int from, int to, ZabMessage message) {
         int copies = network.copies(random);
         for (int i = 0; i < copies; i++) {
-            schedule(now + network.delay(random), Kind.MESSAGE, to, from, 0, message);
+            schedule(now + network.delay(random), Kind.MESSAGE, to, from, 0, wire.apply(message));
         }
     }
 
