@@ -30,7 +30,11 @@ public sealed interface Effect {
      */
     record InstallSnapshot(Snapshot snapshot, boolean durable) implements Effect {}
 
-    /** Append these txns after the log's last entry; report durability through {@code persisted}. */
+    /**
+     * Append these txns after the log's last entry. The runtime must eventually report them
+     * through {@link ZabCore#persisted(long)} (group commit may batch many appends into one
+     * report): followers ack, and a new leader adopts its epoch, only on that report.
+     */
     record AppendTxns(List<Txn> txns) implements Effect {
         public AppendTxns {
             txns = List.copyOf(txns);

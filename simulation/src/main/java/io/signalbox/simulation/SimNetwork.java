@@ -61,6 +61,44 @@ final class SimNetwork {
         }
     }
 
+    /**
+     * Cuts the network one of four ways: a random minority split, the leader isolated,
+     * nothing from one node arriving, or nothing reaching one node.
+     *
+     * @param leader the current leader, or 0 if none
+     * @return what was cut, for the trace
+     */
+    String partitionAtRandom(SplittableRandom random, int leader) {
+        healPartitions();
+        int kind = random.nextInt(4);
+        if (kind == 0 || (kind == 1 && leader == 0)) {
+            boolean[] side = new boolean[nodes + 1];
+            int minority = 1 + random.nextInt(nodes / 2);
+            for (int i = 0; i < minority; i++) {
+                side[1 + random.nextInt(nodes)] = true;
+            }
+            split(side);
+            return "split " + java.util.Arrays.toString(side);
+        }
+        if (kind == 1) {
+            boolean[] side = new boolean[nodes + 1];
+            side[leader] = true;
+            split(side);
+            return "isolate leader " + leader;
+        }
+        int node = 1 + random.nextInt(nodes);
+        for (int other = 1; other <= nodes; other++) {
+            if (other != node) {
+                if (kind == 2) {
+                    block(node, other);
+                } else {
+                    block(other, node);
+                }
+            }
+        }
+        return kind == 2 ? "one-way: nothing from " + node + " arrives" : "one-way: nothing reaches " + node;
+    }
+
     void healPartitions() {
         for (boolean[] row : blocked) {
             java.util.Arrays.fill(row, false);

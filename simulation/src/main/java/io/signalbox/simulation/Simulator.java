@@ -191,41 +191,8 @@ public final class Simulator implements SimNode.Host {
     }
 
     private void startPartition() {
-        network.healPartitions();
-        int kind = random.nextInt(4);
-        int leader = currentLeader();
-        String description;
-        if (kind == 0 || (kind == 1 && leader == 0)) {
-            boolean[] side = new boolean[options.nodes() + 1];
-            int minority = 1 + random.nextInt(options.nodes() / 2);
-            for (int i = 0; i < minority; i++) {
-                side[1 + random.nextInt(options.nodes())] = true;
-            }
-            network.split(side);
-            description = "split " + java.util.Arrays.toString(side);
-        } else if (kind == 1) {
-            boolean[] side = new boolean[options.nodes() + 1];
-            side[leader] = true;
-            network.split(side);
-            description = "isolate leader " + leader;
-        } else if (kind == 2) {
-            int from = 1 + random.nextInt(options.nodes());
-            for (int to = 1; to <= options.nodes(); to++) {
-                if (to != from) {
-                    network.block(from, to);
-                }
-            }
-            description = "one-way: nothing from " + from + " arrives";
-        } else {
-            int to = 1 + random.nextInt(options.nodes());
-            for (int from = 1; from <= options.nodes(); from++) {
-                if (to != from) {
-                    network.block(from, to);
-                }
-            }
-            description = "one-way: nothing reaches " + to;
-        }
-        trace.record(now, 0, "partition", description, kind);
+        String description = network.partitionAtRandom(random, currentLeader());
+        trace.record(now, 0, "partition", description, description.hashCode());
         long duration = (20 + random.nextInt(400)) * SimulationOptions.TICK_UNITS;
         schedule(now + duration, Kind.HEAL_PARTITION, 0, 0, 0, null);
     }
