@@ -206,11 +206,12 @@ final class SimNode {
     private void writeSnapshot(Snapshot snapshot) {
         try (SnapshotStore.Writer writer = snapshots.begin(snapshot.zxid())) {
             byte[] state = snapshot.state();
+            int index = 0;
             for (int offset = 0; offset < state.length; offset += SnapshotStore.CHUNK_BYTES_MAX) {
                 int length = Math.min(SnapshotStore.CHUNK_BYTES_MAX, state.length - offset);
                 byte[] chunk = new byte[length];
                 System.arraycopy(state, offset, chunk, 0, length);
-                writer.write(chunk);
+                writer.write(index++, chunk);
             }
             writer.commit();
         }

@@ -27,16 +27,22 @@ public final class InMemorySnapshotStore implements SnapshotStore {
             private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
             private final CRC32C crc = new CRC32C();
             private boolean finished;
+            private int nextIndex;
 
             @Override
-            public void write(byte[] chunk) {
+            public void write(int index, byte[] chunk) {
                 ensureActive();
+                if (index != nextIndex) {
+                    throw new IllegalArgumentException("snapshot chunk " + index + " for zxid " + InMemoryTxnLog.format(zxid)
+                            + " is out of sequence; expected chunk " + nextIndex);
+                }
                 if (chunk.length > CHUNK_BYTES_MAX) {
                     throw new IllegalArgumentException("snapshot chunk of " + chunk.length + " bytes exceeds the limit of "
                             + CHUNK_BYTES_MAX);
                 }
                 buffer.writeBytes(chunk);
                 crc.update(chunk);
+                nextIndex++;
             }
 
             @Override
@@ -73,6 +79,20 @@ public final class InMemorySnapshotStore implements SnapshotStore {
             }
         }
         return Optional.empty();
+    }
+
+    @Override
+    public StoredSnapshot read(long zxid) {
+        Stored stored = committed.get(zxid);
+        if (stored == null) {
+            throw new StorageException("no snapshot at zxid " + InMemoryTxnLog.format(zxid));
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(stored.state());
+        if ((int) crc.getValue() != stored.crc()) {
+            throw new StorageException("snapshot at zxid " + InMemoryTxnLog.format(zxid) + " fails its checksum");
+        }
+        return new StoredSnapshot(zxid, stored.state());
     }
 
     @Override

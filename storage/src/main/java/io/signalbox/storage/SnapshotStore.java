@@ -15,16 +15,26 @@ public interface SnapshotStore {
     /** Starts writing a snapshot at {@code zxid}; nothing is visible until commit. */
     Writer begin(long zxid);
 
-    /** The newest committed snapshot whose checksum verifies, if any. */
+    /** The newest committed snapshot whose checksum verifies, if any; damaged newer ones are skipped. */
     Optional<StoredSnapshot> latest();
+
+    /**
+     * The committed snapshot at {@code zxid}, verified.
+     *
+     * @throws StorageException naming the zxid if there is none, or it fails its checksum
+     */
+    StoredSnapshot read(long zxid);
 
     /** Removes every snapshot older than {@code zxid}; call only once a newer one is committed. */
     void deleteOlderThan(long zxid);
 
     /** One snapshot being written. Not thread-safe. */
     interface Writer extends AutoCloseable {
-        /** Appends a chunk of at most {@link #CHUNK_BYTES_MAX} bytes. */
-        void write(byte[] chunk);
+        /**
+         * Appends chunk number {@code index} (0, 1, 2, ...) of at most {@link #CHUNK_BYTES_MAX}
+         * bytes. A chunk out of sequence is refused with both numbers, and nothing is written.
+         */
+        void write(int index, byte[] chunk);
 
         /** Makes the snapshot durable and visible. */
         void commit();

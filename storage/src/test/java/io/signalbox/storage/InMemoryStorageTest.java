@@ -28,8 +28,11 @@ class InMemoryStorageTest {
         }
 
         @Override
-        protected void corrupt(TxnLog log, long zxid) {
-            ((InMemoryTxnLog) log).corrupt(zxid);
+        protected TxnLog damageAndReopen(TxnLog log, long zxid) {
+            InMemoryTxnLog memory = (InMemoryTxnLog) log;
+            memory.corrupt(zxid);
+            memory.recover();
+            return memory;
         }
     }
 
@@ -63,6 +66,14 @@ class InMemoryStorageTest {
         protected void corrupt(SnapshotStore store, long zxid) {
             ((InMemorySnapshotStore) store).corrupt(zxid);
         }
+    }
+
+    @Test
+    void everyReadVerifiesChecksums() {
+        InMemoryTxnLog log = new InMemoryTxnLog();
+        log.append(List.of(new LogEntry(1L << 32 | 1, 1, new byte[40]), new LogEntry(1L << 32 | 2, 1, new byte[] {2})));
+        log.corrupt(1L << 32 | 1);
+        assertEquals(1L << 32 | 1, assertThrows(CorruptLogException.class, () -> log.read(0, 10)).zxid());
     }
 
     @Test

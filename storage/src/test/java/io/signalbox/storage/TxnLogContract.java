@@ -21,8 +21,11 @@ public abstract class TxnLogContract {
     /** Kills the "process" without a sync and opens the log again, as start-up would. */
     protected abstract TxnLog crashAndReopen(TxnLog log, long seed);
 
-    /** Damages the stored bytes of the entry at {@code zxid}. */
-    protected abstract void corrupt(TxnLog log, long zxid);
+    /**
+     * Damages the stored bytes of the entry at {@code zxid}, then opens the log again as a
+     * restart would (recovery runs) and returns it.
+     */
+    protected abstract TxnLog damageAndReopen(TxnLog log, long zxid);
 
     protected static long zxid(long epoch, long counter) {
         return (epoch << 32) | counter;
@@ -128,14 +131,36 @@ public abstract class TxnLogContract {
     }
 
     @Test
-    void aCorruptEntryIsAnErrorNamingItsZxidNeverASkip() {
+    void corruptionBeforeTheLastEntryIsAStartupErrorNamingItsZxidNeverASkip() {
+        TxnLog log = openFresh();
+        log.append(entries(1, 1, 5));
+        log.sync();
+        CorruptLogException error = assertThrows(CorruptLogException.class, () -> damageAndReopen(log, zxid(1, 3)).read(0, 100));
+        assertEquals(zxid(1, 3), error.zxid());
+        assertTrue(error.getMessage().contains("1:3") && error.getMessage().contains("resync"), error.getMessage());
+    }
+
+    @Test
+    void aDamagedLastEntryIsATornWriteAndIsDroppedAtRecovery() {
+        TxnLog log = openFresh();
+        log.append(entries(1, 1, 5));
+        log.sync();
+        TxnLog reopened = damageAndReopen(log, zxid(1, 5));
+        assertEquals(entries(1, 1, 4), reopened.read(0, 100));
+        assertEquals(zxid(1, 4), reopened.lastZxid());
+        reopened.append(List.of(entry(1, 5)));
+        assertEquals(zxid(1, 5), reopened.lastZxid(), "the log goes on after the dropped tail");
+        reopened.close();
+    }
+
+    @Test
+    void anAppendAtOrBelowTheCompactionPointIsRefused() {
         try (TxnLog log = openFresh()) {
-            log.append(entries(1, 1, 5));
-            log.sync();
-            corrupt(log, zxid(1, 3));
-            CorruptLogException error = assertThrows(CorruptLogException.class, () -> log.read(0, 100));
-            assertEquals(zxid(1, 3), error.zxid());
-            assertTrue(error.getMessage().contains("1:3"), error.getMessage());
+            log.append(entries(1, 1, 4));
+            log.compactUpTo(zxid(1, 4));
+            IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> log.append(List.of(entry(1, 3))));
+            assertTrue(error.getMessage().contains("1:3") && error.getMessage().contains("1:4"), error.getMessage());
+            assertEquals(List.of(), log.read(0, 100), "nothing written");
         }
     }
 
