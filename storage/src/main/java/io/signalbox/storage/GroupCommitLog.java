@@ -119,8 +119,7 @@ public final class GroupCommitLog implements AutoCloseable {
                 entries.addAll(request.entries());
             }
             try {
-                log.append(entries);
-                long durable = log.sync();
+                long durable = log.appendDurably(entries);
                 lock.lock();
                 try {
                     batches++;

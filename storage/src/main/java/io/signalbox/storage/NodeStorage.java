@@ -65,6 +65,59 @@ public final class NodeStorage implements AutoCloseable {
         return new NodeStorage(directory, channel, lock);
     }
 
+    /**
+     * What a node starts from: its epochs, its newest snapshot that verifies (or none) and
+     * every log entry after it, verified.
+     *
+     * @param tornZxid the zxid of a torn tail entry dropped while opening, or -1
+     */
+    public record Recovered(Epochs epochs, java.util.Optional<StoredSnapshot> snapshot, java.util.List<LogEntry> entries,
+                            long tornZxid) {
+        public long lastZxid() {
+            return entries.isEmpty() ? snapshot.map(StoredSnapshot::zxid).orElse(0L) : entries.get(entries.size() - 1).zxid();
+        }
+    }
+
+    /**
+     * Reads back everything needed to start: newest valid snapshot, then the log after it.
+     *
+     * @throws StorageException if the log was compacted beyond the newest valid snapshot (the
+     *                          txns in between are gone): the node needs a resync from its peers
+     */
+    public Recovered recover() {
+        java.util.Optional<StoredSnapshot> snapshot = snapshots.latest();
+        long base = snapshot.map(StoredSnapshot::zxid).orElse(0L);
+        TxnLog log = txnLog();
+        if (log.compactedUpTo() > base) {
+            throw new StorageException("the log in " + directory + " starts after " + InMemoryTxnLog.format(log.compactedUpTo())
+                    + " but the newest valid snapshot is at " + InMemoryTxnLog.format(base)
+                    + ": the txns between are gone; this node needs a resync from its peers");
+        }
+        java.util.List<LogEntry> entries = new java.util.ArrayList<>();
+        long after = base;
+        while (true) {
+            java.util.List<LogEntry> batch = log.read(after, 10_000);
+            if (batch.isEmpty()) {
+                break;
+            }
+            entries.addAll(batch);
+            after = batch.get(batch.size() - 1).zxid();
+        }
+        return new Recovered(epochStore().load(), snapshot, entries, recoveredTornZxid());
+    }
+
+    /**
+     * After a newer snapshot is durable: verifies it, then drops the log prefix it covers,
+     * then the older snapshots, in that order, so a crash between steps leaves a startable node.
+     *
+     * @throws StorageException naming the zxid if there is no valid snapshot there; nothing is removed
+     */
+    public void compactTo(long snapshotZxid) {
+        snapshots.read(snapshotZxid);
+        txnLog().compactUpTo(snapshotZxid);
+        snapshots.deleteOlderThan(snapshotZxid);
+    }
+
     public TxnLog txnLog() {
         return rocksDb.txnLog();
     }

@@ -26,6 +26,15 @@ public interface TxnLog extends AutoCloseable {
     /** Makes every appended entry durable; returns the last durable zxid. Idempotent. */
     long sync();
 
+    /**
+     * Appends and makes durable in one step (what group commit does each round); returns the
+     * last durable zxid. An implementation may do it in one synced write.
+     */
+    default long appendDurably(List<LogEntry> entries) {
+        append(entries);
+        return sync();
+    }
+
     /** The zxid of the last appended entry (durable or not), or the compaction point if the log is empty. */
     long lastZxid();
 

@@ -107,6 +107,17 @@ public abstract class TxnLogContract {
     }
 
     @Test
+    void anAppendAtOrBelowATruncationPointIsRefused() {
+        try (TxnLog log = openFresh()) {
+            log.append(entries(1, 1, 6));
+            log.truncateAfter(zxid(1, 3));
+            IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> log.append(entries(1, 3, 4)));
+            assertTrue(error.getMessage().contains("1:3"), error.getMessage());
+            assertEquals(entries(1, 1, 3), log.read(0, 100), "nothing written");
+        }
+    }
+
+    @Test
     void compactionDropsThePrefixASnapshotCovers() {
         try (TxnLog log = openFresh()) {
             log.append(entries(1, 1, 6));

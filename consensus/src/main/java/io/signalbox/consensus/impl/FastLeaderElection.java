@@ -73,6 +73,11 @@ final class FastLeaderElection implements Phase {
     /** FLE's receive loop: adopt newer rounds and better votes, tally, and join an established leader. */
     private void onNotification(int from, Notification n) {
         Vote theirs = new Vote(n.round(), n.proposedLeader(), n.proposedZxid(), n.proposedEpoch());
+        if (theirs.leader() == peer.id() && n.senderState() == Role.LOOKING) {
+            // A vote for us describes our history as the sender last heard it; after a crash that lost
+            // our unsynced tail it may claim more than we have. Judge it by what we really hold.
+            theirs = selfVote(n.round());
+        }
         if (n.senderState() == Role.LOOKING) {
             if (n.round() > vote.round()) {
                 Vote mine = selfVote(n.round());

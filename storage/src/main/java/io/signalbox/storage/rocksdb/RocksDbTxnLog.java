@@ -91,6 +91,18 @@ public final class RocksDbTxnLog implements TxnLog {
 
     @Override
     public void append(List<LogEntry> entries) {
+        write(entries, false);
+    }
+
+    /** One synced write batch: the entries and every earlier unsynced write become durable together. */
+    @Override
+    public long appendDurably(List<LogEntry> entries) {
+        write(entries, true);
+        lastDurableZxid = lastZxid;
+        return lastDurableZxid;
+    }
+
+    private void write(List<LogEntry> entries, boolean synced) {
         long previous = lastZxid;
         for (LogEntry entry : entries) {
             if (entry.zxid() <= previous) {
@@ -103,7 +115,7 @@ public final class RocksDbTxnLog implements TxnLog {
             for (LogEntry entry : entries) {
                 batch.put(log, key(entry.zxid()), LogEntryCodec.encode(entry));
             }
-            db.write(storage.unsyncedWrite, batch);
+            db.write(synced ? storage.syncedWrite : storage.unsyncedWrite, batch);
         } catch (RocksDBException e) {
             throw new StorageException("cannot append " + entries.size() + " entries after " + format(lastZxid) + ": " + e.getMessage(), e);
         }

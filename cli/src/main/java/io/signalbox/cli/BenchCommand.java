@@ -1,0 +1,88 @@
+package io.signalbox.cli;
+
+import io.signalbox.bench.StorageBenchmark;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code signalbox bench ...}: measurements that print figures (never run as tests). */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
+        subcommands = {BenchCommand.Storage.class})
+public final class BenchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code signalbox bench storage}: raw fsync rate vs group-committed appends on RocksDB. */
+    @Command(name = "storage", mixinStandardHelpOptions = true,
+            description = "Measures the raw fsync rate of the data directory's disk, then synced 100-byte appends per second "
+                    + "on the RocksDB log with group commit, for each number of concurrent appenders.")
+    static final class Storage implements Callable<Integer> {
+        @Option(names = "--dir", description = "directory on the disk to measure (default: a new directory under java.io.tmpdir)")
+        Path directory;
+
+        @Option(names = "--seconds", defaultValue = "5", description = "measured seconds per setting, after 1 s of warm-up (default: ${DEFAULT-VALUE})")
+        double seconds;
+
+        @Option(names = "--appenders", defaultValue = "1,16,256", split = ",",
+                description = "numbers of concurrent appenders (default: ${DEFAULT-VALUE})")
+        List<Integer> appenders = new ArrayList<>();
+
+        @Option(names = "--entry-bytes", defaultValue = "100", description = "payload bytes per entry (default: ${DEFAULT-VALUE})")
+        int entryBytes;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            for (int count : appenders) {
+                if (count < 1 || count > 4_096) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--appenders values must be in 1..4096, got " + count);
+                }
+            }
+            boolean temporary = directory == null;
+            Path dir = temporary ? Files.createTempDirectory("signalbox-bench-storage-") : directory;
+            StorageBenchmark benchmark;
+            try {
+                benchmark = new StorageBenchmark(dir, entryBytes, seconds);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            try {
+                out.printf("storage benchmark: dir=%s entry_bytes=%d seconds=%.1f cores=%d jvm=%s%n", dir, entryBytes, seconds,
+                        Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
+                double fsyncs = benchmark.rawFsyncsPerSecond();
+                out.printf("raw_fsync_per_s=%.0f (write %d bytes + fdatasync, one thread)%n", fsyncs, entryBytes);
+                out.printf("%-10s %12s %10s %8s %8s %9s%n", "appenders", "appends/s", "avg_batch", "p50_ms", "p99_ms", "x_fsync");
+                out.flush();
+                for (int count : appenders) {
+                    StorageBenchmark.Row row = benchmark.groupCommit(count);
+                    out.printf("%-10d %12.0f %10.1f %8.2f %8.2f %9.1f%n", row.appenders(), row.appendsPerSecond(),
+                            row.averageBatchEntries(), row.p50Ms(), row.p99Ms(), row.appendsPerSecond() / fsyncs);
+                    out.flush();
+                }
+            } finally {
+                if (temporary) {
+                    try (var walk = Files.walk(dir)) {
+                        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                            Files.deleteIfExists(p);
+                        }
+                    }
+                }
+            }
+            return 0;
+        }
+    }
+}
