@@ -1,0 +1,189 @@
+package io.signalbox.state;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The configuration itself: services, their servers, sessions, with indexes by listen
+ * port and by owning session, and a digest kept up to date on every change (a sum of
+ * per-entity hashes, so it does not depend on the order changes arrived in).
+ */
+final class LbState implements Store {
+    private final TreeMap<String, Service> services = new TreeMap<>();
+    private final TreeMap<String, TreeMap<String, Server>> servers = new TreeMap<>();
+    private final TreeMap<Long, Session> sessions = new TreeMap<>();
+    private final Map<Long, TreeSet<ServerKey>> serversBySession = new HashMap<>();
+    private final Map<Integer, String> serviceByPort = new HashMap<>();
+    private long nextSessionId = 1;
+    private long digest;
+    private int serverCount;
+
+    @Override
+    public Service service(String name) {
+        return services.get(name);
+    }
+
+    @Override
+    public Server server(ServerKey key) {
+        TreeMap<String, Server> byName = servers.get(key.service());
+        return byName == null ? null : byName.get(key.name());
+    }
+
+    @Override
+    public Session session(long id) {
+        return sessions.get(id);
+    }
+
+    @Override
+    public String serviceOnPort(int port) {
+        return serviceByPort.get(port);
+    }
+
+    @Override
+    public int serviceCount() {
+        return services.size();
+    }
+
+    @Override
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    public int serverCount() {
+        return serverCount;
+    }
+
+    @Override
+    public List<ServerKey> serversOf(String service) {
+        TreeMap<String, Server> byName = servers.get(service);
+        if (byName == null) {
+            return List.of();
+        }
+        List<ServerKey> keys = new ArrayList<>(byName.size());
+        for (String name : byName.keySet()) {
+            keys.add(new ServerKey(service, name));
+        }
+        return keys;
+    }
+
+    @Override
+    public List<ServerKey> serversOfSession(long sessionId) {
+        TreeSet<ServerKey> owned = serversBySession.get(sessionId);
+        return owned == null ? List.of() : new ArrayList<>(owned);
+    }
+
+    @Override
+    public long nextSessionId() {
+        return nextSessionId;
+    }
+
+    /** All services, by name. */
+    public Collection<Service> services() {
+        return Collections.unmodifiableCollection(services.values());
+    }
+
+    /** The servers of one service, by name. */
+    public Collection<Server> servers(String service) {
+        TreeMap<String, Server> byName = servers.get(service);
+        return byName == null ? List.of() : Collections.unmodifiableCollection(byName.values());
+    }
+
+    public Collection<Session> sessions() {
+        return Collections.unmodifiableCollection(sessions.values());
+    }
+
+    /** Order-independent digest of services, servers and sessions, versions included. */
+    public long digest() {
+        return digest;
+    }
+
+    @Override
+    public void putService(Service service) {
+        Service previous = services.put(service.name(), service);
+        if (previous != null) {
+            digest -= Digests.of(previous);
+            serviceByPort.remove(previous.listenPort());
+        }
+        serviceByPort.put(service.listenPort(), service.name());
+        digest += Digests.of(service);
+    }
+
+    @Override
+    public void removeService(String name) {
+        for (ServerKey key : serversOf(name)) {
+            removeServer(key);
+        }
+        servers.remove(name);
+        Service removed = services.remove(name);
+        if (removed != null) {
+            digest -= Digests.of(removed);
+            serviceByPort.remove(removed.listenPort());
+        }
+    }
+
+    @Override
+    public void putServer(Server server) {
+        Server previous = servers.computeIfAbsent(server.service(), s -> new TreeMap<>()).put(server.name(), server);
+        if (previous != null) {
+            digest -= Digests.of(previous);
+            unindex(previous);
+        } else {
+            serverCount++;
+        }
+        if (server.sessionId() != 0) {
+            serversBySession.computeIfAbsent(server.sessionId(), id -> new TreeSet<>()).add(server.key());
+        }
+        digest += Digests.of(server);
+    }
+
+    @Override
+    public void removeServer(ServerKey key) {
+        TreeMap<String, Server> byName = servers.get(key.service());
+        Server removed = byName == null ? null : byName.remove(key.name());
+        if (removed != null) {
+            serverCount--;
+            digest -= Digests.of(removed);
+            unindex(removed);
+        }
+    }
+
+    private void unindex(Server server) {
+        if (server.sessionId() != 0) {
+            TreeSet<ServerKey> owned = serversBySession.get(server.sessionId());
+            if (owned != null) {
+                owned.remove(server.key());
+                if (owned.isEmpty()) {
+                    serversBySession.remove(server.sessionId());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void putSession(Session session) {
+        Session previous = sessions.put(session.id(), session);
+        if (previous != null) {
+            digest -= Digests.of(previous);
+        }
+        digest += Digests.of(session);
+    }
+
+    @Override
+    public void removeSession(long id) {
+        Session removed = sessions.remove(id);
+        if (removed != null) {
+            digest -= Digests.of(removed);
+        }
+    }
+
+    @Override
+    public void setNextSessionId(long id) {
+        nextSessionId = id;
+    }
+}

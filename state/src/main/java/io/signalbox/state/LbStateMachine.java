@@ -1,0 +1,205 @@
+package io.signalbox.state;
+
+import io.signalbox.proto.state.StateSnapshot;
+import io.signalbox.state.codec.StateCodec;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The replicated load-balancer configuration. The leader {@link #prepare}s a command into
+ * events (or a {@link Rejection}, appending nothing); every replica {@link #apply}s the
+ * events of each committed log entry in zxid order. Deterministic and I/O-free: no
+ * clock, no randomness, no locale. Not thread-safe: one thread owns it.
+ *
+ * <p>It keeps the last {@code historyEntriesMax} entries, so subscribers can get the
+ * events after a zxid and the configuration as of a zxid within that window.
+ */
+public final class LbStateMachine {
+    /** One applied log entry. */
+    public record Entry(long zxid, List<StateEvent> events) {}
+
+    private final Limits limits;
+    private final Preparer preparer;
+    private final int historyEntriesMax;
+    private LbState state = new LbState();
+    private long appliedZxid;
+    private final ArrayDeque<Entry> history = new ArrayDeque<>();
+    private byte[] historyBase;
+    private long historyBaseZxid;
+
+    public LbStateMachine(Limits limits, int historyEntriesMax) {
+        if (historyEntriesMax < 2) {
+            throw new IllegalArgumentException("historyEntriesMax must be >= 2, got " + historyEntriesMax);
+        }
+        this.limits = limits;
+        this.preparer = new Preparer(limits);
+        this.historyEntriesMax = historyEntriesMax;
+        this.historyBase = snapshot();
+    }
+
+    /** Validates a command against the current state; see {@link #prepare(Command, StateView)}. */
+    public List<StateEvent> prepare(Command command) {
+        return prepare(command, state);
+    }
+
+    /**
+     * Validates a command against {@code view} (a leader passes its view including proposals
+     * not yet committed) and returns the events of one log entry; changes nothing.
+     *
+     * @throws Rejection naming the field, the value and the rule
+     */
+    public List<StateEvent> prepare(Command command, StateView view) {
+        if (command == null) {
+            throw new Rejection("command", "missing");
+        }
+        List<StateEvent> events = preparer.prepare(view, command);
+        int size = StateCodec.encodeEvents(events).length;
+        if (size > limits.commandBytesMax()) {
+            throw new Rejection("command", "its events take " + size + " bytes: at most " + limits.commandBytesMax());
+        }
+        return events;
+    }
+
+    /** Applies the events of the log entry at {@code zxid}; zxids must increase. Total: never rejects an event. */
+    public void apply(long zxid, List<StateEvent> events) {
+        if (zxid <= appliedZxid) {
+            throw new IllegalArgumentException("entry " + Preparer.formatVersion(zxid) + " is not after the last applied "
+                    + Preparer.formatVersion(appliedZxid));
+        }
+        for (StateEvent event : events) {
+            EventApplier.apply(state, zxid, event);
+        }
+        appliedZxid = zxid;
+        history.addLast(new Entry(zxid, List.copyOf(events)));
+        if (history.size() > historyEntriesMax) {
+            trimHistory();
+        }
+    }
+
+    /** Applies a log entry's payload as written by {@link StateCodec#encodeEvents}. */
+    public void applyEntry(long zxid, byte[] payload) {
+        apply(zxid, StateCodec.decodeEvents(payload));
+    }
+
+    public long appliedZxid() {
+        return appliedZxid;
+    }
+
+    /** Read access for validation and queries; do not keep it across {@link #restore}. */
+    public StateView view() {
+        return state;
+    }
+
+    public Service service(String name) {
+        return state.service(name);
+    }
+
+    public Server server(String service, String name) {
+        return state.server(new ServerKey(service, name));
+    }
+
+    public List<Service> services() {
+        return List.copyOf(state.services());
+    }
+
+    public List<Server> servers(String service) {
+        return List.copyOf(state.servers(service));
+    }
+
+    public int serverCount() {
+        return state.serverCount();
+    }
+
+    /** Stable, order-independent digest of the configuration (services, servers, sessions, versions). */
+    public long digest() {
+        return state.digest();
+    }
+
+    public Configuration configuration() {
+        return Configuration.of(appliedZxid, state);
+    }
+
+    /** The applied entries after {@code zxid}, in order. */
+    public List<Entry> eventsAfter(long zxid) {
+        if (zxid < historyBaseZxid) {
+            throw new HistoryGoneException(zxid, historyBaseZxid);
+        }
+        List<Entry> after = new ArrayList<>();
+        for (Entry entry : history) {
+            if (entry.zxid() > zxid) {
+                after.add(entry);
+            }
+        }
+        return after;
+    }
+
+    /** The configuration as of {@code zxid}, anywhere in the retained history. */
+    public Configuration configurationAt(long zxid) {
+        if (zxid < historyBaseZxid) {
+            throw new HistoryGoneException(zxid, historyBaseZxid);
+        }
+        if (zxid >= appliedZxid) {
+            return configuration();
+        }
+        LbStateMachine replay = restore(historyBase, limits, Integer.MAX_VALUE);
+        long last = historyBaseZxid;
+        for (Entry entry : history) {
+            if (entry.zxid() > zxid) {
+                break;
+            }
+            replay.apply(entry.zxid(), entry.events());
+            last = entry.zxid();
+        }
+        return Configuration.of(last, replay.state);
+    }
+
+    /** The whole state (sessions included) at {@link #appliedZxid()}, as protobuf. */
+    public byte[] snapshot() {
+        StateSnapshot.Builder snapshot = StateCodec.snapshotBuilder(appliedZxid, state.nextSessionId());
+        for (Service service : state.services()) {
+            snapshot.addServices(StateCodec.toProto(service));
+            for (Server server : state.servers(service.name())) {
+                snapshot.addServers(StateCodec.toProto(server));
+            }
+        }
+        for (Session session : state.sessions()) {
+            snapshot.addSessions(StateCodec.toProto(session));
+        }
+        return snapshot.build().toByteArray();
+    }
+
+    /** A state machine holding the snapshot's state; its history starts at the snapshot. */
+    public static LbStateMachine restore(byte[] snapshot, Limits limits, int historyEntriesMax) {
+        StateSnapshot parsed = StateCodec.parseSnapshot(snapshot);
+        LbStateMachine machine = new LbStateMachine(limits, Math.max(2, historyEntriesMax));
+        LbState state = new LbState();
+        for (io.signalbox.proto.state.Service service : parsed.getServicesList()) {
+            state.putService(StateCodec.fromProto(service));
+        }
+        for (io.signalbox.proto.state.Server server : parsed.getServersList()) {
+            state.putServer(StateCodec.fromProto(server));
+        }
+        for (io.signalbox.proto.state.Session session : parsed.getSessionsList()) {
+            state.putSession(StateCodec.fromProto(session));
+        }
+        state.setNextSessionId(parsed.getNextSessionId());
+        machine.state = state;
+        machine.appliedZxid = parsed.getZxid();
+        machine.historyBase = snapshot.clone();
+        machine.historyBaseZxid = parsed.getZxid();
+        return machine;
+    }
+
+    /** Folds the older half of the history into its base snapshot, so history stays bounded. */
+    private void trimHistory() {
+        LbStateMachine base = restore(historyBase, limits, Integer.MAX_VALUE);
+        int drop = history.size() / 2;
+        for (int i = 0; i < drop; i++) {
+            Entry entry = history.removeFirst();
+            base.apply(entry.zxid(), entry.events());
+        }
+        historyBase = base.snapshot();
+        historyBaseZxid = base.appliedZxid;
+    }
+}

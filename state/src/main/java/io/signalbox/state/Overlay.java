@@ -1,0 +1,156 @@
+package io.signalbox.state;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Changes on top of a base view that stays untouched: how a multi is validated command by
+ * command (later commands see earlier ones) without copying the whole configuration. A
+ * null value in a map is a removal.
+ */
+final class Overlay implements Store {
+    private final StateView base;
+    private final Map<String, Service> services = new HashMap<>();
+    private final TreeMap<ServerKey, Server> servers = new TreeMap<>();
+    private final Map<Long, Session> sessions = new HashMap<>();
+    private Long nextSessionId;
+
+    Overlay(StateView base) {
+        this.base = base;
+    }
+
+    @Override
+    public Service service(String name) {
+        return services.containsKey(name) ? services.get(name) : base.service(name);
+    }
+
+    @Override
+    public Server server(ServerKey key) {
+        return servers.containsKey(key) ? servers.get(key) : base.server(key);
+    }
+
+    @Override
+    public Session session(long id) {
+        return sessions.containsKey(id) ? sessions.get(id) : base.session(id);
+    }
+
+    @Override
+    public String serviceOnPort(int port) {
+        for (Map.Entry<String, Service> changed : services.entrySet()) {
+            if (changed.getValue() != null && changed.getValue().listenPort() == port) {
+                return changed.getKey();
+            }
+        }
+        String inBase = base.serviceOnPort(port);
+        return inBase != null && !services.containsKey(inBase) ? inBase : null;
+    }
+
+    @Override
+    public int serviceCount() {
+        int count = base.serviceCount();
+        for (Map.Entry<String, Service> changed : services.entrySet()) {
+            boolean inBase = base.service(changed.getKey()) != null;
+            if (changed.getValue() == null && inBase) {
+                count--;
+            } else if (changed.getValue() != null && !inBase) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    @Override
+    public int sessionCount() {
+        int count = base.sessionCount();
+        for (Map.Entry<Long, Session> changed : sessions.entrySet()) {
+            boolean inBase = base.session(changed.getKey()) != null;
+            if (changed.getValue() == null && inBase) {
+                count--;
+            } else if (changed.getValue() != null && !inBase) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    @Override
+    public List<ServerKey> serversOf(String service) {
+        TreeSet<ServerKey> keys = new TreeSet<>(base.serversOf(service));
+        for (Map.Entry<ServerKey, Server> changed : servers.subMap(new ServerKey(service, ""), new ServerKey(service, "\uffff")).entrySet()) {
+            if (changed.getValue() == null) {
+                keys.remove(changed.getKey());
+            } else {
+                keys.add(changed.getKey());
+            }
+        }
+        return new ArrayList<>(keys);
+    }
+
+    @Override
+    public List<ServerKey> serversOfSession(long sessionId) {
+        TreeSet<ServerKey> keys = new TreeSet<>(base.serversOfSession(sessionId));
+        for (Map.Entry<ServerKey, Server> changed : servers.entrySet()) {
+            Server now = changed.getValue();
+            if (now != null && now.sessionId() == sessionId) {
+                keys.add(changed.getKey());
+            } else {
+                keys.remove(changed.getKey());
+            }
+        }
+        return new ArrayList<>(keys);
+    }
+
+    @Override
+    public long nextSessionId() {
+        return nextSessionId != null ? nextSessionId : base.nextSessionId();
+    }
+
+    @Override
+    public void putService(Service service) {
+        Service previous = service(service.name());
+        if (previous == null) {
+            // A service created in this multi starts with no servers, whatever the base had.
+            for (ServerKey key : serversOf(service.name())) {
+                servers.put(key, null);
+            }
+        }
+        services.put(service.name(), service);
+    }
+
+    @Override
+    public void removeService(String name) {
+        for (ServerKey key : serversOf(name)) {
+            servers.put(key, null);
+        }
+        services.put(name, null);
+    }
+
+    @Override
+    public void putServer(Server server) {
+        servers.put(server.key(), server);
+    }
+
+    @Override
+    public void removeServer(ServerKey key) {
+        servers.put(key, null);
+    }
+
+    @Override
+    public void putSession(Session session) {
+        sessions.put(session.id(), session);
+    }
+
+    @Override
+    public void removeSession(long id) {
+        sessions.put(id, null);
+    }
+
+    @Override
+    public void setNextSessionId(long id) {
+        nextSessionId = id;
+    }
+}

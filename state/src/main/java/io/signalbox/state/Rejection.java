@@ -1,0 +1,51 @@
+package io.signalbox.state;
+
+/**
+ * A command was refused and nothing was appended. The message names the field, the
+ * value and the rule, e.g. {@code server.address: "localhost" is not an IP literal ...}.
+ */
+public class Rejection extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final String field;
+
+    public Rejection(String field, String message) {
+        super(field + ": " + message);
+        this.field = field;
+    }
+
+    public String field() {
+        return field;
+    }
+
+    /** A conditional write whose expected version does not match. */
+    public static final class Conflict extends Rejection {
+        private static final long serialVersionUID = 1L;
+
+        public Conflict(String field, String message) {
+            super(field, message);
+        }
+    }
+
+    /** Quotes a user value for an error message, with control and non-ASCII characters escaped. */
+    static String quote(String value) {
+        if (value == null) {
+            return "null";
+        }
+        StringBuilder out = new StringBuilder("\"");
+        int shown = Math.min(value.length(), 80);
+        for (int i = 0; i < shown; i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20 || c > 0x7e) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        if (value.length() > shown) {
+            out.append("...(").append(value.length()).append(" chars)");
+        }
+        return out.append('"').toString();
+    }
+}
