@@ -1,5 +1,6 @@
 package io.signalbox.cli;
 
+import io.signalbox.bench.StateBenchmark;
 import io.signalbox.bench.StorageBenchmark;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Option;
 
 /** {@code signalbox bench ...}: measurements that print figures (never run as tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
-        subcommands = {BenchCommand.Storage.class})
+        subcommands = {BenchCommand.Storage.class, BenchCommand.State.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -83,6 +84,43 @@ public final class BenchCommand implements Runnable {
                 }
             }
             return 0;
+        }
+    }
+
+    /** {@code signalbox bench state}: the configuration state machine at scale. */
+    @Command(name = "state", mixinStandardHelpOptions = true,
+            description = "Builds a configuration of services x servers, then measures events applied per second, "
+                    + "snapshot size and time, restore time and heap used.")
+    static final class State implements Callable<Integer> {
+        @Option(names = "--services", defaultValue = "10000", description = "services (default: ${DEFAULT-VALUE})")
+        int services;
+
+        @Option(names = "--servers-per-service", defaultValue = "10", description = "servers per service (default: ${DEFAULT-VALUE})")
+        int serversPerService;
+
+        @Option(names = "--events", defaultValue = "2000000", description = "weight-change events to apply (default: ${DEFAULT-VALUE})")
+        int events;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            StateBenchmark benchmark;
+            try {
+                benchmark = new StateBenchmark(services, serversPerService, events);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            out.printf("state benchmark: services=%d servers_per_service=%d events=%d cores=%d max_heap_mb=%d jvm=%s%n", services,
+                    serversPerService, events, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+                    System.getProperty("java.vm.version"));
+            StateBenchmark.Result result = benchmark.run(out);
+            out.printf("servers=%d build_ms=%d events_applied_per_s=%.0f snapshot_bytes=%d snapshot_ms=%d restore_ms=%d "
+                    + "heap_mb=%.1f digests_match=%s%n", result.servers(), result.buildMs(), result.eventsAppliedPerSecond(),
+                    result.snapshotBytes(), result.snapshotMs(), result.restoreMs(), result.heapBytes() / 1048576.0, result.digestsMatch());
+            return result.digestsMatch() ? 0 : 1;
         }
     }
 }

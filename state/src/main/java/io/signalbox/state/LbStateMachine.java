@@ -12,8 +12,10 @@ import java.util.List;
  * events of each committed log entry in zxid order. Deterministic and I/O-free: no
  * clock, no randomness, no locale. Not thread-safe: one thread owns it.
  *
- * <p>It keeps the last {@code historyEntriesMax} entries, so subscribers can get the
- * events after a zxid and the configuration as of a zxid within that window.
+ * <p>It keeps at least the last {@code historyEntriesMax} entries (and at most that plus
+ * the number of entities, before older ones are folded into a base snapshot), so
+ * subscribers can get the events after a zxid and the configuration as of a zxid within
+ * that window.
  */
 public final class LbStateMachine {
     /** One applied log entry. */
@@ -72,7 +74,10 @@ public final class LbStateMachine {
         }
         appliedZxid = zxid;
         history.addLast(new Entry(zxid, List.copyOf(events)));
-        if (history.size() > historyEntriesMax) {
+        // Folding entries into the base costs a pass over the whole state, so it waits until
+        // the overflow is at least as large as the state: O(1) per entry, amortized.
+        long entities = (long) state.serviceCount() + state.serverCount() + state.sessionCount();
+        if (history.size() > (long) historyEntriesMax + Math.max(historyEntriesMax, entities)) {
             trimHistory();
         }
     }
@@ -191,10 +196,10 @@ public final class LbStateMachine {
         return machine;
     }
 
-    /** Folds the older half of the history into its base snapshot, so history stays bounded. */
+    /** Folds the entries beyond the newest {@code historyEntriesMax} into the base snapshot. */
     private void trimHistory() {
         LbStateMachine base = restore(historyBase, limits, Integer.MAX_VALUE);
-        int drop = history.size() / 2;
+        int drop = history.size() - historyEntriesMax;
         for (int i = 0; i < drop; i++) {
             Entry entry = history.removeFirst();
             base.apply(entry.zxid(), entry.events());
