@@ -54,7 +54,7 @@ final class SimNode {
     final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
     private final int snapshotEveryTxns;
     ZabCore core;
-    RegisterStateMachine state;
+    SimStateMachine state;
     int incarnation;
     boolean syncInFlight;
     long syncTargetZxid;
@@ -87,7 +87,7 @@ final class SimNode {
         core = options.bugs().isEmpty()
                 ? ZabCore.create(config, recovered, random::nextLong)
                 : ZabCore.withBugsForSimulation(config, recovered, random::nextLong, options.bugs());
-        state = new RegisterStateMachine();
+        state = new SimStateMachine();
         state.restore(snapshot.state());
         lastSnapshotZxid = snapshot.zxid();
         deliveredSinceSnapshot = 0;

@@ -41,6 +41,7 @@ public final class Simulator implements SimNode.Host {
     private final long[] tickPeriodUnits;
     private final SimNetwork network;
     private final SafetyChecker checker;
+    private final Workload workload;
     private final Trace trace = new Trace();
     private final LongMap<long[]> pendingClientWrites = new LongMap<>();
     private long sequence;
@@ -66,6 +67,7 @@ public final class Simulator implements SimNode.Host {
         this.random = new SplittableRandom(options.seed());
         this.network = new SimNetwork(options.nodes(), options);
         this.checker = new SafetyChecker(options.nodes());
+        this.workload = new Workload(random);
         this.nodes = new SimNode[options.nodes() + 1];
         this.tickPeriodUnits = new long[options.nodes() + 1];
         List<Integer> voters = new ArrayList<>();
@@ -180,7 +182,10 @@ public final class Simulator implements SimNode.Host {
         }
         SimNode leader = leaders.get(random.nextInt(leaders.size()));
         long operationId = ++operationIds;
-        byte[] command = RegisterStateMachine.command(operationId, random.nextInt(16), random.nextLong());
+        byte[] command = workload.nextPayload(leader.state.machine());
+        if (command == null) {
+            return;
+        }
         ProposeResult result = leader.core.propose(command);
         if (result instanceof ProposeResult.Accepted accepted) {
             checker.onProposed(leader.id, accepted.zxid(), command, leader.core.view());

@@ -14,7 +14,7 @@ class SafetyCheckerTest {
     private final SafetyChecker checker = new SafetyChecker(3);
 
     private static Txn txn(long epoch, long counter, int value) {
-        return new Txn(Zxid.of(epoch, counter), RegisterStateMachine.command(counter, 1, value));
+        return new Txn(Zxid.of(epoch, counter), java.nio.ByteBuffer.allocate(12).putLong(counter).putInt(value).array());
     }
 
     private static NodeView leader(long delivered) {

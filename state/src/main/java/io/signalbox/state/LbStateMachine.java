@@ -112,6 +112,11 @@ public final class LbStateMachine {
         return List.copyOf(state.servers(service));
     }
 
+    /** Open sessions, by id. */
+    public List<Session> sessions() {
+        return List.copyOf(state.sessions());
+    }
+
     public int serverCount() {
         return state.serverCount();
     }

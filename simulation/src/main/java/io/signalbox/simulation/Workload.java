@@ -1,0 +1,86 @@
+package io.signalbox.simulation;
+
+import io.signalbox.state.Command;
+import io.signalbox.state.HealthCheck;
+import io.signalbox.state.LbStateMachine;
+import io.signalbox.state.Rejection;
+import io.signalbox.state.Server;
+import io.signalbox.state.Service;
+import io.signalbox.state.StateEvent;
+import io.signalbox.state.codec.StateCodec;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The simulated clients: real load-balancer commands (services, servers, weights,
+ * drains, sessions with ephemeral servers, expiry), prepared by the leader against its
+ * own applied state, as the server will. A refused command is simply not proposed.
+ */
+final class Workload {
+    static final int SERVICES_MAX = 4;
+    static final int SERVERS_PER_SERVICE_MAX = 12;
+    /** Sessions open at once, at most: real ones expire, so the simulated clients keep a handful. */
+    static final int SESSIONS_OPEN_MAX = 6;
+
+    private final SplittableRandom random;
+    private long refused;
+
+    Workload(SplittableRandom random) {
+        this.random = random;
+    }
+
+    /** The payload of the next proposal, or null when the command drawn was refused. */
+    byte[] nextPayload(LbStateMachine leaderState) {
+        Command command = nextCommand(leaderState);
+        try {
+            List<StateEvent> events = leaderState.prepare(command);
+            return events.isEmpty() ? null : StateCodec.encodeEvents(events);
+        } catch (Rejection rejection) {
+            refused++;
+            return null;
+        }
+    }
+
+    long refused() {
+        return refused;
+    }
+
+    private Command nextCommand(LbStateMachine state) {
+        List<Service> services = state.services();
+        if (services.isEmpty() || (services.size() < SERVICES_MAX && random.nextInt(20) == 0)) {
+            int index = random.nextInt(SERVICES_MAX);
+            return new Command.PutService("svc" + index, random.nextBoolean() ? "http" : "tcp", 10_000 + index,
+                    random.nextBoolean() ? "roundrobin" : "leastconn", random.nextBoolean() ? new HealthCheck("", 2_000, 2, 3) : null,
+                    1_000, 30_000, 30_000, null);
+        }
+        String service = services.get(random.nextInt(services.size())).name();
+        List<Server> servers = state.servers(service);
+        String someServer = "s" + random.nextInt(SERVERS_PER_SERVICE_MAX);
+        String existing = servers.isEmpty() ? someServer : servers.get(random.nextInt(servers.size())).name();
+        int roll = random.nextInt(100);
+        if (roll < 35) {
+            return new Command.RegisterServer(service, someServer, "10.0." + random.nextInt(4) + "." + (1 + random.nextInt(250)),
+                    8080, random.nextInt(257), "ready", random.nextInt(10) == 0, Map.of("zone", "z" + random.nextInt(3)), 0, null);
+        } else if (roll < 65) {
+            return new Command.SetWeight(service, existing, random.nextInt(257), null);
+        } else if (roll < 75) {
+            return new Command.SetState(service, existing, List.of("ready", "drain", "maint").get(random.nextInt(3)), null);
+        } else if (roll < 80) {
+            return new Command.DeregisterServer(service, existing, null);
+        }
+        List<io.signalbox.state.Session> sessions = state.sessions();
+        long session = sessions.isEmpty() ? 1 : sessions.get(random.nextInt(sessions.size())).id();
+        if (roll < 86) {
+            return sessions.size() < SESSIONS_OPEN_MAX ? new Command.OpenSession(5_000) : new Command.ExpireSession(session);
+        } else if (roll < 94) {
+            return new Command.RegisterServer(service, "e" + random.nextInt(6), "10.9.0." + (1 + random.nextInt(250)), 9000, 1,
+                    null, false, Map.of(), session, null);
+        } else if (roll < 98) {
+            return random.nextBoolean() ? new Command.ExpireSession(session) : new Command.CloseSession(session);
+        }
+        return new Command.Multi(List.of(
+                new Command.SetWeight(service, existing, random.nextInt(257), null),
+                new Command.SetState(service, existing, "drain", null)));
+    }
+}
