@@ -1,23 +1,15 @@
 package io.signalbox.consensus;
 
 /**
- * Always-on checks (never Java {@code assert}, which is off in production).
- * {@link #require} guards arguments from callers; {@link #invariant} guards the
- * core's own state and means a bug in Signalbox when it fails.
+ * Always-on checks (never Java {@code assert}, which is off in production), written as
+ * {@code if (!(condition)) throw Checks.violation(...)} so their messages cost nothing
+ * while they pass. {@link #badArgument} is a caller's mistake; {@link #violation} is a
+ * broken invariant of the core's own state, a bug in Signalbox.
  */
 public final class Checks {
     private Checks() {}
 
-    public static void require(boolean condition, String format, Object... args) {
-        if (!condition) {
-            throw new IllegalArgumentException(String.format(format, args));
-        }
-    }
-
-    /**
-     * The error for a broken invariant; hot paths write {@code if (!ok) throw violation(...)}
-     * so the message arguments cost nothing while the check passes.
-     */
+    /** The error for a broken invariant of the core. */
     public static InvariantViolation violation(String format, Object... args) {
         return new InvariantViolation(String.format(format, args));
     }
@@ -25,11 +17,5 @@ public final class Checks {
     /** The error for a caller's bad argument, naming the value and what is allowed. */
     public static IllegalArgumentException badArgument(String format, Object... args) {
         return new IllegalArgumentException(String.format(format, args));
-    }
-
-    public static void invariant(boolean condition, String format, Object... args) {
-        if (!condition) {
-            throw new InvariantViolation(String.format(format, args));
-        }
     }
 }

@@ -8,7 +8,6 @@ import io.signalbox.consensus.ZabConfig;
 import io.signalbox.consensus.Zxid;
 import io.signalbox.consensus.message.ZabMessage;
 import io.signalbox.storage.LogEntry;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -293,9 +292,5 @@ final class ScenarioCluster implements SimNode.Host {
     @Override
     public void crashedAtCrashPoint(SimNode node) {
         throw new IllegalStateException("scenarios have no crash points");
-    }
-
-    static byte[] text(String value) {
-        return value.getBytes(StandardCharsets.UTF_8);
     }
 }

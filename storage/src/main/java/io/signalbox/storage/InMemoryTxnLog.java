@@ -164,11 +164,6 @@ public final class InMemoryTxnLog implements TxnLog {
         closed = true;
     }
 
-    /** Opens the same "disk" again after {@link #close()} (a restart without a crash). */
-    public void reopen() {
-        closed = false;
-    }
-
     private int firstIndexAfter(long zxid) {
         int low = 0;
         int high = records.size();
