@@ -51,26 +51,22 @@ final class Overlay implements Store {
 
     @Override
     public int serviceCount() {
-        int count = base.serviceCount();
-        for (Map.Entry<String, Service> changed : services.entrySet()) {
-            boolean inBase = base.service(changed.getKey()) != null;
-            if (changed.getValue() == null && inBase) {
-                count--;
-            } else if (changed.getValue() != null && !inBase) {
-                count++;
-            }
-        }
-        return count;
+        return countAfterChanges(base.serviceCount(), services, name -> base.service(name) != null);
     }
 
     @Override
     public int sessionCount() {
-        int count = base.sessionCount();
-        for (Map.Entry<Long, Session> changed : sessions.entrySet()) {
-            boolean inBase = base.session(changed.getKey()) != null;
-            if (changed.getValue() == null && inBase) {
+        return countAfterChanges(base.sessionCount(), sessions, id -> base.session(id) != null);
+    }
+
+    /** The base's count, less what the overlay removed from it, plus what it added anew. */
+    private static <K, V> int countAfterChanges(int baseCount, Map<K, V> changes, java.util.function.Predicate<K> inBase) {
+        int count = baseCount;
+        for (Map.Entry<K, V> changed : changes.entrySet()) {
+            boolean wasThere = inBase.test(changed.getKey());
+            if (changed.getValue() == null && wasThere) {
                 count--;
-            } else if (changed.getValue() != null && !inBase) {
+            } else if (changed.getValue() != null && !wasThere) {
                 count++;
             }
         }
