@@ -108,6 +108,13 @@ final class LeaderRole implements Phase {
             }
             return;
         }
+        if (epoch >= 0 && info.acceptedEpoch() > epoch) {
+            // It promised a later epoch (to a leader that never established) and will refuse ours
+            // forever; only a new election moves the epoch past its promise.
+            transitions.lookForLeader("follower " + from + " has promised epoch " + info.acceptedEpoch()
+                    + ", above our epoch " + epoch + ": re-electing so the next epoch is above it");
+            return;
+        }
         LearnerHandle handle = new LearnerHandle(from, info.attempt(), info.acceptedEpoch(), peer.tick);
         handle.ackLastZxid = info.lastZxid();
         learners.put(from, handle);
