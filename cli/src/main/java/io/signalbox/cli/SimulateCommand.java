@@ -1,7 +1,6 @@
 package io.signalbox.cli;
 
 import io.signalbox.consensus.Bug;
-import io.signalbox.simulation.SimulationResult;
 import io.signalbox.simulation.SimulationRunner;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -69,56 +68,21 @@ public final class SimulateCommand implements Callable<Integer> {
             }
         }
         long firstSeed = seed != null ? seed : Math.abs(System.nanoTime() % 1_000_000_000L);
-        java.io.PrintStream printer = new java.io.PrintStream(new java.io.OutputStream() {
-            @Override
-            public void write(int b) {
-                out.write(b);
+        boolean perSeedLines = verbose || count == 1;
+        SimulationRunner.Summary summary = new SimulationRunner(nodes, ticks, bugs).run(firstSeed, count, stopAtFirst, result -> {
+            if (perSeedLines) {
+                out.printf("seed=%d %s ticks=%d commits=%d acknowledged=%d trace_digest=%016x elapsed_ms=%d%n", result.seed(),
+                        result.violated() ? "VIOLATION" : "ok", result.ticks(), result.commits(), result.acknowledged(),
+                        result.traceDigest(), result.elapsedMs());
             }
-
-            @Override
-            public void flush() {
-                out.flush();
+            if (result.violated()) {
+                out.print(result.report());
             }
-        }, true);
-        SimulationRunner runner = new SimulationRunner(nodes, ticks, bugs, printer);
-        SimulationRunner.Summary summary;
-        if (verbose || count == 1) {
-            summary = runVerbose(runner, firstSeed, count, out);
-        } else {
-            summary = runner.run(firstSeed, count, stopAtFirst);
-        }
+        });
         out.println("first_seed=" + firstSeed + " nodes=" + nodes + (bugs.isEmpty() ? "" : " bugs=" + bugNames));
         out.println(summary.line());
         out.flush();
         return summary.violations() == 0 ? 0 : 1;
-    }
-
-    private SimulationRunner.Summary runVerbose(SimulationRunner runner, long firstSeed, int count, PrintWriter out) {
-        long started = System.nanoTime();
-        int violations = 0;
-        long ticksTotal = 0;
-        long commits = 0;
-        int ran = 0;
-        long firstViolating = -1;
-        for (long s = firstSeed; s < firstSeed + count; s++) {
-            SimulationResult result = runner.runSeed(s);
-            ran++;
-            ticksTotal += result.ticks();
-            commits += result.commits();
-            out.printf("seed=%d %s ticks=%d commits=%d acknowledged=%d trace_digest=%016x elapsed_ms=%d%n", s,
-                    result.violated() ? "VIOLATION" : "ok", result.ticks(), result.commits(), result.acknowledged(),
-                    result.traceDigest(), result.elapsedMs());
-            if (result.violated()) {
-                violations++;
-                firstViolating = firstViolating < 0 ? s : firstViolating;
-                out.print(result.report());
-                if (stopAtFirst) {
-                    break;
-                }
-            }
-        }
-        return new SimulationRunner.Summary(ran, violations, ticksTotal, commits, (System.nanoTime() - started) / 1_000_000,
-                firstViolating, ran);
     }
 
     /** The allowed --bug names, for help and completion. */

@@ -1,10 +1,10 @@
 package io.signalbox.simulation;
 
 import io.signalbox.consensus.Bug;
-import java.io.PrintStream;
 import java.util.Set;
+import java.util.function.Consumer;
 
-/** Runs consecutive seeds and prints one line per violation and a summary line. */
+/** Runs consecutive seeds, hands each result to the caller, and sums them up. */
 public final class SimulationRunner {
     /** What a batch of seeds found. */
     public record Summary(int seeds, int violations, long ticks, long commits, long elapsedMs, long firstViolatingSeed,
@@ -21,13 +21,11 @@ public final class SimulationRunner {
     private final int nodes;
     private final int ticks;
     private final Set<Bug> bugs;
-    private final PrintStream out;
 
-    public SimulationRunner(int nodes, int ticks, Set<Bug> bugs, PrintStream out) {
+    public SimulationRunner(int nodes, int ticks, Set<Bug> bugs) {
         this.nodes = nodes;
         this.ticks = ticks;
         this.bugs = Set.copyOf(bugs);
-        this.out = out;
     }
 
     public SimulationResult runSeed(long seed) {
@@ -38,8 +36,9 @@ public final class SimulationRunner {
      * Runs seeds {@code firstSeed .. firstSeed + count - 1}.
      *
      * @param stopAtFirstViolation stop as soon as one seed fails (how bug switches are measured)
+     * @param eachResult           called with every seed's result, in seed order (to print or collect it)
      */
-    public Summary run(long firstSeed, int count, boolean stopAtFirstViolation) {
+    public Summary run(long firstSeed, int count, boolean stopAtFirstViolation, Consumer<SimulationResult> eachResult) {
         long started = System.nanoTime();
         int violations = 0;
         long totalTicks = 0;
@@ -52,13 +51,13 @@ public final class SimulationRunner {
             ran++;
             totalTicks += result.ticks();
             commits += result.commits();
+            eachResult.accept(result);
             if (result.violated()) {
                 violations++;
                 if (firstViolating < 0) {
                     firstViolating = seed;
                     seedsUntilFirst = ran;
                 }
-                out.print(result.report());
                 if (stopAtFirstViolation) {
                     break;
                 }
