@@ -9,7 +9,7 @@ public final class CorruptLogException extends StorageException {
     private final long zxid;
 
     public CorruptLogException(long zxid, String detail) {
-        super("corrupt log entry at zxid " + (zxid >>> 32) + ":" + (zxid & 0xffffffffL) + " (" + detail
+        super("corrupt log entry at zxid " + Zxids.format(zxid) + " (" + detail
                 + "); this node needs a resync from its peers");
         this.zxid = zxid;
     }

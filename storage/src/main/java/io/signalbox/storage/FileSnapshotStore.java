@@ -74,12 +74,12 @@ public final class FileSnapshotStore implements SnapshotStore {
     public StoredSnapshot read(long zxid) {
         Path file = fileFor(zxid);
         if (!Files.exists(file)) {
-            throw new StorageException("no snapshot at zxid " + format(zxid) + " in " + directory);
+            throw new StorageException("no snapshot at zxid " + Zxids.format(zxid) + " in " + directory);
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             return new StoredSnapshot(zxid, readVerified(channel, zxid, file));
         } catch (IOException e) {
-            throw new StorageException("cannot read snapshot at zxid " + format(zxid) + " (" + file + "): " + e.getMessage(), e);
+            throw new StorageException("cannot read snapshot at zxid " + Zxids.format(zxid) + " (" + file + "): " + e.getMessage(), e);
         }
     }
 
@@ -147,7 +147,7 @@ public final class FileSnapshotStore implements SnapshotStore {
             }
             fsyncDirectory();
         } catch (IOException e) {
-            throw new StorageException("cannot delete snapshots older than " + format(zxid) + ": " + e.getMessage(), e);
+            throw new StorageException("cannot delete snapshots older than " + Zxids.format(zxid) + ": " + e.getMessage(), e);
         }
     }
 
@@ -179,12 +179,9 @@ public final class FileSnapshotStore implements SnapshotStore {
     }
 
     private static StorageException corrupt(long zxid, Path file, String reason) {
-        return new StorageException("snapshot at zxid " + format(zxid) + " (" + file + ") is corrupt: " + reason);
+        return new StorageException("snapshot at zxid " + Zxids.format(zxid) + " (" + file + ") is corrupt: " + reason);
     }
 
-    private static String format(long zxid) {
-        return (zxid >>> 32) + ":" + (zxid & 0xffffffffL);
-    }
 
     private final class FileWriter implements Writer {
         private final long zxid;
@@ -203,7 +200,7 @@ public final class FileSnapshotStore implements SnapshotStore {
                         StandardOpenOption.WRITE);
                 writeFully(ByteBuffer.allocate(16).put(MAGIC).putLong(zxid).flip());
             } catch (IOException e) {
-                throw new StorageException("cannot start snapshot at zxid " + format(zxid) + ": " + e.getMessage(), e);
+                throw new StorageException("cannot start snapshot at zxid " + Zxids.format(zxid) + ": " + e.getMessage(), e);
             }
         }
 
@@ -211,7 +208,7 @@ public final class FileSnapshotStore implements SnapshotStore {
         public void write(int index, byte[] chunk) {
             ensureActive();
             if (index != nextIndex) {
-                throw new IllegalArgumentException("snapshot chunk " + index + " for zxid " + format(zxid)
+                throw new IllegalArgumentException("snapshot chunk " + index + " for zxid " + Zxids.format(zxid)
                         + " is out of sequence; expected chunk " + nextIndex);
             }
             if (chunk.length > CHUNK_BYTES_MAX) {
@@ -223,7 +220,7 @@ public final class FileSnapshotStore implements SnapshotStore {
                 writeFully(ByteBuffer.allocate(8 + chunk.length).putInt(chunk.length).putInt((int) crc.getValue()).put(chunk).flip());
             } catch (IOException e) {
                 abort();
-                throw new StorageException("cannot write snapshot chunk " + index + " at zxid " + format(zxid) + ": " + e.getMessage(), e);
+                throw new StorageException("cannot write snapshot chunk " + index + " at zxid " + Zxids.format(zxid) + ": " + e.getMessage(), e);
             }
             whole.update(chunk);
             total += chunk.length;
@@ -246,7 +243,7 @@ public final class FileSnapshotStore implements SnapshotStore {
                 } catch (IOException ignored) {
                     // the open of the next store removes it
                 }
-                throw new StorageException("cannot commit snapshot at zxid " + format(zxid) + ": " + e.getMessage(), e);
+                throw new StorageException("cannot commit snapshot at zxid " + Zxids.format(zxid) + ": " + e.getMessage(), e);
             }
         }
 
@@ -266,7 +263,7 @@ public final class FileSnapshotStore implements SnapshotStore {
 
         private void ensureActive() {
             if (finished) {
-                throw new IllegalStateException("snapshot writer for zxid " + format(zxid) + " already finished");
+                throw new IllegalStateException("snapshot writer for zxid " + Zxids.format(zxid) + " already finished");
             }
         }
 

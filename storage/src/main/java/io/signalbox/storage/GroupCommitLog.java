@@ -79,8 +79,8 @@ public final class GroupCommitLog implements AutoCloseable {
             long previous = lastAcceptedZxid;
             for (LogEntry entry : entries) {
                 if (entry.zxid() <= previous) {
-                    throw new IllegalArgumentException("append out of order: zxid " + InMemoryTxnLog.format(entry.zxid())
-                            + " after " + InMemoryTxnLog.format(previous));
+                    throw new IllegalArgumentException("append out of order: zxid " + Zxids.format(entry.zxid())
+                            + " after " + Zxids.format(previous));
                 }
                 previous = entry.zxid();
             }

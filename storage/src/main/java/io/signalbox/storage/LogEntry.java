@@ -25,6 +25,6 @@ public record LogEntry(long zxid, long epoch, byte[] payload) {
 
     @Override
     public String toString() {
-        return "LogEntry[" + (zxid >>> 32) + ":" + (zxid & 0xffffffffL) + ", " + payload.length + " bytes]";
+        return "LogEntry[" + Zxids.format(zxid) + ", " + payload.length + " bytes]";
     }
 }

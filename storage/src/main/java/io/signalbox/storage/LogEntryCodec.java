@@ -44,7 +44,7 @@ public final class LogEntryCodec {
             throw new CorruptLogException(proto.getZxid(), String.format("crc32c %08x, stored %08x", crc, proto.getCrc32C()));
         }
         if (expectedZxid >= 0 && proto.getZxid() != expectedZxid) {
-            throw new CorruptLogException(expectedZxid, "record holds zxid " + (proto.getZxid() >>> 32) + ":" + (proto.getZxid() & 0xffffffffL));
+            throw new CorruptLogException(expectedZxid, "record holds zxid " + Zxids.format(proto.getZxid()));
         }
         try {
             return new LogEntry(proto.getZxid(), proto.getEpoch(), payload);

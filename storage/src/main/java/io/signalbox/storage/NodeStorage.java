@@ -89,8 +89,8 @@ public final class NodeStorage implements AutoCloseable {
         long base = snapshot.map(StoredSnapshot::zxid).orElse(0L);
         TxnLog log = txnLog();
         if (log.compactedUpTo() > base) {
-            throw new StorageException("the log in " + directory + " starts after " + InMemoryTxnLog.format(log.compactedUpTo())
-                    + " but the newest valid snapshot is at " + InMemoryTxnLog.format(base)
+            throw new StorageException("the log in " + directory + " starts after " + Zxids.format(log.compactedUpTo())
+                    + " but the newest valid snapshot is at " + Zxids.format(base)
                     + ": the txns between are gone; this node needs a resync from its peers");
         }
         java.util.List<LogEntry> entries = new java.util.ArrayList<>();

@@ -16,6 +16,6 @@ public record StoredSnapshot(long zxid, byte[] state) {
 
     @Override
     public String toString() {
-        return "StoredSnapshot[" + (zxid >>> 32) + ":" + (zxid & 0xffffffffL) + ", " + state.length + " bytes]";
+        return "StoredSnapshot[" + Zxids.format(zxid) + ", " + state.length + " bytes]";
     }
 }

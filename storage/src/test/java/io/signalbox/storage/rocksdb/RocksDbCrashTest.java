@@ -1,5 +1,7 @@
 package io.signalbox.storage.rocksdb;
 
+import io.signalbox.storage.Zxids;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,7 +90,7 @@ class RocksDbCrashTest {
             }
             long last = entries.isEmpty() ? 0 : entries.get(entries.size() - 1).zxid();
             assertTrue(last >= reportedMax, "after kill " + kill + ": reported durable up to "
-                    + RocksDbTxnLog.format(reportedMax) + " but only " + RocksDbTxnLog.format(last) + " survived");
+                    + Zxids.format(reportedMax) + " but only " + Zxids.format(last) + " survived");
         }
     }
 }
