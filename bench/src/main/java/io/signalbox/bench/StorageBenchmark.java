@@ -174,7 +174,8 @@ public final class StorageBenchmark {
         return sortedNanos[Math.max(0, index)] / 1e6;
     }
 
-    static void deleteRecursively(Path path) throws IOException {
+    /** Removes a directory tree the benchmark created. */
+    public static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path)) {
             return;
         }

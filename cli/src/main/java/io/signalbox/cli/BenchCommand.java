@@ -76,11 +76,7 @@ public final class BenchCommand implements Runnable {
                 }
             } finally {
                 if (temporary) {
-                    try (var walk = Files.walk(dir)) {
-                        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                            Files.deleteIfExists(p);
-                        }
-                    }
+                    StorageBenchmark.deleteRecursively(dir);
                 }
             }
             return 0;

@@ -183,5 +183,4 @@ public final class InMemoryTxnLog implements TxnLog {
             throw new StorageException("transaction log is closed");
         }
     }
-
 }
