@@ -80,6 +80,18 @@ final class History {
         return batch;
     }
 
+    /** The txns with {@code after < zxid <= upTo}, in order (a view: copy it before changing the history). */
+    List<Txn> between(long after, long upTo) {
+        int from = firstIndexAbove(after);
+        int to = firstIndexAbove(upTo);
+        return from >= to ? List.of() : entries.subList(from, to);
+    }
+
+    private int firstIndexAbove(long zxid) {
+        int index = indexOf(zxid);
+        return index >= 0 ? index + 1 : -index - 1;
+    }
+
     void append(Txn txn) {
         if (!(txn.zxid() > lastZxid())) {
             throw Checks.violation("append %s after %s breaks zxid order",

@@ -207,13 +207,7 @@ final class LeaderRole implements Phase {
         } else if (peer.bug(Bug.SKIP_TRUNCATE)) {
             // ZOOKEEPER-1154: treat the follower's extra suffix as if it were ours.
             peer.send(handle.sid, new SyncDiff(handle.attempt, epoch, followerZxid));
-            long floor = history.floor(followerZxid);
-            List<Txn> rest = new ArrayList<>();
-            for (Txn txn : history.after(floor, Integer.MAX_VALUE, Integer.MAX_VALUE)) {
-                if (txn.zxid() > followerZxid) {
-                    rest.add(txn);
-                }
-            }
+            List<Txn> rest = history.between(followerZxid, peer.lastZxid());
             if (!rest.isEmpty()) {
                 peer.send(handle.sid, new Proposal(epoch, followerZxid, rest));
             }

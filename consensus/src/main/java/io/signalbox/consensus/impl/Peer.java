@@ -139,10 +139,7 @@ public final class Peer {
         if (target <= lastDeliveredZxid) {
             return;
         }
-        for (Txn txn : history.after(lastDeliveredZxid, Integer.MAX_VALUE, Integer.MAX_VALUE)) {
-            if (txn.zxid() > target) {
-                break;
-            }
+        for (Txn txn : history.between(lastDeliveredZxid, target)) {
             outbox.add(new Effect.Deliver(txn));
             lastDeliveredZxid = txn.zxid();
         }
