@@ -107,13 +107,6 @@ final class Overlay implements Store {
 
     @Override
     public void putService(Service service) {
-        Service previous = service(service.name());
-        if (previous == null) {
-            // A service created in this multi starts with no servers, whatever the base had.
-            for (ServerKey key : serversOf(service.name())) {
-                servers.put(key, null);
-            }
-        }
         services.put(service.name(), service);
     }
 
