@@ -47,10 +47,8 @@ final class Preparer {
     private List<StateEvent> prepareOne(StateView view, Command command, String prefix) {
         try {
             return dispatch(view, command);
-        } catch (Rejection.Conflict conflict) {
-            throw prefix.isEmpty() ? conflict : new Rejection.Conflict(prefix + conflict.field(), conflict.getMessage().substring(conflict.field().length() + 2));
         } catch (Rejection rejection) {
-            throw prefix.isEmpty() ? rejection : new Rejection(prefix + rejection.field(), rejection.getMessage().substring(rejection.field().length() + 2));
+            throw prefix.isEmpty() ? rejection : rejection.under(prefix);
         }
     }
 

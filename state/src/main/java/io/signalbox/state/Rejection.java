@@ -7,23 +7,39 @@ package io.signalbox.state;
 public class Rejection extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final String field;
+    private final String detail;
 
-    public Rejection(String field, String message) {
-        super(field + ": " + message);
+    public Rejection(String field, String detail) {
+        super(field + ": " + detail);
         this.field = field;
+        this.detail = detail;
     }
 
     public String field() {
         return field;
     }
 
+    /** The same rejection about a field one level down, e.g. inside {@code multi.commands[2].}. */
+    Rejection under(String prefix) {
+        return new Rejection(prefix + field, detail);
+    }
+
     /** A conditional write whose expected version does not match. */
     public static final class Conflict extends Rejection {
         private static final long serialVersionUID = 1L;
 
-        public Conflict(String field, String message) {
-            super(field, message);
+        public Conflict(String field, String detail) {
+            super(field, detail);
         }
+
+        @Override
+        Rejection under(String prefix) {
+            return new Conflict(prefix + field(), detail());
+        }
+    }
+
+    String detail() {
+        return detail;
     }
 
     /** Quotes a user value for an error message, with control and non-ASCII characters escaped. */
