@@ -6,8 +6,6 @@ import io.signalbox.state.LbStateMachine;
 import io.signalbox.state.Rejection;
 import io.signalbox.state.Server;
 import io.signalbox.state.Service;
-import io.signalbox.state.StateEvent;
-import io.signalbox.state.codec.StateCodec;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -33,8 +31,8 @@ final class Workload {
     byte[] nextPayload(LbStateMachine leaderState) {
         Command command = nextCommand(leaderState);
         try {
-            List<StateEvent> events = leaderState.prepare(command);
-            return events.isEmpty() ? null : StateCodec.encodeEvents(events);
+            byte[] payload = leaderState.prepareEntry(command, leaderState.view());
+            return payload.length == 0 ? null : payload;
         } catch (Rejection rejection) {
             return null; // e.g. weight of a server deregistered a moment ago: a client would see the error
         }

@@ -190,9 +190,9 @@ final class ScenarioCluster implements SimNode.Host {
     private void propose(int id, String text) {
         SimNode node = node(id);
         // The text names a service; the proposing node prepares it against its own state, as a leader does.
-        byte[] command = io.signalbox.state.codec.StateCodec.encodeEvents(node.state.machine().prepare(
+        byte[] command = node.state.machine().prepareEntry(
                 new io.signalbox.state.Command.PutService(text, "http", 10_000 + Math.floorMod(text.hashCode(), 50_000),
-                        "roundrobin", null, 1_000, 1_000, 1_000, null)));
+                        "roundrobin", null, 1_000, 1_000, 1_000, null), node.state.machine().view());
         ProposeResult result = node.core.propose(command);
         out.add("node " + id + " propose " + text + ": " + result);
         if (result instanceof ProposeResult.Accepted accepted) {

@@ -52,15 +52,33 @@ public final class LbStateMachine {
      * @throws Rejection naming the field, the value and the rule
      */
     public List<StateEvent> prepare(Command command, StateView view) {
+        List<StateEvent> events = preparedEvents(command, view);
+        encodeWithinLimit(events);
+        return events;
+    }
+
+    /**
+     * Like {@link #prepare(Command, StateView)}, but returns the log entry's payload, encoded
+     * once; zero bytes when the command logs nothing (a keep-alive).
+     */
+    public byte[] prepareEntry(Command command, StateView view) {
+        List<StateEvent> events = preparedEvents(command, view);
+        return events.isEmpty() ? new byte[0] : encodeWithinLimit(events);
+    }
+
+    private List<StateEvent> preparedEvents(Command command, StateView view) {
         if (command == null) {
             throw new Rejection("command", "missing");
         }
-        List<StateEvent> events = preparer.prepare(view, command);
-        int size = StateCodec.encodeEvents(events).length;
-        if (size > limits.commandBytesMax()) {
-            throw new Rejection("command", "its events take " + size + " bytes: at most " + limits.commandBytesMax());
+        return preparer.prepare(view, command);
+    }
+
+    private byte[] encodeWithinLimit(List<StateEvent> events) {
+        byte[] payload = StateCodec.encodeEvents(events);
+        if (payload.length > limits.commandBytesMax()) {
+            throw new Rejection("command", "its events take " + payload.length + " bytes: at most " + limits.commandBytesMax());
         }
-        return events;
+        return payload;
     }
 
     /** Applies the events of the log entry at {@code zxid}; zxids must increase. Total: never rejects an event. */

@@ -118,4 +118,15 @@ class HistoryAndLimitsTest {
         }
         assertEquals(52, unbounded.eventsAfter(0).size(), "every entry is still retained");
     }
+
+    @Test
+    void aPreparedEntryIsThePreparedEventsEncodedOnceAndAKeepAliveLogsNothing() {
+        LbStateMachine machine = new LbStateMachine(Limits.DEFAULTS, 100);
+        run(machine, service("web", 8080));
+        run(machine, new Command.OpenSession(5_000));
+        Command register = server("web", "a", "10.0.0.1", 80);
+        assertEquals(machine.prepare(register),
+                io.signalbox.state.codec.StateCodec.decodeEvents(machine.prepareEntry(register, machine.view())));
+        assertEquals(0, machine.prepareEntry(new Command.KeepAlive(1), machine.view()).length);
+    }
 }
