@@ -33,7 +33,7 @@ final class SafetyChecker {
     }
 
     /** Invariant 1 (integrity, one zxid one txn): a leader proposed {@code payload} at {@code zxid}. */
-    void onProposed(int node, long zxid, byte[] payload, NodeView leader) {
+    void onProposed(int node, long zxid, byte[] payload, long leaderDeliveredZxid) {
         byte[] earlier = proposed.putIfAbsent(zxid, payload);
         if (earlier != null && !Arrays.equals(earlier, payload)) {
             throw new Violation("integrity", "zxid " + Zxid.format(zxid) + " was proposed twice with different txns"
@@ -43,9 +43,9 @@ final class SafetyChecker {
         if (epochHasProposed.putIfAbsent(epoch, Boolean.TRUE) == null) {
             // Invariant 6, primary integrity: the first proposal of an epoch comes after delivering all earlier commits.
             long earlierCommitted = lastCanonicalBefore(Zxid.of(epoch, 0));
-            if (leader.lastDeliveredZxid() < earlierCommitted) {
+            if (leaderDeliveredZxid < earlierCommitted) {
                 throw new Violation("primary-integrity", "leader " + node + " proposes in epoch " + epoch
-                        + " having delivered only up to " + Zxid.format(leader.lastDeliveredZxid())
+                        + " having delivered only up to " + Zxid.format(leaderDeliveredZxid)
                         + " while " + Zxid.format(earlierCommitted) + " is committed");
             }
         }

@@ -43,10 +43,12 @@ public final class Simulator implements SimNode.Host {
     private final SafetyChecker checker;
     private final Workload workload;
     private final Trace trace = new Trace();
-    private final LongMap<long[]> pendingClientWrites = new LongMap<>();
+    /** A client write awaiting its answer: which leader incarnation took it, and when. */
+    private record PendingWrite(int leader, int incarnation, long proposedAt) {}
+
+    private final LongMap<PendingWrite> pendingClientWrites = new LongMap<>();
     private long sequence;
     private long now;
-    private long operationIds;
     private boolean healed;
     private long healTime;
     private boolean committedAfterHeal;
@@ -181,15 +183,14 @@ public final class Simulator implements SimNode.Host {
             return;
         }
         SimNode leader = leaders.get(random.nextInt(leaders.size()));
-        long operationId = ++operationIds;
         byte[] command = workload.nextPayload(leader.state.machine());
         if (command == null) {
             return;
         }
         ProposeResult result = leader.core.propose(command);
         if (result instanceof ProposeResult.Accepted accepted) {
-            checker.onProposed(leader.id, accepted.zxid(), command, leader.core.view());
-            pendingClientWrites.putIfAbsent(accepted.zxid(), new long[] {leader.id, leader.incarnation, operationId, now});
+            checker.onProposed(leader.id, accepted.zxid(), command, leader.core.lastDeliveredZxid());
+            pendingClientWrites.putIfAbsent(accepted.zxid(), new PendingWrite(leader.id, leader.incarnation, now));
             trace.record(now, leader.id, "propose", Zxid.format(accepted.zxid()), accepted.zxid());
         }
         leader.applyEffects();
@@ -295,11 +296,11 @@ public final class Simulator implements SimNode.Host {
     @Override
     public void delivered(SimNode node, Txn txn) {
         checker.onDelivered(node.id, txn, node.state.digest());
-        long[] pending = pendingClientWrites.get(txn.zxid());
-        if (pending != null && pending[0] == node.id && pending[1] == node.incarnation) {
+        PendingWrite pending = pendingClientWrites.get(txn.zxid());
+        if (pending != null && pending.leader() == node.id && pending.incarnation() == node.incarnation) {
             pendingClientWrites.remove(txn.zxid());
             checker.onAcknowledged(txn.zxid());
-            if (healed && pending[3] >= healTime && !committedAfterHeal) {
+            if (healed && pending.proposedAt() >= healTime && !committedAfterHeal) {
                 committedAfterHeal = true;
                 firstZxidCommittedAfterHeal = txn.zxid();
             }

@@ -196,7 +196,7 @@ final class ScenarioCluster implements SimNode.Host {
         ProposeResult result = node.core.propose(command);
         out.add("node " + id + " propose " + text + ": " + result);
         if (result instanceof ProposeResult.Accepted accepted) {
-            checker.onProposed(id, accepted.zxid(), command, node.core.view());
+            checker.onProposed(id, accepted.zxid(), command, node.core.lastDeliveredZxid());
         }
         node.applyEffects();
     }
