@@ -52,6 +52,13 @@ public sealed interface Effect {
     record Deliver(Txn txn) implements Effect {}
 
     /**
+     * A read-index round completed: the read {@code readId} may be answered from state applied
+     * up to {@code readZxid} (the leader has delivered that much already). Reads still waiting
+     * when the node's role changes never complete; the runtime fails them on {@link RoleChanged}.
+     */
+    record ReadReady(long readId, long readZxid) implements Effect {}
+
+    /**
      * For operators' logs, metrics, clients and tests: who this node follows, whether the
      * leader is established, and why the role changed, in words (one log line per change).
      */

@@ -52,6 +52,15 @@ public final class ZabCore {
         return engine.propose(payload);
     }
 
+    /**
+     * Asks to confirm leadership for a linearizable read. On an established leader the answer
+     * comes later as {@link Effect.ReadReady} with the same {@code readId}, after a quorum round;
+     * false means not an established leader, or too many reads already wait.
+     */
+    public boolean readIndex(long readId) {
+        return engine.readIndex(readId);
+    }
+
     /** The storage has made the log durable up to {@code zxid} (the completion of {@link Effect.AppendTxns}). */
     public void persisted(long zxid) {
         engine.persisted(zxid);

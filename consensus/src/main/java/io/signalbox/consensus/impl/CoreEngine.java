@@ -71,6 +71,12 @@ public final class CoreEngine implements Transitions {
         return result;
     }
 
+    public boolean readIndex(long readId) {
+        boolean accepted = phase instanceof LeaderRole leader && leader.broadcast.readIndex(readId);
+        checkInvariants();
+        return accepted;
+    }
+
     public void persisted(long zxid) {
         long before = peer.lastPersistedZxid;
         peer.persisted(zxid);

@@ -42,6 +42,8 @@ final class FollowerRole implements Phase {
     private long epoch = -1;
     private boolean epochAckCounted;
     private long lastHeardTick;
+    /** The highest read-index round seen in this leader's pings; echoed in every ack. */
+    private long readRoundSeen;
     private long nextFollowerInfoTick;
     /** The zxid of the NEWLEADER received and not yet acknowledged, or -1. */
     private long pendingNewLeaderZxid = -1;
@@ -277,8 +279,11 @@ final class FollowerRole implements Phase {
         if (ping.epoch() == epoch && ping.upToDate()) {
             onUpToDate(ping.epoch(), ping.commitZxid());
         }
+        if (ping.epoch() == epoch) {
+            readRoundSeen = Math.max(readRoundSeen, ping.readRound());
+        }
         if (newLeaderAcked && ping.epoch() == epoch) {
-            peer.send(leader, new Ack(epoch, peer.lastPersistedZxid));
+            peer.send(leader, new Ack(epoch, peer.lastPersistedZxid, readRoundSeen));
         } else {
             peer.send(leader, new Ack(ping.epoch(), Zxid.ZERO)); // alive, but vouching for nothing yet
         }
@@ -295,7 +300,7 @@ final class FollowerRole implements Phase {
         maybeAckNewLeader();
         if (newLeaderAcked && peer.lastPersistedZxid > lastAckSentZxid) {
             lastAckSentZxid = peer.lastPersistedZxid;
-            peer.send(leader, new Ack(epoch, peer.lastPersistedZxid));
+            peer.send(leader, new Ack(epoch, peer.lastPersistedZxid, readRoundSeen));
         }
     }
 

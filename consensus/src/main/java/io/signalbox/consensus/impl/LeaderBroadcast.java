@@ -23,10 +23,17 @@ final class LeaderBroadcast {
     private final Peer peer;
     long commitZxid;
     private long nextHeartbeatTick;
+    private final ReadRounds reads;
 
     LeaderBroadcast(LeaderRole leader) {
         this.leader = leader;
         this.peer = leader.peer;
+        this.reads = new ReadRounds(leader);
+    }
+
+    /** A read-index request; false when this leader is not broadcasting or too many reads wait. */
+    boolean readIndex(long readId) {
+        return leader.stage == LeaderRole.Stage.BROADCAST && reads.request(readId, commitZxid);
     }
 
     ProposeResult propose(byte[] payload) {
@@ -86,6 +93,10 @@ final class LeaderBroadcast {
             }
         }
         tryCommit();
+        if (ack.readRound() > handle.readRoundAcked) {
+            handle.readRoundAcked = Math.min(ack.readRound(), reads.sentRound());
+            reads.release();
+        }
     }
 
     void persistedAdvanced() {
@@ -126,7 +137,7 @@ final class LeaderBroadcast {
             nextHeartbeatTick = peer.tick + peer.config.heartbeatTicks();
             for (LearnerHandle handle : leader.learners.values()) {
                 boolean upToDate = leader.stage == LeaderRole.Stage.BROADCAST && handle.synced();
-                peer.send(handle.sid, new Ping(Math.max(leader.epoch, 0), commitZxid, upToDate));
+                peer.send(handle.sid, new Ping(Math.max(leader.epoch, 0), commitZxid, upToDate, upToDate ? reads.sentRound() : 0));
             }
         }
         if (leader.stage != LeaderRole.Stage.BROADCAST) {
@@ -175,6 +186,7 @@ final class LeaderBroadcast {
     }
 
     void checkInvariants() {
+        reads.checkInvariants();
         if (leader.stage == LeaderRole.Stage.BROADCAST) {
             if (!(commitZxid >= leader.establishedZxid)) {
                 throw Checks.violation("commit %s below established %s",

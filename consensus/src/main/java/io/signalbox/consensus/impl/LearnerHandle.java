@@ -22,6 +22,8 @@ final class LearnerHandle {
     /** Highest zxid sent to this follower so far. */
     long sentUpToZxid = -1;
     long lastHeardTick;
+    /** The highest read-index round this follower has echoed. */
+    long readRoundAcked;
     long lastAckProgressTick;
 
     LearnerHandle(int sid, long attempt, long acceptedEpoch, long tick) {

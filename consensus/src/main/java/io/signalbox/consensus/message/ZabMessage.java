@@ -114,11 +114,18 @@ public sealed interface ZabMessage {
         }
     }
 
-    /** Cumulative: the follower holds the leader's log up to {@code zxid} durably. */
-    record Ack(long epoch, long zxid) implements ZabMessage {
+    /**
+     * Cumulative: the follower holds the leader's log up to {@code zxid} durably.
+     * {@code readRound} echoes the highest read round of this epoch's pings it has received.
+     */
+    record Ack(long epoch, long zxid, long readRound) implements ZabMessage {
+        public Ack(long epoch, long zxid) {
+            this(epoch, zxid, 0);
+        }
+
         @Override
         public String toString() {
-            return "Ack[epoch=" + epoch + ", zxid=" + Zxid.format(zxid) + "]";
+            return "Ack[epoch=" + epoch + ", zxid=" + Zxid.format(zxid) + (readRound == 0 ? "" : ", read=" + readRound) + "]";
         }
     }
 
@@ -130,11 +137,20 @@ public sealed interface ZabMessage {
         }
     }
 
-    /** Heartbeat; repeats the commit point and, once the follower may serve, UPTODATE. */
-    record Ping(long epoch, long commitZxid, boolean upToDate) implements ZabMessage {
+    /**
+     * Heartbeat; repeats the commit point and, once the follower may serve, UPTODATE.
+     * {@code readRound} is the leader's latest read-index round: an ack echoing it proves the
+     * follower still followed this leader after the reads of that round arrived.
+     */
+    record Ping(long epoch, long commitZxid, boolean upToDate, long readRound) implements ZabMessage {
+        public Ping(long epoch, long commitZxid, boolean upToDate) {
+            this(epoch, commitZxid, upToDate, 0);
+        }
+
         @Override
         public String toString() {
-            return "Ping[epoch=" + epoch + ", commit=" + Zxid.format(commitZxid) + (upToDate ? ", uptodate" : "") + "]";
+            return "Ping[epoch=" + epoch + ", commit=" + Zxid.format(commitZxid) + (upToDate ? ", uptodate" : "")
+                    + (readRound == 0 ? "" : ", read=" + readRound) + "]";
         }
     }
 }

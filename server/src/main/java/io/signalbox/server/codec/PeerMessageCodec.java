@@ -64,12 +64,12 @@ public final class PeerMessageCodec {
             }
             envelope.setProposal(proposal);
         } else if (message instanceof ZabMessage.Ack m) {
-            envelope.setAck(io.signalbox.proto.peer.Ack.newBuilder().setEpoch(m.epoch()).setZxid(m.zxid()));
+            envelope.setAck(io.signalbox.proto.peer.Ack.newBuilder().setEpoch(m.epoch()).setZxid(m.zxid()).setReadRound(m.readRound()));
         } else if (message instanceof ZabMessage.Commit m) {
             envelope.setCommit(io.signalbox.proto.peer.Commit.newBuilder().setEpoch(m.epoch()).setZxid(m.zxid()));
         } else if (message instanceof ZabMessage.Ping m) {
             envelope.setPing(io.signalbox.proto.peer.Ping.newBuilder().setEpoch(m.epoch()).setCommitZxid(m.commitZxid())
-                    .setUpToDate(m.upToDate()));
+                    .setUpToDate(m.upToDate()).setReadRound(m.readRound()));
         } else {
             throw new IllegalArgumentException("no encoding for message type " + message.getClass().getName());
         }
@@ -152,12 +152,12 @@ public final class PeerMessageCodec {
                 return new ZabMessage.Proposal(m.getEpoch(), m.getPrevZxid(), txns);
             }
             case ACK:
-                return new ZabMessage.Ack(envelope.getAck().getEpoch(), envelope.getAck().getZxid());
+                return new ZabMessage.Ack(envelope.getAck().getEpoch(), envelope.getAck().getZxid(), envelope.getAck().getReadRound());
             case COMMIT:
                 return new ZabMessage.Commit(envelope.getCommit().getEpoch(), envelope.getCommit().getZxid());
             case PING: {
                 var m = envelope.getPing();
-                return new ZabMessage.Ping(m.getEpoch(), m.getCommitZxid(), m.getUpToDate());
+                return new ZabMessage.Ping(m.getEpoch(), m.getCommitZxid(), m.getUpToDate(), m.getReadRound());
             }
             default:
                 throw new IllegalArgumentException("no message in the frame (body " + envelope.getBodyCase() + ")");

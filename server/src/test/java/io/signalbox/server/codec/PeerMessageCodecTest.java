@@ -40,8 +40,10 @@ class PeerMessageCodecTest {
             new ZabMessage.Proposal(4, Zxid.of(3, 9), List.of(new Txn(Zxid.of(4, 1), new byte[] {9}), new Txn(Zxid.of(4, 2), new byte[0]))),
             new ZabMessage.Proposal(4, Zxid.of(3, 9), List.of()),
             new ZabMessage.Ack(4, Zxid.of(4, 2)),
+            new ZabMessage.Ack(4, Zxid.of(4, 2), 17),
             new ZabMessage.Commit(4, Zxid.of(4, 2)),
-            new ZabMessage.Ping(4, Zxid.of(4, 2), true));
+            new ZabMessage.Ping(4, Zxid.of(4, 2), true),
+            new ZabMessage.Ping(4, Zxid.of(4, 2), true, 18));
 
     @Test
     void everyMessageSurvivesTheRoundTrip() {
