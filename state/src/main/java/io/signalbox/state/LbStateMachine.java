@@ -62,8 +62,16 @@ public final class LbStateMachine {
      * once; zero bytes when the command logs nothing (a keep-alive).
      */
     public byte[] prepareEntry(Command command, StateView view) {
+        return prepareProposal(command, view).payload();
+    }
+
+    /** A prepared command: its events, and the log entry's payload (zero bytes when there are none). */
+    public record Prepared(List<StateEvent> events, byte[] payload) {}
+
+    /** Like {@link #prepareEntry}, keeping the events too, for a leader's speculative view. */
+    public Prepared prepareProposal(Command command, StateView view) {
         List<StateEvent> events = preparedEvents(command, view);
-        return events.isEmpty() ? new byte[0] : encodeWithinLimit(events);
+        return new Prepared(events, events.isEmpty() ? new byte[0] : encodeWithinLimit(events));
     }
 
     private List<StateEvent> preparedEvents(Command command, StateView view) {

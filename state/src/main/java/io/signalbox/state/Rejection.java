@@ -20,7 +20,7 @@ public class Rejection extends RuntimeException {
     }
 
     /** The same rejection about a field one level down, e.g. inside {@code multi.commands[2].}. */
-    Rejection under(String prefix) {
+    public Rejection under(String prefix) {
         return new Rejection(prefix + field, detail);
     }
 
@@ -33,7 +33,7 @@ public class Rejection extends RuntimeException {
         }
 
         @Override
-        Rejection under(String prefix) {
+        public Rejection under(String prefix) {
             return new Conflict(prefix + field(), detail());
         }
     }

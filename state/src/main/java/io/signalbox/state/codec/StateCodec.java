@@ -67,7 +67,7 @@ public final class StateCodec {
         }
     }
 
-    private static Event toProto(StateEvent event) {
+    public static Event toProto(StateEvent event) {
         Event.Builder out = Event.newBuilder();
         if (event instanceof StateEvent.ServicePut e) {
             out.setServicePut(toProto(e.service()));
@@ -91,7 +91,7 @@ public final class StateCodec {
         return out.build();
     }
 
-    private static StateEvent fromProto(Event event) {
+    public static StateEvent fromProto(Event event) {
         switch (event.getBodyCase()) {
             case SERVICE_PUT:
                 return new StateEvent.ServicePut(fromProto(event.getServicePut()));

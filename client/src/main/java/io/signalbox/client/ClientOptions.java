@@ -1,0 +1,53 @@
+package io.signalbox.client;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * How a client talks to the cluster.
+ *
+ * @param addresses          client ports of the nodes; any one will do
+ * @param connectTimeoutMs   per connection attempt
+ * @param requestTimeoutMs   per attempt of one request on one node
+ * @param retryDeadlineMs    a request is retried (other nodes, backoff) until this much time has passed
+ * @param outstandingMax     requests in flight on one connection, at most
+ * @param clientId           names this client for at-most-once retries; unique per client instance
+ */
+public record ClientOptions(List<HostPort> addresses, int connectTimeoutMs, int requestTimeoutMs, int retryDeadlineMs,
+                            int outstandingMax, String clientId) {
+    public ClientOptions {
+        addresses = List.copyOf(addresses);
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("at least one node address is needed");
+        }
+        positive("connectTimeoutMs", connectTimeoutMs);
+        positive("requestTimeoutMs", requestTimeoutMs);
+        positive("retryDeadlineMs", retryDeadlineMs);
+        positive("outstandingMax", outstandingMax);
+        if (clientId == null || clientId.isEmpty() || clientId.length() > 128) {
+            throw new IllegalArgumentException("clientId must be 1..128 characters, got \"" + clientId + "\"");
+        }
+    }
+
+    public static ClientOptions of(List<HostPort> addresses) {
+        return new ClientOptions(addresses, 2_000, 5_000, 20_000, 10_000, UUID.randomUUID().toString());
+    }
+
+    public static ClientOptions of(String addresses) {
+        return of(HostPort.parseList(addresses));
+    }
+
+    public ClientOptions withRetryDeadlineMs(int ms) {
+        return new ClientOptions(addresses, connectTimeoutMs, requestTimeoutMs, ms, outstandingMax, clientId);
+    }
+
+    public ClientOptions withRequestTimeoutMs(int ms) {
+        return new ClientOptions(addresses, connectTimeoutMs, ms, retryDeadlineMs, outstandingMax, clientId);
+    }
+
+    private static void positive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be > 0, got " + value);
+        }
+    }
+}

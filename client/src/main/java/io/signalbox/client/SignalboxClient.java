@@ -1,0 +1,239 @@
+package io.signalbox.client;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.signalbox.client.codec.CommandCodec;
+import io.signalbox.proto.client.CommandRequest;
+import io.signalbox.proto.client.Consistency;
+import io.signalbox.proto.client.ErrorCode;
+import io.signalbox.proto.client.HistoryRequest;
+import io.signalbox.proto.client.ReadRequest;
+import io.signalbox.proto.client.Request;
+import io.signalbox.proto.client.Response;
+import io.signalbox.proto.client.StatusRequest;
+import io.signalbox.state.Command;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The Java client. Connects to any node of {@link ClientOptions#addresses()}, follows
+ * leader hints, and retries on another node when one fails. Every command carries this
+ * client's id and a sequence number, so a retry of a command whose answer was lost is
+ * applied at most once. LOCAL reads never go back in time: they carry the highest zxid
+ * this client has seen. Thread-safe; {@link #close()} stops its threads.
+ */
+public final class SignalboxClient implements AutoCloseable {
+    private final ClientOptions options;
+    private final EventLoopGroup group;
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong lastSeenZxid = new AtomicLong();
+    private final Object connectLock = new Object();
+    private NodeConnection connection;
+    private int nextAddress;
+    private volatile boolean closed;
+
+    public SignalboxClient(ClientOptions options) {
+        this.options = options;
+        this.group = new NioEventLoopGroup(1, runnable -> {
+            Thread thread = new Thread(runnable, "signalbox-client");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    public static SignalboxClient connect(String addresses) {
+        return new SignalboxClient(ClientOptions.of(addresses));
+    }
+
+    public ClientOptions options() {
+        return options;
+    }
+
+    /** The highest zxid seen in any answer: what LOCAL reads must not fall behind. */
+    public long lastSeenZxid() {
+        return lastSeenZxid.get();
+    }
+
+    // ---- commands ----
+
+    /** Submits a command; completes with the committed zxid (and a session id for OpenSession). */
+    public CompletableFuture<Response> submitAsync(Command command) {
+        Request.Builder request = Request.newBuilder().setCommand(CommandRequest.newBuilder()
+                .setClientId(options.clientId()).setSequence(sequence.incrementAndGet())
+                .setCommand(CommandCodec.toProto(command)));
+        return executeAsync(request);
+    }
+
+    public Response submit(Command command) {
+        return await(submitAsync(command));
+    }
+
+    // ---- reads ----
+
+    public CompletableFuture<Response> readAsync(Consistency consistency, String service, long atZxid) {
+        Request.Builder request = Request.newBuilder().setRead(ReadRequest.newBuilder().setConsistency(consistency)
+                .setMinZxid(lastSeenZxid.get()).setService(service == null ? "" : service).setAtZxid(atZxid));
+        return executeAsync(request);
+    }
+
+    public Response read(Consistency consistency, String service) {
+        return await(readAsync(consistency, service, 0));
+    }
+
+    public Response readAt(long atZxid) {
+        return await(readAsync(Consistency.LOCAL, "", atZxid));
+    }
+
+    public Response history(long fromZxid, int limit) {
+        return await(executeAsync(Request.newBuilder().setHistory(HistoryRequest.newBuilder().setFromZxid(fromZxid).setLimit(limit))));
+    }
+
+    /** The status as the node this client is connected to sees the cluster. */
+    public Response status() {
+        return await(executeAsync(Request.newBuilder().setStatus(StatusRequest.getDefaultInstance())));
+    }
+
+    // ---- sessions and subscriptions ----
+
+    /** Opens a session kept alive by this client until closed; servers registered with its id are ephemeral. */
+    public ClientSession openSession(int timeoutMs) {
+        Response opened = submit(new Command.OpenSession(timeoutMs));
+        return new ClientSession(this, group, opened.getCommand().getSessionId(), timeoutMs);
+    }
+
+    /** Follows the event stream from {@code fromZxid}, resuming after failures from the last zxid received. */
+    public Subscription subscribe(long fromZxid, List<String> services, Subscription.Listener listener) {
+        return new Subscription(this, group, fromZxid, services, listener);
+    }
+
+    // ---- plumbing ----
+
+    CompletableFuture<Response> executeAsync(Request.Builder request) {
+        CompletableFuture<Response> result = new CompletableFuture<>();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.retryDeadlineMs());
+        attempt(request, deadline, 0, result);
+        return result;
+    }
+
+    private void attempt(Request.Builder request, long deadlineNanos, int attempt, CompletableFuture<Response> result) {
+        if (closed) {
+            result.completeExceptionally(new SignalboxException(ErrorCode.UNAVAILABLE, "client closed", ""));
+            return;
+        }
+        connectionAsync().thenCompose(c -> c.call(request.clone(), options.requestTimeoutMs()).thenApply(r -> {
+            if (r.hasError()) {
+                if (r.getError().getCode() == ErrorCode.NOT_LEADER && !r.getError().getLeaderHint().isEmpty()) {
+                    redirect(c, r.getError().getLeaderHint());
+                } else if (isRetryable(r.getError().getCode())) {
+                    dropConnection(c);
+                }
+                throw NodeConnection.toException(r.getError());
+            }
+            return r;
+        })).whenComplete((response, failure) -> {
+            if (failure == null) {
+                observe(response.getZxid());
+                result.complete(response);
+                return;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            boolean retryable = !(cause instanceof SignalboxException e) || e.retryable();
+            if (!retryable || System.nanoTime() > deadlineNanos) {
+                result.completeExceptionally(cause);
+                return;
+            }
+            long backoffMs = Math.min(1_000, 20L << Math.min(attempt, 6));
+            group.schedule(() -> attempt(request, deadlineNanos, attempt + 1, result), backoffMs, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    private static boolean isRetryable(ErrorCode code) {
+        return code == ErrorCode.NOT_LEADER || code == ErrorCode.UNAVAILABLE || code == ErrorCode.TIMEOUT;
+    }
+
+    void observe(long zxid) {
+        lastSeenZxid.accumulateAndGet(zxid, Math::max);
+    }
+
+    CompletableFuture<NodeConnection> connectionAsync() {
+        HostPort target;
+        synchronized (connectLock) {
+            if (connection != null && connection.isOpen()) {
+                return CompletableFuture.completedFuture(connection);
+            }
+            target = options.addresses().get(nextAddress % options.addresses().size());
+            nextAddress++;
+        }
+        return connectTo(target);
+    }
+
+    private CompletableFuture<NodeConnection> connectTo(HostPort target) {
+        return NodeConnection.open(group, target, options.connectTimeoutMs(), options.outstandingMax()).thenApply(opened -> {
+            synchronized (connectLock) {
+                if (connection != null && connection.isOpen() && connection != opened) {
+                    opened.close();
+                    return connection;
+                }
+                connection = opened;
+                return opened;
+            }
+        });
+    }
+
+    private void dropConnection(NodeConnection failed) {
+        synchronized (connectLock) {
+            if (connection == failed) {
+                connection = null;
+            }
+        }
+        failed.close();
+    }
+
+    private void redirect(NodeConnection from, String hint) {
+        HostPort leader;
+        try {
+            leader = HostPort.parse(hint);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        synchronized (connectLock) {
+            int index = options.addresses().indexOf(leader);
+            if (index >= 0) {
+                nextAddress = index;
+            }
+            if (connection == from) {
+                connection = null;
+            }
+        }
+        from.close();
+    }
+
+    static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SignalboxException(ErrorCode.TIMEOUT, "interrupted", "");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SignalboxException s) {
+                throw s;
+            }
+            throw new SignalboxException(ErrorCode.UNAVAILABLE, String.valueOf(e.getCause()), "");
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (connectLock) {
+            if (connection != null) {
+                connection.close();
+            }
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

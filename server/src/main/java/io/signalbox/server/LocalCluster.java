@@ -1,0 +1,88 @@
+package io.signalbox.server;
+
+import io.signalbox.server.node.SignalboxNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * N real nodes in this JVM on 127.0.0.1, each with its own data directory, ports, RocksDB
+ * and threads: for tests, demos and proxies written in Java. Node i uses basePort+i for
+ * peers, basePort+100+i for clients and basePort+200+i for the admin port.
+ */
+public final class LocalCluster implements AutoCloseable {
+    private final List<NodeConfig.Member> members;
+    private final Path directory;
+    private final SignalboxNode[] nodes;
+
+    private LocalCluster(int count, int basePort, Path directory) {
+        this.members = NodeConfig.localMembers(count, basePort);
+        this.directory = directory;
+        this.nodes = new SignalboxNode[count + 1];
+    }
+
+    public static LocalCluster start(int count, int basePort, Path directory) {
+        LocalCluster cluster = new LocalCluster(count, basePort, directory);
+        try {
+            for (int id = 1; id <= count; id++) {
+                cluster.startNode(id);
+            }
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+        return cluster;
+    }
+
+    public NodeConfig config(int id) {
+        return NodeConfig.local(id, members, directory.resolve("node" + id));
+    }
+
+    public SignalboxNode startNode(int id) {
+        if (nodes[id] != null && nodes[id].running()) {
+            throw new IllegalStateException("node " + id + " is already running");
+        }
+        nodes[id] = SignalboxNode.start(config(id));
+        return nodes[id];
+    }
+
+    public void stopNode(int id) {
+        if (nodes[id] != null) {
+            nodes[id].close();
+            nodes[id] = null;
+        }
+    }
+
+    public SignalboxNode node(int id) {
+        return nodes[id];
+    }
+
+    public int size() {
+        return members.size();
+    }
+
+    public List<NodeConfig.Member> members() {
+        return members;
+    }
+
+    /** The client addresses of every member, comma-separated, for {@code --connect}. */
+    public String clientAddresses() {
+        return members.stream().map(NodeConfig.Member::clientAddress).collect(Collectors.joining(","));
+    }
+
+    @Override
+    public void close() {
+        List<RuntimeException> failures = new ArrayList<>();
+        for (int id = 1; id < nodes.length; id++) {
+            try {
+                stopNode(id);
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw failures.get(0);
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package io.signalbox.server.net;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.signalbox.client.Frames;
+import io.signalbox.consensus.message.ZabMessage;
+import io.signalbox.proto.peer.PeerEnvelope;
+import io.signalbox.server.codec.MalformedFrameException;
+import io.signalbox.server.codec.PeerMessageCodec;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Peer links over Netty: one TCP connection per pair of nodes, dialed by the node with the
+ * lower id (as in ZooKeeper, so both sides agree on which one survives) and used both ways.
+ * The dialer's first frame is a hello naming it. Outbound writes are bounded by the
+ * channel's high-water mark: beyond it a message is dropped (the protocol retransmits),
+ * so the core is never blocked by a slow peer.
+ */
+public final class PeerTransport implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerTransport.class);
+    /** Bytes queued towards one peer before messages are dropped. */
+    public static final int OUTBOUND_BYTES_MAX = 64 << 20;
+    private static final long RECONNECT_MIN_MS = 50;
+    private static final long RECONNECT_MAX_MS = 1_000;
+
+    /** Where decoded messages go; called on Netty threads. */
+    public interface Inbound {
+        void received(int from, ZabMessage message);
+    }
+
+    private final int selfId;
+    private final Map<Integer, InetSocketAddress> peers;
+    private final EventLoopGroup group;
+    private final Inbound inbound;
+    private final Runnable onDrop;
+    private final Map<Integer, Channel> channels = new ConcurrentHashMap<>();
+    private final Set<Channel> unflushed = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, Long> reconnectDelayMs = new ConcurrentHashMap<>();
+    private Channel server;
+    private volatile boolean closed;
+
+    public PeerTransport(int selfId, Map<Integer, InetSocketAddress> peers, EventLoopGroup group, Inbound inbound, Runnable onDrop) {
+        this.selfId = selfId;
+        this.peers = Map.copyOf(peers);
+        this.group = group;
+        this.inbound = inbound;
+        this.onDrop = onDrop;
+    }
+
+    public void start(InetSocketAddress bind) {
+        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(OUTBOUND_BYTES_MAX / 2, OUTBOUND_BYTES_MAX))
+                .childHandler(initializer(0))
+                .bind(bind).syncUninterruptibly().channel();
+        for (int peer : peers.keySet()) {
+            if (selfId < peer) {
+                dial(peer);
+            }
+        }
+    }
+
+    private ChannelInitializer<SocketChannel> initializer(int dialedPeer) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                Frames.install(ch.pipeline());
+                ch.pipeline().addLast(new PeerHandler(dialedPeer));
+            }
+        };
+    }
+
+    private void dial(int peer) {
+        if (closed) {
+            return;
+        }
+        new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 1_000)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(OUTBOUND_BYTES_MAX / 2, OUTBOUND_BYTES_MAX))
+                .handler(initializer(peer))
+                .connect(peers.get(peer)).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        redialLater(peer);
+                    }
+                });
+    }
+
+    private void redialLater(int peer) {
+        if (closed) {
+            return;
+        }
+        long delay = reconnectDelayMs.merge(peer, RECONNECT_MIN_MS, (old, min) -> Math.min(RECONNECT_MAX_MS, old * 2));
+        group.schedule(() -> dial(peer), delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Called by the node loop; never blocks. */
+    public void send(int to, ZabMessage message) {
+        Channel channel = channels.get(to);
+        if (channel == null || !channel.isActive() || !channel.isWritable()) {
+            onDrop.run();
+            return;
+        }
+        channel.write(Unpooled.wrappedBuffer(PeerMessageCodec.encode(selfId, message)), channel.voidPromise());
+        unflushed.add(channel);
+    }
+
+    /** Flushes what {@link #send} queued since the last flush; one syscall per peer per loop round. */
+    public void flush() {
+        if (unflushed.isEmpty()) {
+            return;
+        }
+        for (Channel channel : unflushed) {
+            unflushed.remove(channel);
+            channel.flush();
+        }
+    }
+
+    public boolean connected(int peer) {
+        Channel channel = channels.get(peer);
+        return channel != null && channel.isActive();
+    }
+
+    private final class PeerHandler extends SimpleChannelInboundHandler<ByteBuf> {
+        private int peer;
+
+        PeerHandler(int dialedPeer) {
+            this.peer = dialedPeer;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            if (peer != 0) {
+                reconnectDelayMs.remove(peer);
+                byte[] hello = PeerEnvelope.newBuilder().setFrom(selfId).build().toByteArray();
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(hello));
+                register(peer, ctx.channel());
+            }
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            byte[] bytes = ByteBufUtil.getBytes(frame);
+            if (peer == 0) {
+                acceptHello(ctx, bytes);
+                return;
+            }
+            PeerMessageCodec.Frame decoded;
+            try {
+                decoded = PeerMessageCodec.decode(bytes);
+            } catch (MalformedFrameException e) {
+                LOG.warn("node {}: closing the link to peer {}: {}", selfId, peer, e.getMessage());
+                ctx.close();
+                return;
+            }
+            if (decoded.from() != peer) {
+                LOG.warn("node {}: peer {} sent a frame claiming to be from {}; closing", selfId, peer, decoded.from());
+                ctx.close();
+                return;
+            }
+            inbound.received(peer, decoded.message());
+        }
+
+        private void acceptHello(ChannelHandlerContext ctx, byte[] bytes) {
+            int from;
+            try {
+                PeerEnvelope hello = PeerEnvelope.parseFrom(bytes);
+                from = hello.getFrom();
+                if (hello.getBodyCase() != PeerEnvelope.BodyCase.BODY_NOT_SET) {
+                    from = -1;
+                }
+            } catch (InvalidProtocolBufferException e) {
+                from = -1;
+            }
+            if (!peers.containsKey(from) || from > selfId) {
+                LOG.warn("node {}: refusing a peer connection from {} that did not say hello as a lower-id member (said {})",
+                        selfId, ctx.channel().remoteAddress(), from);
+                ctx.close();
+                return;
+            }
+            peer = from;
+            register(peer, ctx.channel());
+        }
+
+        private void register(int id, Channel channel) {
+            Channel old = channels.put(id, channel);
+            if (old != null && old != channel) {
+                old.close();
+            }
+            LOG.info("node {}: link to peer {} up ({})", selfId, id, channel.remoteAddress());
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (peer != 0) {
+                channels.remove(peer, ctx.channel());
+                LOG.info("node {}: link to peer {} down", selfId, peer);
+                if (selfId < peer) {
+                    redialLater(peer);
+                }
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("node {}: peer link error: {}", selfId, cause.toString());
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+        for (Channel channel : channels.values()) {
+            channel.close().syncUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.signalbox.server.node;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.signalbox.state.HistoryGoneException;
+import io.signalbox.state.LbStateMachine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The admin HTTP port: {@code /} (status page), {@code /status}, {@code /config},
+ * {@code /events?from=ZXID}, {@code /metrics} (Prometheus), {@code /health} (200 only when
+ * following or leading an established leader and applied up to its commit point).
+ * GET only; request bodies are limited to 8 KiB.
+ */
+final class AdminServer implements AutoCloseable {
+    static final int EVENTS_LIMIT = 200;
+
+    private final SignalboxNode node;
+    private final EventLoopGroup group;
+    private final byte[] statusPage;
+    private Channel server;
+
+    AdminServer(SignalboxNode node, EventLoopGroup group) {
+        this.node = node;
+        this.group = group;
+        try (InputStream in = AdminServer.class.getResourceAsStream("status.html")) {
+            this.statusPage = in.readAllBytes();
+        } catch (IOException | NullPointerException e) {
+            throw new UncheckedIOException(new IOException("status.html missing from the server jar", e));
+        }
+    }
+
+    void start(InetSocketAddress bind) {
+        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(4096, 8192, 8192));
+                        ch.pipeline().addLast(new HttpObjectAggregator(8192));
+                        ch.pipeline().addLast(new Handler());
+                    }
+                })
+                .bind(bind).syncUninterruptibly().channel();
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            if (!request.decoderResult().isSuccess()) {
+                send(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain", "bad request\n");
+                return;
+            }
+            if (request.method() != HttpMethod.GET) {
+                send(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "only GET is served here\n");
+                return;
+            }
+            QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            switch (uri.path()) {
+                case "/":
+                    send(ctx, keepAlive, HttpResponseStatus.OK, "text/html; charset=utf-8", statusPage);
+                    break;
+                case "/metrics":
+                    send(ctx, request, HttpResponseStatus.OK, "text/plain; version=0.0.4", node.metrics().scrape());
+                    break;
+                case "/status":
+                    reply(ctx, keepAlive, node.onLoop(n -> JsonViews.status(n.status(), n.healthy())));
+                    break;
+                case "/health":
+                    node.onLoop(SignalboxNode::healthy).whenComplete((healthy, failure) -> send(ctx, keepAlive,
+                            Boolean.TRUE.equals(healthy) ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            "text/plain", (Boolean.TRUE.equals(healthy) ? "ok\n" : "not ready\n").getBytes(StandardCharsets.UTF_8)));
+                    break;
+                case "/config":
+                    reply(ctx, keepAlive, node.onLoop(n -> JsonViews.configuration(n.configuration())));
+                    break;
+                case "/events":
+                    long from;
+                    try {
+                        List<String> values = uri.parameters().getOrDefault("from", List.of("0"));
+                        from = Long.parseUnsignedLong(values.get(0).startsWith("0x") ? values.get(0).substring(2) : values.get(0),
+                                values.get(0).startsWith("0x") ? 16 : 10);
+                    } catch (NumberFormatException e) {
+                        send(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain", "from must be a zxid (decimal or 0x hex)\n");
+                        return;
+                    }
+                    reply(ctx, keepAlive, node.onLoop(n -> {
+                        List<LbStateMachine.Entry> entries = n.machine().eventsAfter(from);
+                        return JsonViews.events(entries.subList(Math.max(0, entries.size() - EVENTS_LIMIT), entries.size()));
+                    }));
+                    break;
+                default:
+                    send(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain",
+                            "not found; try /, /status, /config, /events?from=0, /metrics, /health\n");
+            }
+        }
+
+        private void reply(ChannelHandlerContext ctx, boolean keepAlive, CompletableFuture<String> json) {
+            json.whenComplete((body, failure) -> {
+                if (failure == null) {
+                    send(ctx, keepAlive, HttpResponseStatus.OK, "application/json", body.getBytes(StandardCharsets.UTF_8));
+                } else {
+                    Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                    HttpResponseStatus status = cause instanceof HistoryGoneException ? HttpResponseStatus.GONE
+                            : HttpResponseStatus.SERVICE_UNAVAILABLE;
+                    send(ctx, keepAlive, status, "application/json",
+                            ("{\"error\":" + JsonViews.str(String.valueOf(cause.getMessage())) + "}").getBytes(StandardCharsets.UTF_8));
+                }
+            });
+        }
+
+        private void send(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String type, String body) {
+            send(ctx, HttpUtil.isKeepAlive(request), status, type, body.getBytes(StandardCharsets.UTF_8));
+        }
+
+        private void send(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String type, byte[] body) {
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+            response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+            response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+            // The status page on one node reads /status from the others.
+            response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+            if (keepAlive) {
+                response.headers().set(HttpHeaderNames.CONNECTION, "keep-alive");
+                ctx.writeAndFlush(response);
+            } else {
+                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package io.signalbox.server.node;
+
+import io.signalbox.client.codec.CommandCodec;
+import io.signalbox.consensus.ProposeResult;
+import io.signalbox.consensus.Zxid;
+import io.signalbox.proto.client.CommandRequest;
+import io.signalbox.proto.client.CommandResult;
+import io.signalbox.proto.client.ErrorCode;
+import io.signalbox.proto.client.Response;
+import io.signalbox.proto.state.EventBatch;
+import io.signalbox.state.Command;
+import io.signalbox.state.LbStateMachine;
+import io.signalbox.state.Rejection;
+import io.signalbox.state.SessionTracker;
+import io.signalbox.state.SpeculativeState;
+import io.signalbox.state.StateEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commands on the leader (loop thread only): validate against the speculative view, stamp
+ * with the client's id and sequence, propose, and answer when the entry is applied. A
+ * retried command that already applied gets its first answer; one still in flight waits
+ * for the same entry. Sessions are tracked here: keep-alives refresh deadlines without a
+ * log entry, and an expired session is proposed for removal.
+ */
+final class Commands {
+    private static final Logger LOG = LoggerFactory.getLogger(Commands.class);
+
+    private record Waiter(Responder responder, long requestId, long startedNanos) {}
+
+    private final int nodeId;
+    private final Replica replica;
+    private final NodeMetrics metrics;
+    private final long requestTimeoutNanos;
+    private final SessionTracker sessions;
+    private final Map<Long, List<Waiter>> waitersByZxid = new HashMap<>();
+    private final Map<String, Long> inflightByClientSequence = new HashMap<>();
+    private final Set<Long> expiring = new HashSet<>();
+    private SpeculativeState speculative;
+
+    Commands(int nodeId, Replica replica, NodeMetrics metrics, int tickMs, int requestTimeoutMs) {
+        this.nodeId = nodeId;
+        this.replica = replica;
+        this.metrics = metrics;
+        this.requestTimeoutNanos = requestTimeoutMs * 1_000_000L;
+        this.sessions = new SessionTracker(tickMs);
+        this.speculative = SpeculativeState.on(replica.machine());
+    }
+
+    /** On an established leader only; the caller forwards otherwise. */
+    void submit(long requestId, CommandRequest request, Responder responder) {
+        Command command;
+        try {
+            command = CommandCodec.fromProto(request.getCommand());
+        } catch (Rejection e) {
+            metrics.requestError("invalid");
+            responder.respond(Answers.error(requestId, ErrorCode.INVALID, e.getMessage(), e.field()));
+            return;
+        }
+        String clientKey = request.getClientId().isEmpty() ? "" : request.getClientId() + "#" + request.getSequence();
+        if (!clientKey.isEmpty()) {
+            ClientTable.Applied applied = replica.clients().appliedAtOrAfter(request.getClientId(), request.getSequence());
+            if (applied != null) {
+                if (applied.sequence() == request.getSequence()) {
+                    responder.respond(success(requestId, applied.zxid(), applied.sessionId()));
+                } else {
+                    responder.respond(Answers.error(requestId, ErrorCode.INVALID, "sequence " + request.getSequence()
+                            + " of client " + request.getClientId() + " is older than its last applied " + applied.sequence(), "sequence"));
+                }
+                return;
+            }
+            Long inflight = inflightByClientSequence.get(clientKey);
+            if (inflight != null) {
+                waitersByZxid.computeIfAbsent(inflight, z -> new ArrayList<>()).add(new Waiter(responder, requestId, System.nanoTime()));
+                return;
+            }
+        }
+        if (command instanceof Command.KeepAlive keepAlive) {
+            keepAlive(requestId, keepAlive.sessionId(), responder);
+            return;
+        }
+        LbStateMachine.Prepared prepared;
+        try {
+            prepared = speculative.prepare(command);
+        } catch (Rejection e) {
+            metrics.requestError(e instanceof Rejection.Conflict ? "conflict" : "invalid");
+            responder.respond(Answers.error(requestId, e instanceof Rejection.Conflict ? ErrorCode.CONFLICT : ErrorCode.INVALID,
+                    e.getMessage(), e.field()));
+            return;
+        }
+        if (prepared.events().isEmpty()) {
+            responder.respond(success(requestId, replica.machine().appliedZxid(), 0));
+            return;
+        }
+        long zxid = propose(prepared, request.getClientId(), request.getSequence(), requestId, responder);
+        if (zxid > 0 && !clientKey.isEmpty()) {
+            inflightByClientSequence.put(clientKey, zxid);
+        }
+    }
+
+    private long propose(LbStateMachine.Prepared prepared, String clientId, long sequence, long requestId, Responder responder) {
+        byte[] payload = prepared.payload();
+        if (!clientId.isEmpty()) {
+            byte[] stamp = EventBatch.newBuilder().setClientId(clientId).setClientSequence(sequence).build().toByteArray();
+            byte[] stamped = new byte[payload.length + stamp.length];
+            System.arraycopy(payload, 0, stamped, 0, payload.length);
+            System.arraycopy(stamp, 0, stamped, payload.length, stamp.length); // concatenated protobuf messages merge
+            payload = stamped;
+        }
+        ProposeResult result = replica.propose(payload);
+        if (result instanceof ProposeResult.Accepted accepted) {
+            speculative.proposed(accepted.zxid(), prepared.events());
+            metrics.proposed();
+            if (responder != null) {
+                waitersByZxid.computeIfAbsent(accepted.zxid(), z -> new ArrayList<>()).add(new Waiter(responder, requestId, System.nanoTime()));
+            }
+            return accepted.zxid();
+        }
+        if (responder != null) {
+            if (result instanceof ProposeResult.Busy busy) {
+                metrics.requestError("busy");
+                responder.respond(Answers.error(requestId, ErrorCode.BUSY, busy.inflight() + " proposals await commit (limit "
+                        + busy.inflightMax() + "); retry"));
+            } else if (result instanceof ProposeResult.TooLarge large) {
+                metrics.requestError("too_large");
+                responder.respond(Answers.error(requestId, ErrorCode.TOO_LARGE, "the command's entry takes " + large.payloadBytes()
+                        + " bytes; at most " + large.payloadBytesMax(), "command"));
+            } else {
+                responder.respond(Answers.error(requestId, ErrorCode.UNAVAILABLE, "node " + nodeId + " is not an established leader"));
+            }
+        }
+        return 0;
+    }
+
+    private void keepAlive(long requestId, long sessionId, Responder responder) {
+        if (speculative.hasSession(sessionId) && sessions.touch(sessionId)) {
+            responder.respond(success(requestId, replica.machine().appliedZxid(), sessionId));
+        } else {
+            metrics.requestError("invalid");
+            responder.respond(Answers.error(requestId, ErrorCode.INVALID, "session " + sessionId
+                    + " does not exist (it expired or was closed)", "sessionId"));
+        }
+    }
+
+    void delivered(long zxid, List<StateEvent> events, String clientId, long sequence) {
+        long sessionId = 0;
+        for (StateEvent event : events) {
+            if (event instanceof StateEvent.SessionOpened opened) {
+                sessions.track(opened.id(), opened.timeoutMs());
+                sessionId = opened.id();
+            } else if (event instanceof StateEvent.SessionEnded ended) {
+                sessions.forget(ended.id());
+                expiring.remove(ended.id());
+                LOG.info("node {}: session {} {} at {}", nodeId, ended.id(), ended.expired() ? "expired" : "closed", Zxid.format(zxid));
+            }
+        }
+        if (!clientId.isEmpty()) {
+            inflightByClientSequence.remove(clientId + "#" + sequence);
+        }
+        List<Waiter> waiters = waitersByZxid.remove(zxid);
+        if (waiters != null) {
+            for (Waiter waiter : waiters) {
+                metrics.commitLatency(System.nanoTime() - waiter.startedNanos());
+                waiter.responder().respond(success(waiter.requestId(), zxid, sessionId));
+            }
+        }
+        if (zxid >= replica.core().view().lastZxid()) {
+            speculative.caughtUp();
+        }
+        metrics.sessions(replica.machine().sessions().size());
+    }
+
+    /** Leadership changed: what was in flight may or may not commit, so its outcome is unknown. */
+    void leadershipChanged(boolean establishedLeader) {
+        for (List<Waiter> waiters : waitersByZxid.values()) {
+            for (Waiter waiter : waiters) {
+                waiter.responder().respond(Answers.error(waiter.requestId(), ErrorCode.TIMEOUT,
+                        "leadership changed while the command was in flight; its outcome is unknown: retry with the same sequence"));
+            }
+        }
+        waitersByZxid.clear();
+        inflightByClientSequence.clear();
+        expiring.clear();
+        speculative = SpeculativeState.on(replica.machine());
+        if (establishedLeader) {
+            sessions.resetAll(replica.machine().sessions());
+        }
+    }
+
+    void stateReplaced() {
+        speculative = SpeculativeState.on(replica.machine());
+    }
+
+    /** Every tick: time out slow requests; on the leader, propose the end of expired sessions. */
+    void tick(boolean establishedLeader) {
+        sessions.tick();
+        long now = System.nanoTime();
+        Iterator<Map.Entry<Long, List<Waiter>>> it = waitersByZxid.entrySet().iterator();
+        while (it.hasNext()) {
+            List<Waiter> waiters = it.next().getValue();
+            waiters.removeIf(w -> {
+                if (now - w.startedNanos() > requestTimeoutNanos) {
+                    w.responder().respond(Answers.error(w.requestId(), ErrorCode.TIMEOUT, "not committed within the request timeout; "
+                            + "its outcome is unknown: retry with the same sequence"));
+                    return true;
+                }
+                return false;
+            });
+            if (waiters.isEmpty()) {
+                it.remove();
+            }
+        }
+        if (!establishedLeader) {
+            return;
+        }
+        for (long sessionId : sessions.expired()) {
+            if (expiring.add(sessionId)) {
+                try {
+                    LbStateMachine.Prepared prepared = speculative.prepare(new Command.ExpireSession(sessionId));
+                    if (propose(prepared, "", 0, 0, null) == 0) {
+                        expiring.remove(sessionId);
+                    }
+                } catch (Rejection e) {
+                    sessions.forget(sessionId);
+                    expiring.remove(sessionId);
+                }
+            }
+        }
+    }
+
+    private static Response success(long requestId, long zxid, long sessionId) {
+        return Response.newBuilder().setRequestId(requestId).setZxid(zxid)
+                .setCommand(CommandResult.newBuilder().setSessionId(sessionId)).build();
+    }
+}

@@ -1,0 +1,82 @@
+package io.signalbox.server.node;
+
+import io.netty.channel.EventLoopGroup;
+import io.signalbox.client.HostPort;
+import io.signalbox.client.NodeConnection;
+import io.signalbox.client.SignalboxException;
+import io.signalbox.proto.client.ErrorCode;
+import io.signalbox.proto.client.Request;
+import io.signalbox.proto.client.Response;
+import io.signalbox.server.NodeConfig;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * A follower's link to its leader's client port, for commands and linearizable reads it
+ * cannot serve itself. The answer goes back under the client's own request id; a retried
+ * command keeps its client id and sequence, so forwarding adds no duplicates.
+ */
+final class Forwarder implements AutoCloseable {
+    static final int FORWARDED_OUTSTANDING_MAX = 10_000;
+
+    private final NodeConfig config;
+    private final EventLoopGroup group;
+    private int leaderId;
+    private CompletableFuture<NodeConnection> connection;
+
+    Forwarder(NodeConfig config, EventLoopGroup group) {
+        this.config = config;
+        this.group = group;
+    }
+
+    /** Loop thread. */
+    synchronized void leaderChanged(int newLeaderId) {
+        if (newLeaderId == leaderId) {
+            return;
+        }
+        leaderId = newLeaderId;
+        if (connection != null) {
+            connection.thenAccept(NodeConnection::close);
+            connection = null;
+        }
+    }
+
+    synchronized String leaderClientAddress() {
+        return leaderId == 0 || leaderId == config.id() ? "" : config.member(leaderId).clientAddress();
+    }
+
+    void forward(Request request, Responder responder) {
+        CompletableFuture<NodeConnection> link;
+        synchronized (this) {
+            if (leaderId == 0 || leaderId == config.id()) {
+                responder.respond(Answers.error(request.getRequestId(), ErrorCode.UNAVAILABLE,
+                        "node " + config.id() + " knows no leader right now; retry"));
+                return;
+            }
+            if (connection == null || (connection.isDone() && !connection.isCompletedExceptionally()
+                    && !connection.join().isOpen()) || connection.isCompletedExceptionally()) {
+                NodeConfig.Member leader = config.member(leaderId);
+                connection = NodeConnection.open(group, new HostPort(leader.host(), leader.clientPort()), 2_000,
+                        FORWARDED_OUTSTANDING_MAX);
+            }
+            link = connection;
+        }
+        long clientRequestId = request.getRequestId();
+        link.thenCompose(c -> c.call(request.toBuilder(), config.requestTimeoutMs())).whenComplete((response, failure) -> {
+            if (failure == null) {
+                responder.respond(response.toBuilder().setRequestId(clientRequestId).build());
+                return;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            ErrorCode code = cause instanceof SignalboxException e ? e.code() : ErrorCode.UNAVAILABLE;
+            responder.respond(Answers.error(clientRequestId, code, "forwarding to the leader failed: " + cause.getMessage()));
+        });
+    }
+
+    @Override
+    public synchronized void close() {
+        if (connection != null) {
+            connection.thenAccept(NodeConnection::close);
+        }
+    }
+}

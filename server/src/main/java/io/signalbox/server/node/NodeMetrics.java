@@ -1,0 +1,124 @@
+package io.signalbox.server.node;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.signalbox.consensus.Effect;
+import io.signalbox.consensus.Role;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The node's meters, in one Prometheus registry served at {@code /metrics}. Names follow
+ * Prometheus conventions (base units, {@code _total} for counters, added by Micrometer).
+ */
+public final class NodeMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter proposals;
+    private final Counter commits;
+    private final Counter elections;
+    private final Timer commitLatency;
+    private final Timer fsyncLatency;
+    private final DistributionSummary fsyncBatch;
+    private final Timer electionDuration;
+    private final AtomicLong role = new AtomicLong();
+    private final AtomicLong epoch = new AtomicLong();
+    private final AtomicLong committedZxid = new AtomicLong();
+    private final AtomicLong lastZxid = new AtomicLong();
+    private final AtomicLong followerLagMax = new AtomicLong();
+    private final AtomicLong clientConnections = new AtomicLong();
+    private final AtomicLong sessions = new AtomicLong();
+    private final AtomicLong subscribers = new AtomicLong();
+    private final AtomicLong peerDrops = new AtomicLong();
+    private long lookingSinceNanos = System.nanoTime();
+
+    public NodeMetrics(int nodeId) {
+        registry.config().commonTags("node", String.valueOf(nodeId));
+        proposals = Counter.builder("signalbox.proposals").description("commands proposed by this node as leader").register(registry);
+        commits = Counter.builder("signalbox.commits").description("log entries committed and applied").register(registry);
+        elections = Counter.builder("signalbox.elections").description("elections this node finished").register(registry);
+        commitLatency = Timer.builder("signalbox.commit.latency").description("from proposal to applied, on the leader")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+        fsyncLatency = Timer.builder("signalbox.fsync.latency").description("one group-commit round: write and fsync")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+        fsyncBatch = DistributionSummary.builder("signalbox.fsync.batch.entries").description("entries per synced append")
+                .register(registry);
+        electionDuration = Timer.builder("signalbox.election.duration").description("from looking to following or leading")
+                .register(registry);
+        registry.gauge("signalbox.role", role);
+        registry.gauge("signalbox.epoch", epoch);
+        registry.gauge("signalbox.zxid.committed", committedZxid);
+        registry.gauge("signalbox.zxid.last", lastZxid);
+        registry.gauge("signalbox.follower.lag.entries.max", followerLagMax);
+        registry.gauge("signalbox.client.connections", clientConnections);
+        registry.gauge("signalbox.sessions", sessions);
+        registry.gauge("signalbox.subscribers", subscribers);
+        registry.gauge("signalbox.peer.messages.dropped", peerDrops);
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    void roleChanged(Effect.RoleChanged change) {
+        role.set(change.role() == Role.LEADING ? 2 : change.role() == Role.FOLLOWING ? 1 : 0);
+        epoch.set(change.epoch());
+        if (change.role() == Role.LOOKING) {
+            lookingSinceNanos = System.nanoTime();
+        } else if (change.established()) {
+            elections.increment();
+            electionDuration.record(System.nanoTime() - lookingSinceNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    void proposed() {
+        proposals.increment();
+    }
+
+    void committed(long zxid) {
+        commits.increment();
+        committedZxid.set(zxid);
+    }
+
+    void commitLatency(long nanos) {
+        commitLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void appended(int entries, long nanos) {
+        fsyncLatency.record(nanos, TimeUnit.NANOSECONDS);
+        fsyncBatch.record(entries);
+    }
+
+    void lastZxid(long zxid) {
+        lastZxid.set(zxid);
+    }
+
+    void followerLagMax(long entries) {
+        followerLagMax.set(entries);
+    }
+
+    public void clientConnections(long delta) {
+        clientConnections.addAndGet(delta);
+    }
+
+    void sessions(long count) {
+        sessions.set(count);
+    }
+
+    void subscribers(long count) {
+        subscribers.set(count);
+    }
+
+    public void peerMessageDropped() {
+        peerDrops.incrementAndGet();
+    }
+
+    public void requestError(String reason) {
+        registry.counter("signalbox.request.errors", "reason", reason).increment();
+    }
+}

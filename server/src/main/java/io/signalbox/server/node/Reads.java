@@ -1,0 +1,160 @@
+package io.signalbox.server.node;
+
+import io.signalbox.consensus.Zxid;
+import io.signalbox.proto.client.Consistency;
+import io.signalbox.proto.client.Entry;
+import io.signalbox.proto.client.ErrorCode;
+import io.signalbox.proto.client.HistoryRequest;
+import io.signalbox.proto.client.HistoryResult;
+import io.signalbox.proto.client.ReadRequest;
+import io.signalbox.proto.client.Response;
+import io.signalbox.state.Configuration;
+import io.signalbox.state.HistoryGoneException;
+import io.signalbox.state.LbStateMachine;
+import io.signalbox.state.StateEvent;
+import io.signalbox.state.codec.StateCodec;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads (loop thread only). LINEARIZABLE: on the leader, after a read-index quorum round,
+ * from state applied at least to the commit point the round began with. LOCAL: from this
+ * node's state once it has applied the client's last seen zxid (so a client never reads
+ * backwards, even after switching nodes), waiting up to the request timeout.
+ */
+final class Reads {
+    /** Reads parked on one node, at most (LOCAL waiting to catch up plus LINEARIZABLE waiting for a round). */
+    static final int PARKED_READS_MAX = 100_000;
+    /** Entries in one history answer, at most. */
+    static final int HISTORY_LIMIT_MAX = 10_000;
+
+    private record Parked(long requestId, ReadRequest request, Responder responder, long startedNanos, long minZxid) {}
+
+    private final Replica replica;
+    private final long requestTimeoutNanos;
+    private final Map<Long, Parked> awaitingRound = new HashMap<>();
+    private final ArrayDeque<Parked> awaitingApply = new ArrayDeque<>();
+    private long nextReadId = 1;
+
+    Reads(Replica replica, int requestTimeoutMs) {
+        this.replica = replica;
+        this.requestTimeoutNanos = requestTimeoutMs * 1_000_000L;
+    }
+
+    /** @return false when the read must go to the leader (LINEARIZABLE on a non-leader) */
+    boolean read(long requestId, ReadRequest request, Responder responder, boolean establishedLeader) {
+        if (awaitingRound.size() + awaitingApply.size() >= PARKED_READS_MAX) {
+            responder.respond(Answers.error(requestId, ErrorCode.BUSY, PARKED_READS_MAX + " reads already wait on this node"));
+            return true;
+        }
+        Parked read = new Parked(requestId, request, responder, System.nanoTime(), request.getMinZxid());
+        if (request.getConsistency() == Consistency.LINEARIZABLE) {
+            if (!establishedLeader) {
+                return false;
+            }
+            long readId = nextReadId++;
+            if (replica.readIndex(readId)) {
+                awaitingRound.put(readId, read);
+            } else {
+                responder.respond(Answers.error(requestId, ErrorCode.UNAVAILABLE, "cannot start a read-index round; retry"));
+            }
+            return true;
+        }
+        if (replica.machine().appliedZxid() >= request.getMinZxid()) {
+            answer(read);
+        } else {
+            awaitingApply.add(read);
+        }
+        return true;
+    }
+
+    void readReady(long readId, long readZxid) {
+        Parked read = awaitingRound.remove(readId);
+        if (read == null) {
+            return;
+        }
+        Parked atLeast = new Parked(read.requestId(), read.request(), read.responder(), read.startedNanos(),
+                Math.max(read.minZxid(), readZxid));
+        if (replica.machine().appliedZxid() >= atLeast.minZxid()) {
+            answer(atLeast);
+        } else {
+            awaitingApply.add(atLeast);
+        }
+    }
+
+    void applied(long zxid) {
+        Iterator<Parked> it = awaitingApply.iterator();
+        while (it.hasNext()) {
+            Parked read = it.next();
+            if (read.minZxid() <= zxid) {
+                it.remove();
+                answer(read);
+            }
+        }
+    }
+
+    /** Leadership was lost: reads waiting for a quorum round will never get one here. */
+    void leadershipLost() {
+        for (Parked read : awaitingRound.values()) {
+            read.responder().respond(Answers.error(read.requestId(), ErrorCode.UNAVAILABLE,
+                    "leadership changed before the read was confirmed; retry"));
+        }
+        awaitingRound.clear();
+    }
+
+    void tick() {
+        long now = System.nanoTime();
+        awaitingApply.removeIf(read -> expire(read, now, "this node has not applied zxid " + Zxid.format(read.minZxid())));
+        awaitingRound.values().removeIf(read -> expire(read, now, "no quorum confirmed the leader"));
+    }
+
+    private boolean expire(Parked read, long now, String why) {
+        if (now - read.startedNanos() <= requestTimeoutNanos) {
+            return false;
+        }
+        read.responder().respond(Answers.error(read.requestId(), ErrorCode.TIMEOUT, why + " within the request timeout"));
+        return true;
+    }
+
+    private void answer(Parked read) {
+        LbStateMachine machine = replica.machine();
+        ReadRequest request = read.request();
+        Configuration configuration;
+        try {
+            configuration = request.getAtZxid() == 0 ? machine.configuration() : machine.configurationAt(request.getAtZxid());
+        } catch (HistoryGoneException e) {
+            read.responder().respond(Answers.error(read.requestId(), ErrorCode.HISTORY_GONE, e.getMessage(), "atZxid"));
+            return;
+        }
+        read.responder().respond(Response.newBuilder().setRequestId(read.requestId()).setZxid(configuration.zxid())
+                .setRead(Answers.configuration(configuration, request.getService())).build());
+    }
+
+    void history(long requestId, HistoryRequest request, Responder responder) {
+        int limit = request.getLimit() == 0 ? 1_000 : request.getLimit();
+        if (limit > HISTORY_LIMIT_MAX) {
+            responder.respond(Answers.error(requestId, ErrorCode.INVALID, "limit " + limit + " is above " + HISTORY_LIMIT_MAX, "limit"));
+            return;
+        }
+        List<LbStateMachine.Entry> entries;
+        try {
+            entries = replica.machine().eventsAfter(request.getFromZxid());
+        } catch (HistoryGoneException e) {
+            responder.respond(Answers.error(requestId, ErrorCode.HISTORY_GONE, e.getMessage(), "fromZxid"));
+            return;
+        }
+        HistoryResult.Builder result = HistoryResult.newBuilder();
+        for (LbStateMachine.Entry entry : entries.subList(0, Math.min(limit, entries.size()))) {
+            Entry.Builder e = Entry.newBuilder().setZxid(entry.zxid());
+            for (StateEvent event : entry.events()) {
+                e.addEvents(StateCodec.toProto(event));
+            }
+            result.addEntries(e);
+        }
+        responder.respond(Response.newBuilder().setRequestId(requestId).setZxid(replica.machine().appliedZxid())
+                .setHistory(result).build());
+    }
+}

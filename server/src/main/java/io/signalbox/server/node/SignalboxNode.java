@@ -1,0 +1,294 @@
+package io.signalbox.server.node;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.signalbox.consensus.Effect;
+import io.signalbox.consensus.NodeView;
+import io.signalbox.consensus.Role;
+import io.signalbox.proto.client.ErrorCode;
+import io.signalbox.proto.client.Member;
+import io.signalbox.proto.client.Request;
+import io.signalbox.proto.client.StatusResult;
+import io.signalbox.server.NodeConfig;
+import io.signalbox.server.net.PeerTransport;
+import io.signalbox.state.Configuration;
+import io.signalbox.state.LbStateMachine;
+import io.signalbox.state.StateEvent;
+import io.signalbox.storage.NodeStorage;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Signalbox node: its data directory (RocksDB), its consensus core and state
+ * machine on one loop thread, the peer and client ports, and the admin HTTP port. Start it
+ * with {@link #start(NodeConfig)}; {@link #close()} stops it gracefully (no new requests,
+ * in-flight ones finish or time out, storage closed). Embeddable: many nodes may run in one
+ * JVM, each owning its threads.
+ */
+public final class SignalboxNode implements AutoCloseable, Replica.Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(SignalboxNode.class);
+
+    private final NodeConfig config;
+    private final NodeMetrics metrics;
+    private final NodeStorage storage;
+    private final EventLoopGroup netty;
+    private final NodeLoop loop;
+    private final PeerTransport peers;
+    private final Replica replica;
+    private final Commands commands;
+    private final Reads reads;
+    private final Subscribers subscribers;
+    private final Forwarder forwarder;
+    private final ClientTransport clients;
+    private final AdminServer admin;
+    private volatile boolean closed;
+
+    private SignalboxNode(NodeConfig config) {
+        this.config = config;
+        this.metrics = new NodeMetrics(config.id());
+        this.storage = NodeStorage.open(config.dataDir());
+        this.netty = new NioEventLoopGroup(2, runnable -> {
+            Thread thread = new Thread(runnable, "signalbox-netty-" + config.id());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.loop = new NodeLoop("signalbox-node-" + config.id(), config.tickMs(), config.loopQueueMax());
+        Map<Integer, InetSocketAddress> peerAddresses = new TreeMap<>();
+        for (NodeConfig.Member m : config.members()) {
+            if (m.id() != config.id()) {
+                peerAddresses.put(m.id(), new InetSocketAddress(m.host(), m.peerPort()));
+            }
+        }
+        this.peers = new PeerTransport(config.id(), peerAddresses, netty,
+                (from, message) -> {
+                    if (!loop.offerExternal(() -> replica().receive(from, message))) {
+                        metrics.peerMessageDropped();
+                    }
+                }, metrics::peerMessageDropped);
+        this.replica = new Replica(config, storage, peers::send, this,
+                zxid -> loop.offerInternal(() -> replica().persisted(zxid)), metrics);
+        this.commands = new Commands(config.id(), replica, metrics, config.tickMs(), config.requestTimeoutMs());
+        this.reads = new Reads(replica, config.requestTimeoutMs());
+        this.subscribers = new Subscribers(config.id());
+        this.forwarder = new Forwarder(config, netty);
+        this.clients = new ClientTransport(netty, config.clientConnectionsMax(), config.subscriberBufferMax(), metrics,
+                this::accept);
+        this.admin = new AdminServer(this, netty);
+    }
+
+    /** Opens the data directory, binds the three ports and starts the loop; throws with the reason if any fails. */
+    public static SignalboxNode start(NodeConfig config) {
+        SignalboxNode node = new SignalboxNode(config);
+        try {
+            NodeConfig.Member self = config.self();
+            node.peers.start(new InetSocketAddress(self.host(), self.peerPort()));
+            node.clients.start(new InetSocketAddress(self.host(), self.clientPort()));
+            node.admin.start(new InetSocketAddress(self.host(), self.adminPort()));
+            node.loop.start(node.new LoopHandler());
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        LOG.info("node {} started: peers {}, clients {}, admin http://{}/ , data {}", config.id(), config.self().peerAddress(),
+                config.self().clientAddress(), config.self().adminAddress(), config.dataDir());
+        return node;
+    }
+
+    private Replica replica() {
+        return replica;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
+    private final class LoopHandler implements NodeLoop.Handler {
+        @Override
+        public void tick() {
+            replica.tick();
+            boolean leader = establishedLeader();
+            commands.tick(leader);
+            reads.tick();
+            metrics.lastZxid(replica.core().view().lastZxid());
+        }
+
+        @Override
+        public void roundDone() {
+            peers.flush();
+        }
+
+        @Override
+        public void stopped() {
+            peers.flush();
+        }
+    }
+
+    private boolean establishedLeader() {
+        return replica.core().role() == Role.LEADING && replica.core().established();
+    }
+
+    /** From the client transport (Netty thread): queue the request for the loop. */
+    private void accept(Request request, Responder responder) {
+        if (!loop.offerExternal(() -> handle(request, responder))) {
+            metrics.requestError("busy");
+            responder.respond(Answers.error(request.getRequestId(), ErrorCode.BUSY, closed
+                    ? "node " + config.id() + " is shutting down" : "node " + config.id() + " is overloaded; retry"));
+        }
+    }
+
+    private void handle(Request request, Responder responder) {
+        long id = request.getRequestId();
+        switch (request.getBodyCase()) {
+            case COMMAND:
+                if (establishedLeader()) {
+                    commands.submit(id, request.getCommand(), responder);
+                } else {
+                    forwarder.forward(request, responder);
+                }
+                break;
+            case READ:
+                if (!reads.read(id, request.getRead(), responder, establishedLeader())) {
+                    forwarder.forward(request, responder);
+                }
+                break;
+            case HISTORY:
+                reads.history(id, request.getHistory(), responder);
+                break;
+            case SUBSCRIBE:
+                subscribers.subscribe(id, request.getSubscribe(), responder, replica.machine());
+                metrics.subscribers(subscribers.count());
+                break;
+            case STATUS:
+                responder.respond(io.signalbox.proto.client.Response.newBuilder().setRequestId(id)
+                        .setZxid(replica.machine().appliedZxid()).setStatus(statusNow()).build());
+                break;
+            default:
+                responder.respond(Answers.error(id, ErrorCode.MALFORMED, "unknown request"));
+        }
+    }
+
+    // ---- Replica.Listener (loop thread) ----
+
+    @Override
+    public void delivered(long zxid, List<StateEvent> events, String clientId, long clientSequence) {
+        commands.delivered(zxid, events, clientId, clientSequence);
+        reads.applied(zxid);
+        subscribers.publish(zxid, events);
+    }
+
+    @Override
+    public void roleChanged(Effect.RoleChanged change) {
+        boolean leader = change.role() == Role.LEADING && change.established();
+        commands.leadershipChanged(leader);
+        if (!leader) {
+            reads.leadershipLost();
+        }
+        forwarder.leaderChanged(change.role() == Role.LOOKING ? 0 : change.leaderId());
+    }
+
+    @Override
+    public void readReady(long readId, long readZxid) {
+        reads.readReady(readId, readZxid);
+    }
+
+    @Override
+    public void stateReplaced() {
+        commands.stateReplaced();
+        subscribers.endAll("this node installed a snapshot from its leader");
+    }
+
+    // ---- status, for the client protocol and the admin port ----
+
+    private StatusResult statusNow() {
+        NodeView view = replica.core().view();
+        StatusResult.Builder status = StatusResult.newBuilder().setNodeId(config.id());
+        for (NodeConfig.Member m : config.members()) {
+            Member.Builder member = Member.newBuilder().setId(m.id()).setPeerAddress(m.peerAddress())
+                    .setClientAddress(m.clientAddress()).setAdminAddress(m.adminAddress());
+            if (m.id() == config.id()) {
+                member.setRole(view.role().name()).setLeaderId(view.leaderId()).setEpoch(view.currentEpoch())
+                        .setLastZxid(view.lastZxid()).setCommittedZxid(view.lastDeliveredZxid())
+                        .setAppliedZxid(replica.machine().appliedZxid()).setReachable(true).setEstablished(view.established());
+            } else {
+                member.setReachable(peers.connected(m.id()));
+            }
+            status.addMembers(member);
+        }
+        return status.build();
+    }
+
+    /** Runs {@code query} on the loop thread against this node's state; for the admin port. */
+    <T> CompletableFuture<T> onLoop(Function<SignalboxNode, T> query) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        if (!loop.offerExternal(() -> {
+            try {
+                result.complete(query.apply(this));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        })) {
+            result.completeExceptionally(new IllegalStateException("node " + config.id() + " is overloaded or stopping"));
+        }
+        return result.orTimeout(5, TimeUnit.SECONDS);
+    }
+
+    StatusResult status() {
+        return statusNow();
+    }
+
+    LbStateMachine machine() {
+        return replica.machine();
+    }
+
+    Configuration configuration() {
+        return replica.machine().configuration();
+    }
+
+    /** True when this node follows or leads an established leader and has applied what it committed. */
+    boolean healthy() {
+        NodeView view = replica.core().view();
+        return view.role() != Role.LOOKING && view.established() && replica.machine().appliedZxid() == view.lastDeliveredZxid();
+    }
+
+    public boolean running() {
+        return loop.alive() && !closed;
+    }
+
+    /** Stops accepting clients, lets in-flight work finish (at most 2 s), then stops threads and closes storage. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("node {} stopping", config.id());
+        safely(clients::close);
+        safely(admin::close);
+        safely(loop::close);
+        safely(peers::close);
+        safely(forwarder::close);
+        safely(replica::close);
+        safely(storage::close);
+        netty.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        LOG.info("node {} stopped", config.id());
+    }
+
+    private void safely(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.warn("node {}: while stopping: {}", config.id(), e.toString());
+        }
+    }
+}

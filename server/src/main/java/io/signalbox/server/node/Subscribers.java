@@ -1,0 +1,156 @@
+package io.signalbox.server.node;
+
+import io.signalbox.consensus.Zxid;
+import io.signalbox.proto.client.Entry;
+import io.signalbox.proto.client.ErrorCode;
+import io.signalbox.proto.client.Response;
+import io.signalbox.proto.client.StreamSnapshot;
+import io.signalbox.proto.client.SubscribeRequest;
+import io.signalbox.state.HistoryGoneException;
+import io.signalbox.state.LbStateMachine;
+import io.signalbox.state.StateEvent;
+import io.signalbox.state.codec.StateCodec;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Event-stream subscribers on one node (loop thread only). Each gets the entries after its
+ * starting zxid in zxid order; one that starts before the retained history first gets the
+ * configuration as a snapshot. A subscriber whose connection cannot keep up (its buffer of
+ * {@code bufferMax} frames is full) is ended with STREAM_ENDED and the zxid to resume from.
+ * With a service filter, an entry is sent when any of its events concerns one of those
+ * services, or a session (sessions own ephemeral servers of any service).
+ */
+final class Subscribers {
+    private static final Logger LOG = LoggerFactory.getLogger(Subscribers.class);
+    static final int SUBSCRIBERS_MAX = 10_000;
+
+    private static final class Subscriber {
+        final Responder responder;
+        final long requestId;
+        final Set<String> services;
+        long sentUpToZxid;
+
+        Subscriber(Responder responder, long requestId, Set<String> services, long from) {
+            this.responder = responder;
+            this.requestId = requestId;
+            this.services = services;
+            this.sentUpToZxid = from;
+        }
+    }
+
+    private final List<Subscriber> subscribers = new ArrayList<>();
+    private final int nodeId;
+
+    Subscribers(int nodeId) {
+        this.nodeId = nodeId;
+    }
+
+    int count() {
+        return subscribers.size();
+    }
+
+    void subscribe(long requestId, SubscribeRequest request, Responder responder, LbStateMachine machine) {
+        if (subscribers.size() >= SUBSCRIBERS_MAX) {
+            responder.respond(Answers.error(requestId, ErrorCode.BUSY, SUBSCRIBERS_MAX + " subscribers already on this node"));
+            return;
+        }
+        Subscriber subscriber = new Subscriber(responder, requestId, Set.copyOf(request.getServicesList()), request.getFromZxid());
+        List<LbStateMachine.Entry> backlog;
+        try {
+            backlog = machine.eventsAfter(request.getFromZxid());
+        } catch (HistoryGoneException e) {
+            String filter = subscriber.services.size() == 1 ? subscriber.services.iterator().next() : "";
+            Response snapshot = Response.newBuilder().setRequestId(requestId).setZxid(machine.appliedZxid())
+                    .setSnapshot(StreamSnapshot.newBuilder().setConfiguration(Answers.configuration(machine.configuration(), filter)))
+                    .build();
+            if (!responder.stream(snapshot)) {
+                end(subscriber, "the snapshot did not fit the subscriber's buffer");
+                return;
+            }
+            subscriber.sentUpToZxid = machine.appliedZxid();
+            backlog = List.of();
+        }
+        subscribers.add(subscriber);
+        for (LbStateMachine.Entry entry : backlog) {
+            if (!send(subscriber, entry.zxid(), entry.events())) {
+                subscribers.remove(subscriber);
+                return;
+            }
+        }
+    }
+
+    /** A new entry was applied. */
+    void publish(long zxid, List<StateEvent> events) {
+        Iterator<Subscriber> it = subscribers.iterator();
+        while (it.hasNext()) {
+            Subscriber subscriber = it.next();
+            if (!subscriber.responder.open() || !send(subscriber, zxid, events)) {
+                it.remove();
+            }
+        }
+    }
+
+    /** The state was replaced by a leader's snapshot: every stream ends, to resume from where it was. */
+    void endAll(String reason) {
+        for (Subscriber subscriber : subscribers) {
+            end(subscriber, reason);
+        }
+        subscribers.clear();
+    }
+
+    private boolean send(Subscriber subscriber, long zxid, List<StateEvent> events) {
+        if (zxid <= subscriber.sentUpToZxid) {
+            return true;
+        }
+        Entry.Builder entry = Entry.newBuilder().setZxid(zxid);
+        for (StateEvent event : events) {
+            if (matches(subscriber.services, event)) {
+                entry.addEvents(StateCodec.toProto(event));
+            }
+        }
+        if (entry.getEventsCount() == 0) {
+            subscriber.sentUpToZxid = zxid;
+            return true;
+        }
+        Response frame = Response.newBuilder().setRequestId(subscriber.requestId).setZxid(zxid).setEntry(entry).build();
+        if (!subscriber.responder.stream(frame)) {
+            end(subscriber, "the subscriber fell behind: its buffer is full");
+            return false;
+        }
+        subscriber.sentUpToZxid = zxid;
+        return true;
+    }
+
+    private void end(Subscriber subscriber, String reason) {
+        LOG.info("node {}: ending a subscription at {}: {}", nodeId, Zxid.format(subscriber.sentUpToZxid), reason);
+        Response ended = Response.newBuilder().setRequestId(subscriber.requestId).setError(io.signalbox.proto.client.Error
+                .newBuilder().setCode(ErrorCode.STREAM_ENDED).setResumeZxid(subscriber.sentUpToZxid)
+                .setMessage(reason + "; resubscribe from zxid " + Zxid.format(subscriber.sentUpToZxid))).build();
+        subscriber.responder.respond(ended);
+    }
+
+    static boolean matches(Set<String> services, StateEvent event) {
+        if (services.isEmpty()) {
+            return true;
+        }
+        if (event instanceof StateEvent.ServicePut e) {
+            return services.contains(e.service().name());
+        } else if (event instanceof StateEvent.ServiceRemoved e) {
+            return services.contains(e.name());
+        } else if (event instanceof StateEvent.ServerRegistered e) {
+            return services.contains(e.server().service());
+        } else if (event instanceof StateEvent.ServerWeightSet e) {
+            return services.contains(e.server().service());
+        } else if (event instanceof StateEvent.ServerStateSet e) {
+            return services.contains(e.server().service());
+        } else if (event instanceof StateEvent.ServerDeregistered e) {
+            return services.contains(e.server().service());
+        }
+        return true;
+    }
+}
