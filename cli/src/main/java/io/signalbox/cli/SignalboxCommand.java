@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "signalbox 0.1.0-SNAPSHOT",
         description = "Coordination service for load-balancer configuration, replicated with ZAB.",
-        subcommands = {SimulateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ServerCommand.class, ClusterCommand.class, CtlCommand.class, SimulateCommand.class,
+            BenchCommand.class, CommandLine.HelpCommand.class})
 public final class SignalboxCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -4,6 +4,7 @@ import io.signalbox.consensus.Zxid;
 import io.signalbox.proto.client.Member;
 import io.signalbox.proto.client.StatusResult;
 import io.signalbox.state.Configuration;
+import io.signalbox.state.EventText;
 import io.signalbox.state.LbStateMachine;
 import io.signalbox.state.Server;
 import io.signalbox.state.Service;
@@ -78,36 +79,11 @@ final class JsonViews {
             out.append(i == 0 ? "" : ",").append("{\"zxid\":").append(str(Zxid.format(e.zxid()))).append(",\"zxidRaw\":").append(e.zxid())
                     .append(",\"events\":[");
             for (int j = 0; j < e.events().size(); j++) {
-                out.append(j == 0 ? "" : ",").append(str(describe(e.events().get(j))));
+                out.append(j == 0 ? "" : ",").append(str(EventText.describe(e.events().get(j))));
             }
             out.append("]}");
         }
         return out.append("]}").toString();
-    }
-
-    /** One event in words, as the status page and {@code ctl watch} show it. */
-    static String describe(StateEvent event) {
-        if (event instanceof StateEvent.ServicePut e) {
-            return "service " + e.service().name() + " put (" + e.service().mode() + " port " + e.service().listenPort()
-                    + " " + e.service().balance() + ")";
-        } else if (event instanceof StateEvent.ServiceRemoved e) {
-            return "service " + e.name() + " removed" + (e.cascade() ? " with its servers" : "");
-        } else if (event instanceof StateEvent.ServerRegistered e) {
-            Server s = e.server();
-            return "server " + s.service() + "/" + s.name() + " registered at " + s.address() + ":" + s.port() + " weight "
-                    + s.weight() + " " + s.state() + (s.sessionId() != 0 ? " (session " + s.sessionId() + ")" : "");
-        } else if (event instanceof StateEvent.ServerWeightSet e) {
-            return "server " + e.server().service() + "/" + e.server().name() + " weight " + e.weight();
-        } else if (event instanceof StateEvent.ServerStateSet e) {
-            return "server " + e.server().service() + "/" + e.server().name() + " " + e.state();
-        } else if (event instanceof StateEvent.ServerDeregistered e) {
-            return "server " + e.server().service() + "/" + e.server().name() + " deregistered";
-        } else if (event instanceof StateEvent.SessionOpened e) {
-            return "session " + e.id() + " opened (timeout " + e.timeoutMs() + " ms)";
-        } else if (event instanceof StateEvent.SessionEnded e) {
-            return "session " + e.id() + (e.expired() ? " expired" : " closed");
-        }
-        return event.toString();
     }
 
     static String str(String s) {

@@ -1,0 +1,93 @@
+package io.signalbox.cli;
+
+import io.signalbox.server.NodeConfig;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code signalbox cluster --nodes 3 --dir DIR}: a development cluster of real server
+ * processes on 127.0.0.1. Writes each node's signalbox.conf, starts the children with their
+ * logs in DIR/nodeN/node.log, and stops them all on Ctrl-C (or when one dies).
+ */
+@Command(name = "cluster", mixinStandardHelpOptions = true,
+        description = "Runs a local cluster of N server processes on 127.0.0.1; Ctrl-C stops them all.")
+public final class ClusterCommand implements Callable<Integer> {
+    @Option(names = "--nodes", defaultValue = "3", description = "3, 5 or 7 (default: ${DEFAULT-VALUE})")
+    int nodes;
+
+    @Option(names = "--dir", required = true, description = "directory for configs, data and logs")
+    Path directory;
+
+    @Option(names = "--base-port", defaultValue = "7000",
+            description = "node i uses base+i (peers), base+100+i (clients), base+200+i (admin) (default: ${DEFAULT-VALUE})")
+    int basePort;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (!(nodes == 3 || nodes == 5 || nodes == 7)) {
+            System.err.println("signalbox cluster: --nodes " + nodes + ": a cluster has 3, 5 or 7 nodes");
+            return 2;
+        }
+        List<NodeConfig.Member> members = NodeConfig.localMembers(nodes, basePort);
+        List<Process> children = new ArrayList<>();
+        Thread hook = new Thread(() -> stopAll(children), "signalbox-cluster-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        for (NodeConfig.Member member : members) {
+            Path nodeDir = directory.resolve("node" + member.id());
+            Files.createDirectories(nodeDir);
+            Path conf = writeConfig(nodeDir, member.id(), members);
+            children.add(new ProcessBuilder(Launch.javaCommand("server", "--config", conf.toString()))
+                    .redirectErrorStream(true).redirectOutput(nodeDir.resolve("node.log").toFile()).start());
+        }
+        System.out.println("signalbox cluster: " + nodes + " nodes running; logs in " + directory + "/nodeN/node.log");
+        for (NodeConfig.Member m : members) {
+            System.out.println("  node " + m.id() + ": clients " + m.clientAddress() + "  status page http://" + m.adminAddress() + "/");
+        }
+        System.out.println("try: ./signalbox ctl --connect " + members.stream().map(NodeConfig.Member::clientAddress)
+                .collect(Collectors.joining(",")) + " status");
+        while (children.stream().allMatch(Process::isAlive)) {
+            Thread.sleep(500);
+        }
+        System.err.println("signalbox cluster: a node exited; stopping the others");
+        stopAll(children);
+        return 1;
+    }
+
+    static Path writeConfig(Path nodeDir, int id, List<NodeConfig.Member> members) throws IOException {
+        Path conf = nodeDir.resolve("signalbox.conf");
+        try (Writer out = Files.newBufferedWriter(conf, StandardCharsets.UTF_8)) {
+            out.write("id=" + id + "\n");
+            for (NodeConfig.Member m : members) {
+                out.write("member." + m.id() + "=" + m.host() + ":" + m.peerPort() + ":" + m.clientPort() + ":" + m.adminPort() + "\n");
+            }
+            out.write("dataDir=" + nodeDir.resolve("data").toAbsolutePath() + "\n");
+        }
+        return conf;
+    }
+
+    private static synchronized void stopAll(List<Process> children) {
+        for (Process child : children) {
+            child.destroy();
+        }
+        for (Process child : children) {
+            try {
+                if (!child.waitFor(10, TimeUnit.SECONDS)) {
+                    child.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                child.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.signalbox.cli;
+
+import io.signalbox.consensus.Zxid;
+import io.signalbox.proto.client.Member;
+import io.signalbox.proto.client.ReadResult;
+import io.signalbox.state.Server;
+import io.signalbox.state.Service;
+import io.signalbox.state.codec.StateCodec;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What {@code ctl} prints: aligned tables for people, one JSON document for scripts. */
+final class CtlTables {
+    private CtlTables() {}
+
+    static String configuration(long zxid, ReadResult r, boolean json) {
+        List<Service> services = r.getServicesList().stream().map(StateCodec::fromProto).toList();
+        List<Server> servers = r.getServersList().stream().map(StateCodec::fromProto).toList();
+        if (json) {
+            StringBuilder out = new StringBuilder("{\"zxid\":").append(quote(Zxid.format(zxid))).append(",\"services\":[");
+            for (int i = 0; i < services.size(); i++) {
+                Service s = services.get(i);
+                out.append(i == 0 ? "" : ",").append("{\"name\":").append(quote(s.name())).append(",\"mode\":").append(quote(s.mode().name()))
+                        .append(",\"port\":").append(s.listenPort()).append(",\"balance\":").append(quote(s.balance().name()))
+                        .append(",\"version\":").append(quote(Zxid.format(s.version()))).append('}');
+            }
+            out.append("],\"servers\":[");
+            for (int i = 0; i < servers.size(); i++) {
+                Server s = servers.get(i);
+                out.append(i == 0 ? "" : ",").append("{\"service\":").append(quote(s.service())).append(",\"name\":").append(quote(s.name()))
+                        .append(",\"address\":").append(quote(s.address().toString())).append(",\"port\":").append(s.port())
+                        .append(",\"weight\":").append(s.weight()).append(",\"state\":").append(quote(s.state().name()))
+                        .append(",\"session\":").append(s.sessionId()).append(",\"version\":").append(quote(Zxid.format(s.version()))).append('}');
+            }
+            return out.append("]}\n").toString();
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"SERVICE", "MODE", "PORT", "BALANCE", "SERVER", "ADDRESS", "WEIGHT", "STATE", "SESSION", "VERSION"});
+        for (Service s : services) {
+            rows.add(new String[] {s.name(), s.mode().name(), String.valueOf(s.listenPort()), s.balance().name(), "", "", "", "", "",
+                Zxid.format(s.version())});
+            for (Server v : servers) {
+                if (v.service().equals(s.name())) {
+                    rows.add(new String[] {"", "", "", "", v.name(), v.address() + ":" + v.port(), String.valueOf(v.weight()),
+                        v.state().name(), v.sessionId() == 0 ? "" : String.valueOf(v.sessionId()), Zxid.format(v.version())});
+                }
+            }
+        }
+        return "configuration at zxid " + Zxid.format(zxid) + "\n" + table(rows);
+    }
+
+    static String status(List<Member> members, boolean json) {
+        long leaderLast = members.stream().filter(m -> "LEADING".equals(m.getRole())).mapToLong(Member::getLastZxid).max().orElse(-1);
+        if (json) {
+            StringBuilder out = new StringBuilder("{\"members\":[");
+            for (int i = 0; i < members.size(); i++) {
+                Member m = members.get(i);
+                out.append(i == 0 ? "" : ",").append("{\"id\":").append(m.getId()).append(",\"role\":").append(quote(m.getRole()))
+                        .append(",\"leader\":").append(m.getLeaderId()).append(",\"epoch\":").append(m.getEpoch())
+                        .append(",\"lastZxid\":").append(quote(Zxid.format(m.getLastZxid())))
+                        .append(",\"committedZxid\":").append(quote(Zxid.format(m.getCommittedZxid())))
+                        .append(",\"lag\":").append(leaderLast < 0 || !m.getReachable() ? -1 : Math.max(0, leaderLast - m.getLastZxid()))
+                        .append(",\"client\":").append(quote(m.getClientAddress())).append('}');
+            }
+            return out.append("]}\n").toString();
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"ID", "ROLE", "LEADER", "EPOCH", "LAST ZXID", "COMMITTED", "LAG", "CLIENT", "ADMIN"});
+        for (Member m : members) {
+            boolean up = m.getReachable();
+            rows.add(new String[] {String.valueOf(m.getId()), m.getRole(), up ? String.valueOf(m.getLeaderId()) : "",
+                up ? String.valueOf(m.getEpoch()) : "", up ? Zxid.format(m.getLastZxid()) : "",
+                up ? Zxid.format(m.getCommittedZxid()) : "",
+                up && leaderLast >= 0 ? String.valueOf(Math.max(0, leaderLast - m.getLastZxid())) : "",
+                m.getClientAddress(), "http://" + m.getAdminAddress() + "/"});
+        }
+        return table(rows);
+    }
+
+    static String table(List<String[]> rows) {
+        int[] widths = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                line.append(String.format("%-" + (widths[i] + 2) + "s", row[i]));
+            }
+            out.append(line.toString().stripTrailing()).append('\n');
+        }
+        return out.toString();
+    }
+
+    static String quote(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
+    }
+}
