@@ -70,6 +70,8 @@ public final class ServerCommand implements Callable<Integer> {
             }
         }
         if (stopped.getCount() > 0) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            node.close();
             System.err.println("signalbox server: node " + nodeConfig.id() + " stopped after a failure; see the log");
             return 1;
         }

@@ -44,6 +44,8 @@ final class FollowerRole implements Phase {
     private long lastHeardTick;
     /** The highest read-index round seen in this leader's pings; echoed in every ack. */
     private long readRoundSeen;
+    /** How the leader synchronized us (DIFF, TRUNC or SNAP, and from where), for the log. */
+    private String syncedBy = "no sync header";
     private long nextFollowerInfoTick;
     /** The zxid of the NEWLEADER received and not yet acknowledged, or -1. */
     private long pendingNewLeaderZxid = -1;
@@ -174,6 +176,7 @@ final class FollowerRole implements Phase {
             throw Checks.violation("DIFF from %s but our last zxid is %s",
                 Zxid.format(diff.baseZxid()), Zxid.format(peer.lastZxid()));
         }
+        syncedBy = "DIFF after " + Zxid.format(diff.baseZxid());
         stage = Stage.SYNCING;
     }
 
@@ -187,6 +190,7 @@ final class FollowerRole implements Phase {
             throw Checks.violation("TRUNC to %s, but our history ends at %s or lacks that zxid", Zxid.format(point), Zxid.format(peer.lastZxid()));
         }
         peer.truncateAfter(point);
+        syncedBy = "TRUNC after " + Zxid.format(point);
         stage = Stage.SYNCING;
     }
 
@@ -196,6 +200,7 @@ final class FollowerRole implements Phase {
             return;
         }
         peer.installSnapshot(snap.snapshot());
+        syncedBy = "SNAP at " + Zxid.format(snap.snapshot().zxid());
         stage = Stage.SYNCING;
     }
 
@@ -254,7 +259,7 @@ final class FollowerRole implements Phase {
             peer.send(leader, new AckNewLeader(epoch, pendingNewLeaderZxid));
             lastAckSentZxid = pendingNewLeaderZxid;
             peer.emit(new Effect.RoleChanged(Role.FOLLOWING, leader, epoch, false,
-                    "synced to " + Zxid.format(pendingNewLeaderZxid) + " and adopted the epoch; acked NEWLEADER"));
+                    "synced to " + Zxid.format(pendingNewLeaderZxid) + " by " + syncedBy + " and adopted the epoch; acked NEWLEADER"));
         }
     }
 
