@@ -23,6 +23,35 @@ class InJvmClusterTest {
     @TempDir
     Path directory;
 
+    /** The same client id and sequence sent twice, through two different nodes: one entry, one answer. */
+    private static void assertARetriedCommandAppliesOnce(LocalCluster cluster) {
+        io.signalbox.proto.client.Request retried = io.signalbox.proto.client.Request.newBuilder()
+                .setCommand(io.signalbox.proto.client.CommandRequest.newBuilder().setClientId("retrying-client").setSequence(1)
+                        .setCommand(io.signalbox.client.codec.CommandCodec.toProto(new Command.OpenSession(5_000))))
+                .build();
+        long[] zxids = new long[2];
+        long[] sessions = new long[2];
+        var group = new io.netty.channel.nio.NioEventLoopGroup(1);
+        try {
+            for (int i = 0; i < 2; i++) {
+                NodeConfig.Member m = cluster.members().get(i);
+                try (var connection = io.signalbox.client.NodeConnection.open(group, new HostPort(m.host(), m.clientPort()), 2_000, 10).join()) {
+                    Response response = connection.call(retried.toBuilder(), 5_000).join();
+                    assertTrue(!response.hasError(), response.toString());
+                    zxids[i] = response.getZxid();
+                    sessions[i] = response.getCommand().getSessionId();
+                }
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        assertEquals(zxids[0], zxids[1], "the retry gets the first answer");
+        assertEquals(sessions[0], sessions[1]);
+        try (SignalboxClient client = SignalboxClient.connect(cluster.clientAddresses())) {
+            assertEquals(1, client.read(Consistency.LINEARIZABLE, "").getRead().getSessionsCount(), "one session opened, not two");
+        }
+    }
+
     @Test
     void writesThroughEveryNodeAreReadBackLocallyAndLinearizably() {
         try (LocalCluster cluster = LocalCluster.start(3, 27_000, directory)) {
@@ -48,6 +77,7 @@ class InJvmClusterTest {
                 assertEquals(3, all.getRead().getServicesCount());
                 assertEquals(3, all.getRead().getServersCount());
             }
+            assertARetriedCommandAppliesOnce(cluster);
         }
     }
 }
