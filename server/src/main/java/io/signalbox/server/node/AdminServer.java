@@ -112,7 +112,15 @@ final class AdminServer implements AutoCloseable {
                         return;
                     }
                     reply(ctx, keepAlive, node.onLoop(n -> {
-                        List<LbStateMachine.Entry> entries = n.machine().eventsAfter(from);
+                        List<LbStateMachine.Entry> entries;
+                        try {
+                            entries = n.machine().eventsAfter(from);
+                        } catch (HistoryGoneException e) {
+                            if (from != 0) {
+                                throw e;
+                            }
+                            entries = n.machine().eventsAfter(e.oldestRetainedZxid()); // no "from": whatever is retained
+                        }
                         return JsonViews.events(entries.subList(Math.max(0, entries.size() - EVENTS_LIMIT), entries.size()));
                     }));
                     break;
