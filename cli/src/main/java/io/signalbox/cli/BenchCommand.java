@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 
 /** {@code signalbox bench ...}: measurements that print figures (never run as tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
-        subcommands = {BenchCommand.Storage.class, BenchCommand.State.class})
+        subcommands = {BenchCommand.Storage.class, BenchCommand.State.class, BenchCommand.Cluster.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -117,6 +117,62 @@ public final class BenchCommand implements Runnable {
                     + "heap_mb=%.1f digests_match=%s%n", result.servers(), result.buildMs(), result.eventsAppliedPerSecond(),
                     result.snapshotBytes(), result.snapshotMs(), result.restoreMs(), result.heapBytes() / 1048576.0, result.digestsMatch());
             return result.digestsMatch() ? 0 : 1;
+        }
+    }
+
+    /** {@code signalbox bench cluster}: durable writes and reads against a local cluster of real server processes. */
+    @Command(name = "cluster", mixinStandardHelpOptions = true,
+            description = "Starts N server processes on 127.0.0.1 and measures durable writes/s (100-byte values), LOCAL and "
+                    + "LINEARIZABLE reads/s with p50/p99/p999 latency, for each number of outstanding requests.")
+    static final class Cluster implements Callable<Integer> {
+        @Option(names = "--nodes", defaultValue = "3", description = "3 or 5 (default: ${DEFAULT-VALUE})")
+        int nodes;
+
+        @Option(names = "--duration", defaultValue = "20", description = "measured seconds per row, after 3 s of warm-up (default: ${DEFAULT-VALUE})")
+        double seconds;
+
+        @Option(names = "--outstanding", defaultValue = "1,16,256", split = ",", description = "requests in flight (default: ${DEFAULT-VALUE})")
+        List<Integer> outstanding = new ArrayList<>();
+
+        @Option(names = "--value-bytes", defaultValue = "100", description = "bytes of value per write (default: ${DEFAULT-VALUE})")
+        int valueBytes;
+
+        @Option(names = "--workloads", defaultValue = "write,read-local,read-linearizable", split = ",")
+        List<String> workloads = new ArrayList<>();
+
+        @Option(names = "--base-port", defaultValue = "17000")
+        int basePort;
+
+        @Option(names = "--heap", defaultValue = "1g", description = "-Xmx of each server (default: ${DEFAULT-VALUE})")
+        String heap;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            if (!(nodes == 3 || nodes == 5) || valueBytes < 1 || valueBytes > 500 || seconds <= 0 || seconds > 600) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--nodes must be 3 or 5, --value-bytes 1..500, --duration 0..600 s");
+            }
+            Path dir = Files.createTempDirectory("signalbox-bench-cluster-");
+            out.printf("cluster benchmark: nodes=%d value_bytes=%d duration_s=%.0f cores=%d heap=%s jvm=%s data=%s%n", nodes, valueBytes,
+                    seconds, Runtime.getRuntime().availableProcessors(), heap, System.getProperty("java.vm.version"), dir);
+            try (ClusterBench bench = new ClusterBench(nodes, basePort, dir, valueBytes, heap)) {
+                bench.prepare();
+                ClusterBench.printHeader(out);
+                for (String workload : workloads) {
+                    for (int count : outstanding) {
+                        double cpuBefore = bench.serverCpuSeconds();
+                        ClusterBench.Row row = bench.run(workload, count, Math.min(3, seconds), seconds);
+                        ClusterBench.print(out, row, bench.serverCpuSeconds() - cpuBefore);
+                    }
+                }
+            } finally {
+                StorageBenchmark.deleteRecursively(dir);
+            }
+            return 0;
         }
     }
 }
