@@ -146,6 +146,9 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--heap", defaultValue = "1g", description = "-Xmx of each server (default: ${DEFAULT-VALUE})")
         String heap;
 
+        @Option(names = "--profile", description = "record a JFR profile of each server into DIR/nodeN/node.jfr and keep DIR")
+        boolean profile;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -159,7 +162,7 @@ public final class BenchCommand implements Runnable {
             Path dir = Files.createTempDirectory("signalbox-bench-cluster-");
             out.printf("cluster benchmark: nodes=%d value_bytes=%d duration_s=%.0f cores=%d heap=%s jvm=%s data=%s%n", nodes, valueBytes,
                     seconds, Runtime.getRuntime().availableProcessors(), heap, System.getProperty("java.vm.version"), dir);
-            try (ClusterBench bench = new ClusterBench(nodes, basePort, dir, valueBytes, heap)) {
+            try (ClusterBench bench = new ClusterBench(nodes, basePort, dir, valueBytes, heap, profile)) {
                 bench.prepare();
                 ClusterBench.printHeader(out);
                 for (String workload : workloads) {
@@ -170,7 +173,11 @@ public final class BenchCommand implements Runnable {
                     }
                 }
             } finally {
-                StorageBenchmark.deleteRecursively(dir);
+                if (profile) {
+                    out.println("profiles kept in " + dir + "/nodeN/node.jfr (jfr print --events jdk.ExecutionSample ...)");
+                } else {
+                    StorageBenchmark.deleteRecursively(dir);
+                }
             }
             return 0;
         }

@@ -39,7 +39,7 @@ final class ClusterBench implements AutoCloseable {
     private final List<SignalboxClient> clients = new ArrayList<>();
     private final int valueBytes;
 
-    ClusterBench(int nodes, int basePort, Path directory, int valueBytes, String heap) throws IOException {
+    ClusterBench(int nodes, int basePort, Path directory, int valueBytes, String heap, boolean profile) throws IOException {
         this.members = NodeConfig.localMembers(nodes, basePort);
         this.valueBytes = valueBytes;
         for (NodeConfig.Member member : members) {
@@ -48,6 +48,9 @@ final class ClusterBench implements AutoCloseable {
             Path conf = ClusterCommand.writeConfig(nodeDir, member.id(), members);
             List<String> command = Launch.javaCommand("server", "--config", conf.toString());
             command.set(command.indexOf("-Xmx512m"), "-Xmx" + heap);
+            if (profile) {
+                command.add(1, "-XX:StartFlightRecording=filename=" + nodeDir.resolve("node.jfr") + ",settings=profile");
+            }
             processes.add(new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(nodeDir.resolve("node.log").toFile()).start());
         }

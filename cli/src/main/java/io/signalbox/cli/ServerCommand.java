@@ -54,27 +54,20 @@ public final class ServerCommand implements Callable<Integer> {
             System.err.println("signalbox server: cannot start node " + nodeConfig.id() + ": " + e.getMessage());
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            node.close();
-            stopped.countDown();
-            System.out.flush();
-            System.err.flush();
-            // A node that stopped cleanly on SIGTERM exits 0, not the JVM's default 143.
-            Runtime.getRuntime().halt(0);
-        }, "signalbox-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        // SIGTERM and Ctrl-C stop the node here, then main returns 0; the JVM's own shutdown
+        // (logs, profiles) still runs afterwards. A kill -9 needs no handling: the log is durable.
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        for (String name : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stopRequested.countDown());
+        }
         while (node.running()) {
-            if (stopped.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                break;
+            if (stopRequested.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                node.close();
+                return 0;
             }
         }
-        if (stopped.getCount() > 0) {
-            Runtime.getRuntime().removeShutdownHook(hook);
-            node.close();
-            System.err.println("signalbox server: node " + nodeConfig.id() + " stopped after a failure; see the log");
-            return 1;
-        }
-        return 0;
+        node.close();
+        System.err.println("signalbox server: node " + nodeConfig.id() + " stopped after a failure; see the log");
+        return 1;
     }
 }

@@ -6,47 +6,78 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Each client's last applied command (sequence, zxid, session opened), updated on every
- * replica as entries apply and carried in snapshots, so whichever node leads can answer a
- * retried command with its first result instead of applying it twice. Bounded: the
- * clients least recently heard from are forgotten first, identically on every replica
- * because updates happen in zxid order.
+ * The commands each client has had applied, by sequence number, updated on every replica
+ * as entries apply and carried in snapshots, so whichever node leads can answer a retried
+ * command with its first result instead of applying it twice. A client pipelines, so its
+ * commands may apply out of sequence order: each client keeps a window of its last
+ * {@link #SEQUENCES_PER_CLIENT_MAX} applied sequences. Bounded: the clients least recently
+ * heard from are forgotten first, identically on every replica because updates happen in
+ * zxid order.
  */
 final class ClientTable {
-    static final int CLIENTS_MAX = 100_000;
+    static final int CLIENTS_MAX = 4_096;
+    static final int SEQUENCES_PER_CLIENT_MAX = 1_024;
 
     record Applied(long sequence, long zxid, long sessionId) {}
 
-    private final LinkedHashMap<String, Applied> clients = new LinkedHashMap<>(16, 0.75f, false);
+    /** What a command's client id and sequence say about it. */
+    enum Verdict { NEW, DUPLICATE, TOO_OLD }
 
-    /** The result of this client's command with that sequence, if it already applied. */
-    Applied appliedAtOrAfter(String clientId, long sequence) {
-        Applied applied = clients.get(clientId);
-        return applied != null && applied.sequence() >= sequence ? applied : null;
+    private final LinkedHashMap<String, TreeMap<Long, Applied>> clients = new LinkedHashMap<>();
+
+    Verdict verdict(String clientId, long sequence) {
+        TreeMap<Long, Applied> window = clients.get(clientId);
+        if (window == null) {
+            return Verdict.NEW;
+        }
+        if (window.containsKey(sequence)) {
+            return Verdict.DUPLICATE;
+        }
+        return window.size() >= SEQUENCES_PER_CLIENT_MAX && sequence < window.firstKey() ? Verdict.TOO_OLD : Verdict.NEW;
+    }
+
+    /** The first result of a duplicate, or null. */
+    Applied applied(String clientId, long sequence) {
+        TreeMap<Long, Applied> window = clients.get(clientId);
+        return window == null ? null : window.get(sequence);
+    }
+
+    long oldestRemembered(String clientId) {
+        TreeMap<Long, Applied> window = clients.get(clientId);
+        return window == null || window.isEmpty() ? 0 : window.firstKey();
     }
 
     void record(String clientId, long sequence, long zxid, long sessionId) {
         if (clientId.isEmpty()) {
             return;
         }
-        clients.remove(clientId);
-        clients.put(clientId, new Applied(sequence, zxid, sessionId));
+        TreeMap<Long, Applied> window = clients.remove(clientId);
+        if (window == null) {
+            window = new TreeMap<>();
+        }
+        clients.put(clientId, window); // most recently heard from: last
+        window.put(sequence, new Applied(sequence, zxid, sessionId));
+        while (window.size() > SEQUENCES_PER_CLIENT_MAX) {
+            window.pollFirstEntry();
+        }
         if (clients.size() > CLIENTS_MAX) {
-            Iterator<Map.Entry<String, Applied>> eldest = clients.entrySet().iterator();
+            Iterator<Map.Entry<String, TreeMap<Long, Applied>>> eldest = clients.entrySet().iterator();
             eldest.next();
             eldest.remove();
         }
     }
 
     List<ClientRecord> toRecords() {
-        List<ClientRecord> records = new ArrayList<>(clients.size());
-        clients.forEach((id, a) -> records.add(ClientRecord.newBuilder().setClientId(id).setSequence(a.sequence())
-                .setZxid(a.zxid()).setSessionId(a.sessionId()).build()));
+        List<ClientRecord> records = new ArrayList<>();
+        clients.forEach((id, window) -> window.values().forEach(a -> records.add(ClientRecord.newBuilder().setClientId(id)
+                .setSequence(a.sequence()).setZxid(a.zxid()).setSessionId(a.sessionId()).build())));
         return records;
     }
 
+    /** Rebuilds the table from a snapshot's records, which are in the order {@link #toRecords()} wrote them. */
     static ClientTable fromRecords(List<ClientRecord> records) {
         ClientTable table = new ClientTable();
         for (ClientRecord r : records) {

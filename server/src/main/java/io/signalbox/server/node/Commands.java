@@ -67,14 +67,17 @@ final class Commands {
         }
         String clientKey = request.getClientId().isEmpty() ? "" : request.getClientId() + "#" + request.getSequence();
         if (!clientKey.isEmpty()) {
-            ClientTable.Applied applied = replica.clients().appliedAtOrAfter(request.getClientId(), request.getSequence());
-            if (applied != null) {
-                if (applied.sequence() == request.getSequence()) {
-                    responder.respond(success(requestId, applied.zxid(), applied.sessionId()));
-                } else {
-                    responder.respond(Answers.error(requestId, ErrorCode.INVALID, "sequence " + request.getSequence()
-                            + " of client " + request.getClientId() + " is older than its last applied " + applied.sequence(), "sequence"));
-                }
+            ClientTable.Verdict verdict = replica.clients().verdict(request.getClientId(), request.getSequence());
+            if (verdict == ClientTable.Verdict.DUPLICATE) {
+                ClientTable.Applied applied = replica.clients().applied(request.getClientId(), request.getSequence());
+                responder.respond(success(requestId, applied.zxid(), applied.sessionId()));
+                return;
+            }
+            if (verdict == ClientTable.Verdict.TOO_OLD) {
+                responder.respond(Answers.error(requestId, ErrorCode.INVALID, "sequence " + request.getSequence() + " of client "
+                        + request.getClientId() + " is older than the " + ClientTable.SEQUENCES_PER_CLIENT_MAX
+                        + " it is remembered by (oldest " + replica.clients().oldestRemembered(request.getClientId())
+                        + "); whether it applied is unknown", "sequence"));
                 return;
             }
             Long inflight = inflightByClientSequence.get(clientKey);
