@@ -198,6 +198,11 @@ final class Commands {
         }
     }
 
+    /** Commands proposed and not yet answered. */
+    int inflight() {
+        return waitersByZxid.size();
+    }
+
     void stateReplaced() {
         speculative = SpeculativeState.on(replica.machine());
     }

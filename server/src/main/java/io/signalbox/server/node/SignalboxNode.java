@@ -265,7 +265,7 @@ public final class SignalboxNode implements AutoCloseable, Replica.Listener {
         return loop.alive() && !closed;
     }
 
-    /** Stops accepting clients, lets in-flight work finish (at most 2 s), then stops threads and closes storage. */
+    /** Stops accepting clients, lets proposed commands finish (at most 2 s), then stops threads and closes storage. */
     @Override
     public void close() {
         if (closed) {
@@ -274,6 +274,7 @@ public final class SignalboxNode implements AutoCloseable, Replica.Listener {
         closed = true;
         LOG.info("node {} stopping", config.id());
         safely(clients::close);
+        safely(this::finishInflight);
         safely(admin::close);
         safely(loop::close);
         safely(peers::close);
@@ -282,6 +283,23 @@ public final class SignalboxNode implements AutoCloseable, Replica.Listener {
         safely(storage::close);
         netty.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         LOG.info("node {} stopped", config.id());
+    }
+
+    /** Gives commands already proposed up to 2 s to commit and be answered. */
+    private void finishInflight() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (System.nanoTime() < deadline && loop.alive()) {
+            Integer inflight = onLoop(n -> n.commands.inflight()).exceptionally(failure -> 0).join();
+            if (inflight == 0) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private void safely(Runnable step) {
