@@ -128,8 +128,12 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--nodes", defaultValue = "3", description = "3 or 5 (default: ${DEFAULT-VALUE})")
         int nodes;
 
-        @Option(names = "--duration", defaultValue = "20", description = "measured seconds per row, after 3 s of warm-up (default: ${DEFAULT-VALUE})")
+        @Option(names = "--duration", defaultValue = "20", description = "measured seconds per row (default: ${DEFAULT-VALUE})")
         double seconds;
+
+        @Option(names = "--warmup", defaultValue = "10",
+                description = "seconds of load before each row is measured: three JVMs compiling on two cores need it (default: ${DEFAULT-VALUE})")
+        double warmupSeconds;
 
         @Option(names = "--outstanding", defaultValue = "1,16,256", split = ",", description = "requests in flight (default: ${DEFAULT-VALUE})")
         List<Integer> outstanding = new ArrayList<>();
@@ -155,20 +159,21 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            if (!(nodes == 3 || nodes == 5) || valueBytes < 1 || valueBytes > 500 || seconds <= 0 || seconds > 600) {
+            if (!(nodes == 3 || nodes == 5) || valueBytes < 1 || valueBytes > 500 || seconds <= 0 || seconds > 600
+                    || warmupSeconds < 0 || warmupSeconds > 600) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--nodes must be 3 or 5, --value-bytes 1..500, --duration 0..600 s");
+                        "--nodes must be 3 or 5, --value-bytes 1..500, --duration and --warmup 0..600 s");
             }
             Path dir = Files.createTempDirectory("signalbox-bench-cluster-");
-            out.printf("cluster benchmark: nodes=%d value_bytes=%d duration_s=%.0f cores=%d heap=%s jvm=%s data=%s%n", nodes, valueBytes,
-                    seconds, Runtime.getRuntime().availableProcessors(), heap, System.getProperty("java.vm.version"), dir);
+            out.printf("cluster benchmark: nodes=%d value_bytes=%d duration_s=%.0f warmup_s=%.0f cores=%d heap=%s jvm=%s data=%s%n",
+                    nodes, valueBytes, seconds, warmupSeconds, Runtime.getRuntime().availableProcessors(), heap, System.getProperty("java.vm.version"), dir);
             try (ClusterBench bench = new ClusterBench(nodes, basePort, dir, valueBytes, heap, profile)) {
                 bench.prepare();
                 ClusterBench.printHeader(out);
                 for (String workload : workloads) {
                     for (int count : outstanding) {
                         double cpuBefore = bench.serverCpuSeconds();
-                        ClusterBench.Row row = bench.run(workload, count, Math.min(3, seconds), seconds);
+                        ClusterBench.Row row = bench.run(workload, count, warmupSeconds, seconds);
                         ClusterBench.print(out, row, bench.serverCpuSeconds() - cpuBefore);
                     }
                 }

@@ -1,7 +1,7 @@
 package io.signalbox.server.node;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -21,8 +21,7 @@ public final class NodeMetrics {
     private final Counter commits;
     private final Counter elections;
     private final Timer commitLatency;
-    private final Timer fsyncLatency;
-    private final DistributionSummary fsyncBatch;
+    private final Timer appendLatency;
     private final Timer electionDuration;
     private final AtomicLong role = new AtomicLong();
     private final AtomicLong epoch = new AtomicLong();
@@ -43,10 +42,8 @@ public final class NodeMetrics {
         commitLatency = Timer.builder("signalbox.commit.latency").description("from proposal to applied, on the leader")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
                 .register(registry);
-        fsyncLatency = Timer.builder("signalbox.fsync.latency").description("one group-commit round: write and fsync")
+        appendLatency = Timer.builder("signalbox.append.latency").description("from an append queued to durable (queue, write, fsync)")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
-                .register(registry);
-        fsyncBatch = DistributionSummary.builder("signalbox.fsync.batch.entries").description("entries per synced append")
                 .register(registry);
         electionDuration = Timer.builder("signalbox.election.duration").description("from looking to following or leading")
                 .register(registry);
@@ -89,9 +86,16 @@ public final class NodeMetrics {
         commitLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    void appended(int entries, long nanos) {
-        fsyncLatency.record(nanos, TimeUnit.NANOSECONDS);
-        fsyncBatch.record(entries);
+    void appended(long nanos) {
+        appendLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Group commit's totals: fsync rounds and entries they made durable; entries / rounds is the batch size. */
+    void groupCommit(java.util.function.LongSupplier rounds, java.util.function.LongSupplier entries) {
+        FunctionCounter.builder("signalbox.fsync.rounds", rounds, r -> r.getAsLong())
+                .description("group-commit rounds: one synced write each").register(registry);
+        FunctionCounter.builder("signalbox.fsync.entries", entries, e -> e.getAsLong())
+                .description("entries made durable by group commit").register(registry);
     }
 
     void lastZxid(long zxid) {

@@ -70,7 +70,10 @@ final class Replica implements AutoCloseable {
     private final DurableCallback durableCallback;
     private final NodeMetrics metrics;
     private final ZabCore core;
-    private GroupCommitLog log;
+    private volatile GroupCommitLog log;
+    /** Rounds and entries of group-commit logs replaced after a truncation or compaction. */
+    private volatile long closedRounds;
+    private volatile long closedEntries;
     private CompletableFuture<Long> lastAppend = CompletableFuture.completedFuture(0L);
     private LbStateMachine machine;
     private ClientTable clients;
@@ -110,6 +113,7 @@ final class Replica implements AutoCloseable {
                 random::nextLong);
         this.log = newLog();
         this.core.persisted(recovered.lastZxid());
+        metrics.groupCommit(() -> closedRounds + log.stats().batches(), () -> closedEntries + log.stats().entries());
     }
 
     private GroupCommitLog newLog() {
@@ -184,7 +188,7 @@ final class Replica implements AutoCloseable {
         } else if (effect instanceof Effect.TruncateLog truncate) {
             quiesceLog();
             storage.txnLog().truncateAfter(truncate.afterZxid());
-            log = newLog();
+            replaceLog();
             LOG.info("node {} truncated its log after {}", config.id(), Zxid.format(truncate.afterZxid()));
         } else if (effect instanceof Effect.InstallSnapshot install) {
             installSnapshot(install.snapshot());
@@ -209,7 +213,7 @@ final class Replica implements AutoCloseable {
                 LOG.error("node {} cannot write its log: {}; stopping this node's writes", config.id(), failure.getMessage());
                 return;
             }
-            metrics.appended(entries.size(), System.nanoTime() - started);
+            metrics.appended(System.nanoTime() - started);
             durableCallback.persisted(zxid);
         });
     }
@@ -244,12 +248,21 @@ final class Replica implements AutoCloseable {
         log.close();
     }
 
+    /** After the log was changed underneath: a fresh group-commit writer, its predecessor's totals kept for metrics. */
+    private void replaceLog() {
+        GroupCommitLog.Stats stats = log.stats();
+        GroupCommitLog fresh = newLog();
+        closedRounds += stats.batches();
+        closedEntries += stats.entries();
+        log = fresh;
+    }
+
     private void installSnapshot(Snapshot snapshot) {
         quiesceLog();
         writeSnapshot(snapshot);
         storage.txnLog().reset(snapshot.zxid());
         storage.snapshotStore().deleteOlderThan(snapshot.zxid());
-        log = newLog();
+        replaceLog();
         restoreState(snapshot);
         lastSnapshotZxid = snapshot.zxid();
         deliveredSinceSnapshot = 0;
@@ -289,7 +302,7 @@ final class Replica implements AutoCloseable {
         core.snapshotTaken(snapshot);
         quiesceLog();
         storage.compactTo(applied);
-        log = newLog();
+        replaceLog();
         lastSnapshotZxid = applied;
         deliveredSinceSnapshot = 0;
         LOG.info("node {} took a snapshot at {}: {} bytes in {} ms", config.id(), Zxid.format(applied), state.length,
