@@ -12,7 +12,6 @@ import io.signalbox.storage.InMemoryEpochStore;
 import io.signalbox.storage.InMemorySnapshotStore;
 import io.signalbox.storage.InMemoryTxnLog;
 import io.signalbox.storage.LogEntry;
-import io.signalbox.storage.SnapshotStore;
 import io.signalbox.storage.StoredSnapshot;
 import java.util.ArrayList;
 import java.util.List;
@@ -204,16 +203,6 @@ final class SimNode {
     }
 
     private void writeSnapshot(Snapshot snapshot) {
-        try (SnapshotStore.Writer writer = snapshots.begin(snapshot.zxid())) {
-            byte[] state = snapshot.state();
-            int index = 0;
-            for (int offset = 0; offset < state.length; offset += SnapshotStore.CHUNK_BYTES_MAX) {
-                int length = Math.min(SnapshotStore.CHUNK_BYTES_MAX, state.length - offset);
-                byte[] chunk = new byte[length];
-                System.arraycopy(state, offset, chunk, 0, length);
-                writer.write(index++, chunk);
-            }
-            writer.commit();
-        }
+        snapshots.writeWhole(snapshot.zxid(), snapshot.state());
     }
 }

@@ -25,6 +25,20 @@ public interface SnapshotStore {
      */
     StoredSnapshot read(long zxid);
 
+    /** Writes a whole snapshot in chunks of {@link #CHUNK_BYTES_MAX} and commits it: durable and visible on return. */
+    default void writeWhole(long zxid, byte[] state) {
+        try (Writer writer = begin(zxid)) {
+            int index = 0;
+            for (int offset = 0; offset < state.length; offset += CHUNK_BYTES_MAX) {
+                int length = Math.min(CHUNK_BYTES_MAX, state.length - offset);
+                byte[] chunk = new byte[length];
+                System.arraycopy(state, offset, chunk, 0, length);
+                writer.write(index++, chunk);
+            }
+            writer.commit();
+        }
+    }
+
     /** Removes every snapshot older than {@code zxid}; call only once a newer one is committed. */
     void deleteOlderThan(long zxid);
 

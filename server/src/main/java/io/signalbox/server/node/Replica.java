@@ -22,7 +22,6 @@ import io.signalbox.storage.Epochs;
 import io.signalbox.storage.GroupCommitLog;
 import io.signalbox.storage.LogEntry;
 import io.signalbox.storage.NodeStorage;
-import io.signalbox.storage.SnapshotStore;
 import io.signalbox.storage.StorageException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -310,17 +309,7 @@ final class Replica implements AutoCloseable {
     }
 
     private void writeSnapshot(Snapshot snapshot) {
-        try (SnapshotStore.Writer writer = storage.snapshotStore().begin(snapshot.zxid())) {
-            byte[] state = snapshot.state();
-            int index = 0;
-            for (int offset = 0; offset < state.length; offset += SnapshotStore.CHUNK_BYTES_MAX) {
-                int length = Math.min(SnapshotStore.CHUNK_BYTES_MAX, state.length - offset);
-                byte[] chunk = new byte[length];
-                System.arraycopy(state, offset, chunk, 0, length);
-                writer.write(index++, chunk);
-            }
-            writer.commit();
-        }
+        storage.snapshotStore().writeWhole(snapshot.zxid(), snapshot.state());
     }
 
     @Override
