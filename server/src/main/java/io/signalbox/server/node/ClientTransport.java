@@ -40,16 +40,40 @@ final class ClientTransport implements AutoCloseable {
     private final int streamBufferMax;
     private final NodeMetrics metrics;
     private final BiConsumer<Request, Responder> handler;
+    private final java.util.function.BooleanSupplier onLoopThread;
     private final AtomicInteger connections = new AtomicInteger();
+    /** Channels the node loop wrote to in this round; flushed once each at the end of the round. */
+    private final java.util.Set<Channel> unflushed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private Channel server;
 
     ClientTransport(EventLoopGroup group, int connectionsMax, int streamBufferMax, NodeMetrics metrics,
-                    BiConsumer<Request, Responder> handler) {
+                    BiConsumer<Request, Responder> handler, java.util.function.BooleanSupplier onLoopThread) {
         this.group = group;
         this.connectionsMax = connectionsMax;
         this.streamBufferMax = streamBufferMax;
         this.metrics = metrics;
         this.handler = handler;
+        this.onLoopThread = onLoopThread;
+    }
+
+    /** Flushes what the node loop wrote this round: one system call per connection, not one per answer. */
+    void flush() {
+        if (unflushed.isEmpty()) {
+            return;
+        }
+        for (Channel channel : unflushed) {
+            unflushed.remove(channel);
+            channel.flush();
+        }
+    }
+
+    private void write(Channel channel, Response response, io.netty.channel.ChannelPromise promise) {
+        if (onLoopThread.getAsBoolean()) {
+            channel.write(Unpooled.wrappedBuffer(response.toByteArray()), promise);
+            unflushed.add(channel);
+        } else {
+            channel.writeAndFlush(Unpooled.wrappedBuffer(response.toByteArray()), promise);
+        }
     }
 
     void start(InetSocketAddress bind) {
@@ -128,7 +152,7 @@ final class ClientTransport implements AutoCloseable {
         public void respond(Response response) {
             Channel ch = channel;
             if (ch != null && ch.isActive()) {
-                ch.writeAndFlush(Unpooled.wrappedBuffer(response.toByteArray()), ch.voidPromise());
+                write(ch, response, ch.voidPromise());
             }
         }
 
@@ -142,7 +166,9 @@ final class ClientTransport implements AutoCloseable {
                 streamFramesQueued.decrementAndGet();
                 return false;
             }
-            ch.writeAndFlush(Unpooled.wrappedBuffer(response.toByteArray())).addListener(f -> streamFramesQueued.decrementAndGet());
+            io.netty.channel.ChannelPromise promise = ch.newPromise();
+            promise.addListener(f -> streamFramesQueued.decrementAndGet());
+            write(ch, response, promise);
             return true;
         }
 

@@ -41,8 +41,9 @@ final class Forwarder implements AutoCloseable {
         }
     }
 
-    synchronized String leaderClientAddress() {
-        return leaderId == 0 || leaderId == config.id() ? "" : config.member(leaderId).clientAddress();
+    /** True when this node follows a known leader other than itself. */
+    synchronized boolean knowsLeader() {
+        return leaderId != 0 && leaderId != config.id();
     }
 
     void forward(Request request, Responder responder) {

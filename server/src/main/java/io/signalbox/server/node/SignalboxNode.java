@@ -49,6 +49,8 @@ public final class SignalboxNode implements AutoCloseable, Replica.Listener {
     private final ClientTransport clients;
     private final AdminServer admin;
     private volatile boolean closed;
+    /** Written by the loop on every role change; read by Netty threads to forward without a loop hop. */
+    private volatile boolean leadingEstablished;
 
     private SignalboxNode(NodeConfig config) {
         this.config = config;
@@ -79,7 +81,7 @@ public final class SignalboxNode implements AutoCloseable, Replica.Listener {
         this.subscribers = new Subscribers(config.id());
         this.forwarder = new Forwarder(config, netty);
         this.clients = new ClientTransport(netty, config.clientConnectionsMax(), config.subscriberBufferMax(), metrics,
-                this::accept);
+                this::accept, () -> loop.inLoop());
         this.admin = new AdminServer(this, netty);
     }
 
@@ -126,11 +128,13 @@ public final class SignalboxNode implements AutoCloseable, Replica.Listener {
         @Override
         public void roundDone() {
             peers.flush();
+            clients.flush();
         }
 
         @Override
         public void stopped() {
             peers.flush();
+            clients.flush();
         }
     }
 
@@ -138,8 +142,17 @@ public final class SignalboxNode implements AutoCloseable, Replica.Listener {
         return replica.core().role() == Role.LEADING && replica.core().established();
     }
 
-    /** From the client transport (Netty thread): queue the request for the loop. */
+    /**
+     * From the client transport (Netty thread): on a follower that knows its leader, commands and
+     * linearizable reads go straight to the leader; everything else is queued for the loop.
+     */
     private void accept(Request request, Responder responder) {
+        boolean forLeader = request.hasCommand()
+                || request.hasRead() && request.getRead().getConsistency() == io.signalbox.proto.client.Consistency.LINEARIZABLE;
+        if (forLeader && !leadingEstablished && forwarder.knowsLeader()) {
+            forwarder.forward(request, responder); // a stale leader refuses it, and the client retries
+            return;
+        }
         if (!loop.offerExternal(() -> handle(request, responder))) {
             metrics.requestError("busy");
             responder.respond(Answers.error(request.getRequestId(), ErrorCode.BUSY, closed
@@ -190,6 +203,7 @@ public final class SignalboxNode implements AutoCloseable, Replica.Listener {
     @Override
     public void roleChanged(Effect.RoleChanged change) {
         boolean leader = change.role() == Role.LEADING && change.established();
+        leadingEstablished = leader;
         commands.leadershipChanged(leader);
         if (!leader) {
             reads.leadershipLost();
