@@ -41,9 +41,9 @@ public final class ClientSession implements AutoCloseable {
 
     private void sendKeepAlive() {
         client.submitAsync(new Command.KeepAlive(id)).whenComplete((response, failure) -> {
-            if (failure != null && failure.getCause() instanceof SignalboxException e && e.code() == ErrorCode.INVALID
-                    || failure instanceof SignalboxException s && s.code() == ErrorCode.INVALID) {
-                expired = true;
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+            if (cause instanceof SignalboxException e && e.code() == ErrorCode.INVALID) {
+                expired = true; // the cluster no longer knows the session: it expired while we were cut off
                 keepAlive.cancel(false);
             }
         });
