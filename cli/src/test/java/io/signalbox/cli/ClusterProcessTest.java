@@ -96,6 +96,42 @@ class ClusterProcessTest {
         }
     }
 
+    @Test
+    void theClusterCommandRunsNodesAsChildProcessesAndStopsThemAll() throws Exception {
+        Process cluster = new ProcessBuilder(Launch.javaCommand("cluster", "--nodes", "3", "--dir", directory.toString(),
+                "--base-port", "28900")).redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(cluster.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            String line = out.readLine();
+            assertTrue(line != null && line.contains("3 nodes running"), line);
+            String addresses = "127.0.0.1:29001,127.0.0.1:29002,127.0.0.1:29003";
+            try (SignalboxClient client = SignalboxClient.connect(addresses)) {
+                ProcessCluster.await("the child nodes elect a leader", Duration.ofSeconds(30), () -> {
+                    try {
+                        return client.status().getStatus().getMembersList().stream().allMatch(Member::getReachable);
+                    } catch (SignalboxException e) {
+                        return false;
+                    }
+                });
+                assertTrue(client.submit(new Command.PutService("web", "http", 8080, "roundrobin", null, 1000, 1000, 1000, null)).getZxid() > 0);
+            }
+            cluster.destroy();
+            assertTrue(cluster.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            for (int port : new int[] {29001, 29002, 29003}) {
+                ProcessCluster.await("node on " + port + " stopped", Duration.ofSeconds(15), () -> {
+                    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                        return false;
+                    } catch (java.io.IOException e) {
+                        return true;
+                    }
+                });
+            }
+        } finally {
+            cluster.destroyForcibly();
+        }
+    }
+
     private static long localDigest(ProcessCluster cluster, int id) {
         try (SignalboxClient client = cluster.clientOf(id)) {
             return client.read(Consistency.LOCAL, "web").getRead().getDigest();

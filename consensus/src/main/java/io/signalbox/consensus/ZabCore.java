@@ -87,6 +87,11 @@ public final class ZabCore {
         return engine.role();
     }
 
+    /** On a leader: each synced follower's highest durably acked zxid (for lag metrics); empty otherwise. */
+    public java.util.Map<Integer, Long> followerAcks() {
+        return engine.followerAcks();
+    }
+
     /** For a leader: established (a quorum acked NEWLEADER); for a follower: UPTODATE received. */
     public boolean established() {
         return engine.established();

@@ -116,6 +116,18 @@ public final class CoreEngine implements Transitions {
         return phase.role();
     }
 
+    public java.util.Map<Integer, Long> followerAcks() {
+        java.util.Map<Integer, Long> acks = new java.util.TreeMap<>();
+        if (phase instanceof LeaderRole leader) {
+            for (LearnerHandle handle : leader.learners.values()) {
+                if (handle.synced()) {
+                    acks.put(handle.sid, handle.ackedZxid);
+                }
+            }
+        }
+        return acks;
+    }
+
     public boolean established() {
         return phase.established();
     }

@@ -51,6 +51,7 @@ public final class NodeMetrics {
         registry.gauge("signalbox.epoch", epoch);
         registry.gauge("signalbox.zxid.committed", committedZxid);
         registry.gauge("signalbox.zxid.last", lastZxid);
+        // On the leader: the most entries any synced follower has not yet acked durably; 0 elsewhere.
         registry.gauge("signalbox.follower.lag.entries.max", followerLagMax);
         registry.gauge("signalbox.client.connections", clientConnections);
         registry.gauge("signalbox.sessions", sessions);

@@ -5,6 +5,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.signalbox.consensus.Effect;
 import io.signalbox.consensus.NodeView;
 import io.signalbox.consensus.Role;
+import io.signalbox.consensus.Zxid;
 import io.signalbox.proto.client.ErrorCode;
 import io.signalbox.proto.client.Member;
 import io.signalbox.proto.client.Request;
@@ -122,7 +123,15 @@ public final class SignalboxNode implements AutoCloseable, Replica.Listener {
             boolean leader = establishedLeader();
             commands.tick(leader);
             reads.tick();
-            metrics.lastZxid(replica.core().view().lastZxid());
+            long last = replica.core().view().lastZxid();
+            metrics.lastZxid(last);
+            long lagMax = 0;
+            for (long acked : replica.core().followerAcks().values()) {
+                lagMax = Math.max(lagMax, Zxid.epoch(acked) == Zxid.epoch(last) ? Zxid.counter(last) - Zxid.counter(acked)
+                        : Zxid.counter(last));
+            }
+            metrics.followerLagMax(lagMax);
+            metrics.subscribers(subscribers.count());
         }
 
         @Override
