@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 
 /** {@code signalbox bench ...}: measurements that print figures (never run as tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
-        subcommands = {BenchCommand.Storage.class, BenchCommand.State.class, BenchCommand.Cluster.class})
+        subcommands = {BenchCommand.Storage.class, BenchCommand.State.class, BenchCommand.Cluster.class, CompareCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -172,9 +172,7 @@ public final class BenchCommand implements Runnable {
                 ClusterBench.printHeader(out);
                 for (String workload : workloads) {
                     for (int count : outstanding) {
-                        double cpuBefore = bench.serverCpuSeconds();
-                        ClusterBench.Row row = bench.run(workload, count, warmupSeconds, seconds);
-                        ClusterBench.print(out, row, bench.serverCpuSeconds() - cpuBefore);
+                        ClusterBench.print(out, bench.run(workload, count, warmupSeconds, seconds));
                     }
                 }
             } finally {

@@ -1,5 +1,6 @@
 package io.signalbox.cli;
 
+import io.signalbox.bench.LoadRun;
 import io.signalbox.client.ClientOptions;
 import io.signalbox.client.HostPort;
 import io.signalbox.client.SignalboxClient;
@@ -16,24 +17,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
 /**
  * Load against a local cluster of real server processes: durable writes (an upsert of one of
  * 1,000 servers carrying a value of {@code valueBytes}), LOCAL reads and LINEARIZABLE reads,
  * each with a fixed number of requests outstanding, spread over one client per node.
- * Latencies are kept per request (bounded) and reported as percentiles.
+ * The load itself is {@link LoadRun}, shared with the ZooKeeper side of {@code bench compare}.
  */
 final class ClusterBench implements AutoCloseable {
     static final int SERVICES = 100;
     static final int SERVERS_PER_SERVICE = 10;
-    static final int SAMPLES_MAX = 5_000_000;
-
-    record Row(String workload, int outstanding, double opsPerSecond, double p50Ms, double p99Ms, double p999Ms, long errors) {}
-
     private final List<NodeConfig.Member> members;
     private final List<Process> processes = new ArrayList<>();
     private final List<SignalboxClient> clients = new ArrayList<>();
@@ -87,7 +82,7 @@ final class ClusterBench implements AutoCloseable {
                 + "." + (1 + server / SERVICES), 80, 1 + i % 200, "ready", false, labels, 0, null);
     }
 
-    Row run(String workload, int outstanding, double warmupSeconds, double seconds) throws InterruptedException {
+    LoadRun.Row run(String workload, int outstanding, double warmupSeconds, double seconds) throws InterruptedException {
         IntFunction<CompletableFuture<Response>> op;
         switch (workload) {
             case "write":
@@ -102,75 +97,14 @@ final class ClusterBench implements AutoCloseable {
             default:
                 throw new IllegalArgumentException("unknown workload " + workload);
         }
-        drive(op, outstanding, (long) (warmupSeconds * 1e9), null, null);
-        long[] samples = new long[SAMPLES_MAX];
-        AtomicLong recorded = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        long started = System.nanoTime();
-        long completed = drive(op, outstanding, (long) (seconds * 1e9), samples, recorded, errors);
-        double elapsed = (System.nanoTime() - started) / 1e9;
-        int n = (int) Math.min(recorded.get(), SAMPLES_MAX);
-        long[] sorted = Arrays.copyOf(samples, n);
-        Arrays.sort(sorted);
-        return new Row(workload, outstanding, completed / elapsed, pct(sorted, 0.50), pct(sorted, 0.99), pct(sorted, 0.999), errors.get());
-    }
-
-    private long drive(IntFunction<CompletableFuture<Response>> op, int outstanding, long nanos, long[] samples, AtomicLong recorded)
-            throws InterruptedException {
-        return drive(op, outstanding, nanos, samples, recorded, new AtomicLong());
-    }
-
-    /** Keeps {@code outstanding} requests in flight for {@code nanos}; returns how many completed without error. */
-    private long drive(IntFunction<CompletableFuture<Response>> op, int outstanding, long nanos, long[] samples, AtomicLong recorded,
-                       AtomicLong errors) throws InterruptedException {
-        Semaphore slots = new Semaphore(outstanding);
-        AtomicLong ok = new AtomicLong();
-        long end = System.nanoTime() + nanos;
-        int i = 0;
-        while (System.nanoTime() < end) {
-            if (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                continue;
-            }
-            long start = System.nanoTime();
-            op.apply(i++).whenComplete((response, failure) -> {
-                long latency = System.nanoTime() - start;
-                if (failure == null) {
-                    ok.incrementAndGet();
-                    if (samples != null) {
-                        long index = recorded.getAndIncrement();
-                        if (index < samples.length) {
-                            samples[(int) index] = latency;
-                        }
-                    }
-                } else {
-                    errors.incrementAndGet();
-                }
-                slots.release();
-            });
-        }
-        slots.acquire(outstanding); // let the tail finish before the next row
-        return ok.get();
-    }
-
-    private static double pct(long[] sorted, double q) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
+        double cpuBefore = serverCpuSeconds();
+        LoadRun.Row row = LoadRun.run("signalbox", workload, outstanding, warmupSeconds, seconds, op);
+        return row.withCpu(serverCpuSeconds() - cpuBefore);
     }
 
     /** CPU seconds used by the server processes so far (from /proc), or -1 where unknown. */
     double serverCpuSeconds() {
-        double total = 0;
-        for (Process p : processes) {
-            try {
-                String[] stat = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "stat")).split(" ");
-                total += (Long.parseLong(stat[13]) + Long.parseLong(stat[14])) / 100.0;
-            } catch (IOException | RuntimeException e) {
-                return -1;
-            }
-        }
-        return total;
+        return LoadRun.cpuSeconds(processes);
     }
 
     static void printHeader(PrintWriter out) {
@@ -178,9 +112,9 @@ final class ClusterBench implements AutoCloseable {
                 "server_cpu_s");
     }
 
-    static void print(PrintWriter out, Row row, double cpuSeconds) {
+    static void print(PrintWriter out, LoadRun.Row row) {
         out.printf("%-18s %11d %12.0f %9.2f %9.2f %9.2f %7d %13.1f%n", row.workload(), row.outstanding(), row.opsPerSecond(), row.p50Ms(),
-                row.p99Ms(), row.p999Ms(), row.errors(), cpuSeconds);
+                row.p99Ms(), row.p999Ms(), row.errors(), row.serverCpuSeconds());
         out.flush();
     }
 

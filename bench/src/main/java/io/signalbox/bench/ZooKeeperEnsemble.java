@@ -1,0 +1,116 @@
+package io.signalbox.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An Apache ZooKeeper 3.9 ensemble of real server processes on 127.0.0.1, as
+ * {@code bench-notes.md} describes it: default durability ({@code forceSync=yes}), its own
+ * data directories, readiness by the {@code srvr} four-letter command. Server i listens for
+ * clients on basePort+i, quorum on basePort+100+i, election on basePort+200+i.
+ */
+public final class ZooKeeperEnsemble implements AutoCloseable {
+    private final List<Process> processes = new ArrayList<>();
+    private final int count;
+    private final int basePort;
+
+    /** @param javaPrefix the java command, heap flag and classpath to start a server with (main class and config follow) */
+    public ZooKeeperEnsemble(int count, int basePort, Path directory, List<String> javaPrefix) throws IOException {
+        this.count = count;
+        this.basePort = basePort;
+        for (int id = 1; id <= count; id++) {
+            Path data = directory.resolve("zk" + id);
+            Files.createDirectories(data);
+            Files.writeString(data.resolve("myid"), id + "\n");
+            StringBuilder cfg = new StringBuilder();
+            cfg.append("tickTime=2000\ninitLimit=10\nsyncLimit=5\n").append("dataDir=").append(data.toAbsolutePath()).append('\n')
+                    .append("clientPort=").append(clientPort(id)).append("\nclientPortAddress=127.0.0.1\nmaxClientCnxns=0\n")
+                    .append("4lw.commands.whitelist=*\nadmin.enableServer=false\nforceSync=yes\n");
+            for (int peer = 1; peer <= count; peer++) {
+                cfg.append("server.").append(peer).append("=127.0.0.1:").append(basePort + 100 + peer).append(':')
+                        .append(basePort + 200 + peer).append('\n');
+            }
+            Path conf = data.resolve("zoo.cfg");
+            Files.writeString(conf, cfg.toString());
+            List<String> command = new ArrayList<>(javaPrefix);
+            command.add("org.apache.zookeeper.server.quorum.QuorumPeerMain");
+            command.add(conf.toString());
+            processes.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(data.resolve("zk.log").toFile()).start());
+        }
+    }
+
+    public int clientPort(int id) {
+        return basePort + id;
+    }
+
+    public String connectString(int id) {
+        return "127.0.0.1:" + clientPort(id);
+    }
+
+    public List<Process> processes() {
+        return processes;
+    }
+
+    /** Waits until one server says it leads and the others follow. */
+    public void awaitQuorum(long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (System.nanoTime() < deadline) {
+            int leaders = 0;
+            int followers = 0;
+            for (int id = 1; id <= count; id++) {
+                String mode = fourLetter(id, "srvr");
+                leaders += mode.contains("Mode: leader") ? 1 : 0;
+                followers += mode.contains("Mode: follower") ? 1 : 0;
+            }
+            if (leaders == 1 && followers == count - 1) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the ZooKeeper ensemble did not form within " + timeoutMs + " ms");
+    }
+
+    /** A four-letter command's answer, or "" when the server does not answer. */
+    public String fourLetter(int id, String word) {
+        try (Socket socket = new Socket("127.0.0.1", clientPort(id))) {
+            socket.setSoTimeout(2_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(word.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            StringBuilder answer = new StringBuilder();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                answer.append(line).append('\n');
+            }
+            return answer.toString();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Process p : processes) {
+            p.destroy();
+        }
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
