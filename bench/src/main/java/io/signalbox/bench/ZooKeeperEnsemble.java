@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ZooKeeperEnsemble implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
+    private final List<List<String>> commands = new ArrayList<>();
+    private final List<Path> logs = new ArrayList<>();
     private final int count;
     private final int basePort;
 
@@ -44,8 +46,34 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
             List<String> command = new ArrayList<>(javaPrefix);
             command.add("org.apache.zookeeper.server.quorum.QuorumPeerMain");
             command.add(conf.toString());
-            processes.add(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(data.resolve("zk.log").toFile()).start());
+            commands.add(command);
+            logs.add(data.resolve("zk.log"));
+            processes.add(null);
+            start(id);
         }
+    }
+
+    /** Starts server {@code id} (again), appending to its log. */
+    public void start(int id) throws IOException {
+        processes.set(id - 1, new ProcessBuilder(commands.get(id - 1)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.get(id - 1).toFile())).start());
+    }
+
+    /** kill -9 of server {@code id}. */
+    public void kill(int id) throws InterruptedException {
+        Process p = processes.get(id - 1);
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** The id of the server that says it leads, or 0. */
+    public int leader() {
+        for (int id = 1; id <= count; id++) {
+            if (fourLetter(id, "srvr").contains("Mode: leader")) {
+                return id;
+            }
+        }
+        return 0;
     }
 
     public int clientPort(int id) {
@@ -100,9 +128,14 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     @Override
     public void close() {
         for (Process p : processes) {
-            p.destroy();
+            if (p != null) {
+                p.destroy();
+            }
         }
         for (Process p : processes) {
+            if (p == null) {
+                continue;
+            }
             try {
                 if (!p.waitFor(15, TimeUnit.SECONDS)) {
                     p.destroyForcibly();

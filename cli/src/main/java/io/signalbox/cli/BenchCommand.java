@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 
 /** {@code signalbox bench ...}: measurements that print figures (never run as tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
-        subcommands = {BenchCommand.Storage.class, BenchCommand.State.class, BenchCommand.Cluster.class, CompareCommand.class})
+        subcommands = {BenchCommand.Storage.class, BenchCommand.State.class, BenchCommand.Cluster.class, CompareCommand.class,
+            BenchCommand.Elections.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -179,6 +180,55 @@ public final class BenchCommand implements Runnable {
                 if (profile) {
                     out.println("profiles kept in " + dir + "/nodeN/node.jfr (jfr print --events jdk.ExecutionSample ...)");
                 } else {
+                    StorageBenchmark.deleteRecursively(dir);
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** {@code signalbox bench elections}: failover time after kill -9 of the leader, Signalbox and ZooKeeper. */
+    @Command(name = "elections", mixinStandardHelpOptions = true,
+            description = "Kills the leader (kill -9) again and again and times until a write commits through the survivors; "
+                    + "the killed node restarts and rejoins before the next kill. For Signalbox and for a ZooKeeper 3.9 ensemble.")
+    static final class Elections implements Callable<Integer> {
+        @Option(names = "--nodes", defaultValue = "3", description = "3 or 5 (default: ${DEFAULT-VALUE})")
+        int nodes;
+
+        @Option(names = "--kills", defaultValue = "20", description = "leader kills per system (default: ${DEFAULT-VALUE})")
+        int kills;
+
+        @Option(names = "--systems", defaultValue = "zookeeper,signalbox", split = ",", description = "(default: ${DEFAULT-VALUE})")
+        List<String> systems = new ArrayList<>();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            if (!(nodes == 3 || nodes == 5) || kills < 1 || kills > 1_000 || !List.of("zookeeper", "signalbox").containsAll(systems)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--nodes 3 or 5, --kills 1..1000, --systems zookeeper,signalbox");
+            }
+            out.println("elections: nodes=" + nodes + " kills=" + kills + " " + Machine.describe()
+                    + "; time from kill -9 of the leader to the first write committed through the survivors");
+            out.flush();
+            if (systems.contains("zookeeper")) {
+                Path dir = Files.createTempDirectory("signalbox-elections-zk-");
+                List<String> java = new ArrayList<>(Launch.javaCommand());
+                java = java.subList(0, java.indexOf(SignalboxCommand.class.getName()));
+                try {
+                    out.println("zookeeper " + ElectionBench.summary(ElectionBench.zookeeper(nodes, kills, dir, java)));
+                } finally {
+                    StorageBenchmark.deleteRecursively(dir);
+                }
+                out.flush();
+            }
+            if (systems.contains("signalbox")) {
+                Path dir = Files.createTempDirectory("signalbox-elections-sb-");
+                try {
+                    out.println("signalbox " + ElectionBench.summary(ElectionBench.signalbox(nodes, kills, dir)));
+                } finally {
                     StorageBenchmark.deleteRecursively(dir);
                 }
             }

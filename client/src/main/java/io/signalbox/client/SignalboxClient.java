@@ -146,7 +146,8 @@ public final class SignalboxClient implements AutoCloseable {
                 result.completeExceptionally(cause);
                 return;
             }
-            long backoffMs = Math.min(1_000, 20L << Math.min(attempt, 6));
+            // Short: a new leader is usually there within a second or two, and a refusal is cheap.
+            long backoffMs = Math.min(200, 10L << Math.min(attempt, 5));
             group.schedule(() -> attempt(request, deadlineNanos, attempt + 1, result), backoffMs, TimeUnit.MILLISECONDS);
         });
     }

@@ -61,6 +61,15 @@ public final class ZabCore {
         return engine.readIndex(readId);
     }
 
+    /**
+     * The runtime's connection to {@code peerId} closed (ZooKeeper's learner sees the socket
+     * exception). A follower of that peer starts an election at once instead of waiting
+     * {@code followerTimeoutTicks}; otherwise nothing happens. Only liveness depends on it.
+     */
+    public void linkLost(int peerId) {
+        engine.linkLost(peerId);
+    }
+
     /** The storage has made the log durable up to {@code zxid} (the completion of {@link Effect.AppendTxns}). */
     public void persisted(long zxid) {
         engine.persisted(zxid);

@@ -162,6 +162,23 @@ class ReadIndexTest {
     }
 
     @Test
+    void aFollowerWhoseLinkToTheLeaderDropsLooksAtOnceAndOthersIgnoreIt() {
+        Cluster cluster = new Cluster();
+        int leader = cluster.electLeader();
+        int follower = leader == 1 ? 2 : 1;
+        int other = 6 - leader - follower;
+        cluster.cores.get(follower).linkLost(other);
+        assertEquals(Role.FOLLOWING, cluster.cores.get(follower).role(), "a link to another follower does not matter");
+        cluster.cores.get(leader).linkLost(follower);
+        assertEquals(Role.LEADING, cluster.cores.get(leader).role(), "a leader keeps counting on its quorum timeout");
+        cluster.cores.get(follower).linkLost(leader);
+        assertEquals(Role.LOOKING, cluster.cores.get(follower).role(), "no waiting for followerTimeoutTicks");
+        cluster.drain(follower);
+        cluster.deliverAll();
+        assertEquals(Role.FOLLOWING, cluster.cores.get(follower).role(), "the leader is still there: it rejoins it");
+    }
+
+    @Test
     void aLostRoundIsRepairedByTheNextHeartbeat() {
         Cluster cluster = new Cluster();
         int leader = cluster.electLeader();

@@ -77,6 +77,16 @@ public final class CoreEngine implements Transitions {
         return accepted;
     }
 
+    public void linkLost(int peerId) {
+        if (!(peer.config.voters().contains(peerId) && peerId != peer.id())) {
+            throw Checks.badArgument("link lost to unknown peer %d", peerId);
+        }
+        if (phase instanceof FollowerRole && phase.leaderId() == peerId) {
+            lookForLeader("the link to leader " + peerId + " was lost");
+        }
+        checkInvariants();
+    }
+
     public void persisted(long zxid) {
         long before = peer.lastPersistedZxid;
         peer.persisted(zxid);

@@ -43,9 +43,11 @@ public final class PeerTransport implements AutoCloseable {
     private static final long RECONNECT_MIN_MS = 50;
     private static final long RECONNECT_MAX_MS = 1_000;
 
-    /** Where decoded messages go; called on Netty threads. */
+    /** Where decoded messages and lost links go; called on Netty threads. */
     public interface Inbound {
         void received(int from, ZabMessage message);
+
+        void linkLost(int peer);
     }
 
     private final int selfId;
@@ -214,8 +216,11 @@ public final class PeerTransport implements AutoCloseable {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (peer != 0) {
-                channels.remove(peer, ctx.channel());
+                boolean current = channels.remove(peer, ctx.channel());
                 LOG.info("node {}: link to peer {} down", selfId, peer);
+                if (current && !closed) {
+                    inbound.linkLost(peer);
+                }
                 if (selfId < peer) {
                     redialLater(peer);
                 }

@@ -151,6 +151,11 @@ final class Replica implements AutoCloseable {
         return result;
     }
 
+    void linkLost(int peerId) {
+        core.linkLost(peerId);
+        drain();
+    }
+
     boolean readIndex(long readId) {
         boolean accepted = core.readIndex(readId);
         drain();

@@ -69,12 +69,19 @@ public final class SignalboxNode implements AutoCloseable, Replica.Listener {
                 peerAddresses.put(m.id(), new InetSocketAddress(m.host(), m.peerPort()));
             }
         }
-        this.peers = new PeerTransport(config.id(), peerAddresses, netty,
-                (from, message) -> {
-                    if (!loop.offerExternal(() -> replica().receive(from, message))) {
-                        metrics.peerMessageDropped();
-                    }
-                }, metrics::peerMessageDropped);
+        this.peers = new PeerTransport(config.id(), peerAddresses, netty, new PeerTransport.Inbound() {
+            @Override
+            public void received(int from, io.signalbox.consensus.message.ZabMessage message) {
+                if (!loop.offerExternal(() -> replica().receive(from, message))) {
+                    metrics.peerMessageDropped();
+                }
+            }
+
+            @Override
+            public void linkLost(int peer) {
+                loop.offerInternal(() -> replica().linkLost(peer));
+            }
+        }, metrics::peerMessageDropped);
         this.replica = new Replica(config, storage, peers::send, this,
                 zxid -> loop.offerInternal(() -> replica().persisted(zxid)), metrics);
         this.commands = new Commands(config.id(), replica, metrics, config.tickMs(), config.requestTimeoutMs());

@@ -18,7 +18,10 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** Real {@code signalbox server} processes on 127.0.0.1, for integration tests; close() kills what is left. */
+/**
+ * Real {@code signalbox server} processes on 127.0.0.1 that can be killed, wiped and restarted:
+ * for integration tests and the election benchmark. {@link #close()} kills what is left.
+ */
 final class ProcessCluster implements AutoCloseable {
     final List<NodeConfig.Member> members;
     final Path directory;
@@ -106,9 +109,9 @@ final class ProcessCluster implements AutoCloseable {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + limit.toSeconds() + " s: " + what);
+                throw new IllegalStateException("not within " + limit.toSeconds() + " s: " + what);
             }
-            Thread.sleep(100);
+            Thread.sleep(20);
         }
     }
 
