@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code signalbox bench ...}: measurements that print figures (never run as tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
         subcommands = {BenchCommand.Storage.class, BenchCommand.State.class, BenchCommand.Cluster.class, CompareCommand.class,
-            BenchCommand.Elections.class})
+            BenchCommand.Elections.class, BenchCommand.Scale.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -231,6 +231,48 @@ public final class BenchCommand implements Runnable {
                 } finally {
                     StorageBenchmark.deleteRecursively(dir);
                 }
+            }
+            return 0;
+        }
+    }
+
+    /** {@code signalbox bench scale}: SNAP catch-up of a large configuration, and restart with a long log. */
+    @Command(name = "scale", mixinStandardHelpOptions = true,
+            description = "Times a wiped follower catching up by SNAP on SERVICES x SERVERS servers, and a follower restarting "
+                    + "with ENTRIES entries in its log, on 3 real server processes.")
+    static final class Scale implements Callable<Integer> {
+        @Option(names = "--services", defaultValue = "10000", description = "(default: ${DEFAULT-VALUE})")
+        int services;
+
+        @Option(names = "--servers-per-service", defaultValue = "10", description = "(default: ${DEFAULT-VALUE})")
+        int serversPerService;
+
+        @Option(names = "--log-entries", defaultValue = "1000000", description = "(default: ${DEFAULT-VALUE})")
+        int entries;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            if (services < 1 || services > 10_000 || serversPerService < 1 || serversPerService > 99 || entries < 1 || entries > 5_000_000) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--services 1..10000, --servers-per-service 1..99, --log-entries 1..5000000");
+            }
+            out.println("scale: " + Machine.describe());
+            out.flush();
+            Path snap = Files.createTempDirectory("signalbox-scale-snap-");
+            try {
+                ScaleBench.snapCatchUp(out, snap, services, serversPerService);
+            } finally {
+                StorageBenchmark.deleteRecursively(snap);
+            }
+            Path restart = Files.createTempDirectory("signalbox-scale-restart-");
+            try {
+                ScaleBench.restartWithLongLog(out, restart, entries);
+            } finally {
+                StorageBenchmark.deleteRecursively(restart);
             }
             return 0;
         }
