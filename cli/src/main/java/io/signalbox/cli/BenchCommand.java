@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code signalbox bench ...}: measurements that print figures (never run as tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
         subcommands = {BenchCommand.Storage.class, BenchCommand.State.class, BenchCommand.Cluster.class, CompareCommand.class,
-            BenchCommand.Elections.class, BenchCommand.Scale.class})
+            BenchCommand.Elections.class, BenchCommand.Scale.class, BenchCommand.Jmh.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -274,6 +274,20 @@ public final class BenchCommand implements Runnable {
             } finally {
                 StorageBenchmark.deleteRecursively(restart);
             }
+            return 0;
+        }
+    }
+
+    /** {@code signalbox bench jmh [JMH options]}: the JMH micro-benchmarks of the hot paths (not run in CI). */
+    @Command(name = "jmh", description = "Runs the JMH micro-benchmarks in io.signalbox.bench.jmh (peer frame codec, log "
+            + "append batching, event apply, command prepare, commit bookkeeping); any arguments go to JMH, e.g. a regex or -h.")
+    static final class Jmh implements Callable<Integer> {
+        @CommandLine.Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            org.openjdk.jmh.Main.main(args.toArray(String[]::new));
             return 0;
         }
     }
