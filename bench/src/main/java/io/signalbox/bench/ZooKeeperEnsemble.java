@@ -127,23 +127,6 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Process p : processes) {
-            if (p != null) {
-                p.destroy();
-            }
-        }
-        for (Process p : processes) {
-            if (p == null) {
-                continue;
-            }
-            try {
-                if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
+        Processes.stopAll(processes, 15);
     }
 }

@@ -126,30 +126,14 @@ public final class BenchCommand implements Runnable {
             description = "Starts N server processes on 127.0.0.1 and measures durable writes/s (100-byte values), LOCAL and "
                     + "LINEARIZABLE reads/s with p50/p99/p999 latency, for each number of outstanding requests.")
     static final class Cluster implements Callable<Integer> {
-        @Option(names = "--nodes", defaultValue = "3", description = "3 or 5 (default: ${DEFAULT-VALUE})")
-        int nodes;
-
-        @Option(names = "--duration", defaultValue = "20", description = "measured seconds per row (default: ${DEFAULT-VALUE})")
-        double seconds;
-
-        @Option(names = "--warmup", defaultValue = "10",
-                description = "seconds of load before each row is measured: three JVMs compiling on two cores need it (default: ${DEFAULT-VALUE})")
-        double warmupSeconds;
-
-        @Option(names = "--outstanding", defaultValue = "1,16,256", split = ",", description = "requests in flight (default: ${DEFAULT-VALUE})")
-        List<Integer> outstanding = new ArrayList<>();
-
-        @Option(names = "--value-bytes", defaultValue = "100", description = "bytes of value per write (default: ${DEFAULT-VALUE})")
-        int valueBytes;
+        @CommandLine.Mixin
+        LoadOptions load = new LoadOptions();
 
         @Option(names = "--workloads", defaultValue = "write,read-local,read-linearizable", split = ",")
         List<String> workloads = new ArrayList<>();
 
         @Option(names = "--base-port", defaultValue = "17000")
         int basePort;
-
-        @Option(names = "--heap", defaultValue = "1g", description = "-Xmx of each server (default: ${DEFAULT-VALUE})")
-        String heap;
 
         @Option(names = "--profile", description = "record a JFR profile of each server into DIR/nodeN/node.jfr and keep DIR")
         boolean profile;
@@ -160,20 +144,16 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            if (!(nodes == 3 || nodes == 5) || valueBytes < 1 || valueBytes > 500 || seconds <= 0 || seconds > 600
-                    || warmupSeconds < 0 || warmupSeconds > 600) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--nodes must be 3 or 5, --value-bytes 1..500, --duration and --warmup 0..600 s");
-            }
+            load.validate(spec.commandLine());
             Path dir = Files.createTempDirectory("signalbox-bench-cluster-");
-            out.printf("cluster benchmark: nodes=%d value_bytes=%d duration_s=%.0f warmup_s=%.0f cores=%d heap=%s jvm=%s data=%s%n",
-                    nodes, valueBytes, seconds, warmupSeconds, Runtime.getRuntime().availableProcessors(), heap, System.getProperty("java.vm.version"), dir);
-            try (ClusterBench bench = new ClusterBench(nodes, basePort, dir, valueBytes, heap, profile)) {
+            out.printf("cluster benchmark: nodes=%d value_bytes=%d duration_s=%.0f warmup_s=%.0f heap=%s %s data=%s%n", load.nodes,
+                    load.valueBytes, load.seconds, load.warmupSeconds, load.heap, Machine.describe(), dir);
+            try (ClusterBench bench = new ClusterBench(load.nodes, basePort, dir, load.valueBytes, load.heap, profile)) {
                 bench.prepare();
                 ClusterBench.printHeader(out);
                 for (String workload : workloads) {
-                    for (int count : outstanding) {
-                        ClusterBench.print(out, bench.run(workload, count, warmupSeconds, seconds));
+                    for (int count : load.outstanding) {
+                        ClusterBench.print(out, bench.run(workload, count, load.warmupSeconds, load.seconds));
                     }
                 }
             } finally {

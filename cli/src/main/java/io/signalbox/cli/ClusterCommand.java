@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -76,18 +75,6 @@ public final class ClusterCommand implements Callable<Integer> {
     }
 
     private static synchronized void stopAll(List<Process> children) {
-        for (Process child : children) {
-            child.destroy();
-        }
-        for (Process child : children) {
-            try {
-                if (!child.waitFor(10, TimeUnit.SECONDS)) {
-                    child.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                child.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
+        io.signalbox.bench.Processes.stopAll(children, 10);
     }
 }

@@ -28,27 +28,12 @@ import picocli.CommandLine.Option;
         description = "Runs a ZooKeeper 3.9 ensemble and a Signalbox cluster one after the other on 127.0.0.1 with the same "
                 + "workload (durable writes of --value-bytes, local reads) and prints both with the ratio Signalbox/ZooKeeper.")
 public final class CompareCommand implements Callable<Integer> {
-    @Option(names = "--nodes", defaultValue = "3", description = "3 or 5 (default: ${DEFAULT-VALUE})")
-    int nodes;
-
-    @Option(names = "--duration", defaultValue = "20", description = "measured seconds per row (default: ${DEFAULT-VALUE})")
-    double seconds;
-
-    @Option(names = "--warmup", defaultValue = "10", description = "seconds of load before each row (default: ${DEFAULT-VALUE})")
-    double warmupSeconds;
-
-    @Option(names = "--outstanding", defaultValue = "1,16,256", split = ",", description = "requests in flight (default: ${DEFAULT-VALUE})")
-    List<Integer> outstanding = new ArrayList<>();
-
-    @Option(names = "--value-bytes", defaultValue = "100", description = "bytes per written value (default: ${DEFAULT-VALUE})")
-    int valueBytes;
+    @CommandLine.Mixin
+    LoadOptions load = new LoadOptions();
 
     @Option(names = "--systems", defaultValue = "zookeeper,signalbox", split = ",",
             description = "which to run; one only for profiling (default: ${DEFAULT-VALUE})")
     List<String> systems = new ArrayList<>();
-
-    @Option(names = "--heap", defaultValue = "1g", description = "-Xmx of every server, both systems (default: ${DEFAULT-VALUE})")
-    String heap;
 
     @Option(names = "--results", defaultValue = "bench/results", description = "directory for the JSON results (default: ${DEFAULT-VALUE})")
     Path resultsDir;
@@ -62,16 +47,14 @@ public final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (!(nodes == 3 || nodes == 5) || valueBytes < 1 || valueBytes > 500 || seconds <= 0 || seconds > 600
-                || warmupSeconds < 0 || warmupSeconds > 600 || outstanding.stream().anyMatch(n -> n < 1 || n > 10_000)
-                || !List.of("zookeeper", "signalbox").containsAll(systems) || systems.isEmpty()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--nodes 3 or 5, --value-bytes 1..500, --duration and --warmup "
-                    + "0..600 s, --outstanding 1..10000, --systems zookeeper and/or signalbox");
+        load.validate(spec.commandLine());
+        if (!List.of("zookeeper", "signalbox").containsAll(systems) || systems.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--systems: zookeeper and/or signalbox, got " + systems);
         }
         String machine = Machine.describe();
         if (!json) {
-            out.println("compare: nodes=" + nodes + " value_bytes=" + valueBytes + " duration_s=" + seconds + " warmup_s=" + warmupSeconds
-                    + " heap=" + heap + " " + machine);
+            out.println("compare: nodes=" + load.nodes + " value_bytes=" + load.valueBytes + " duration_s=" + load.seconds
+                    + " warmup_s=" + load.warmupSeconds + " heap=" + load.heap + " " + machine);
             out.printf("%-10s %-6s %11s %12s %9s %9s %9s %7s %13s%n", "system", "op", "outstanding", "ops/s", "p50_ms", "p99_ms",
                     "p999_ms", "errors", "server_cpu_s");
             out.flush();
@@ -83,7 +66,7 @@ public final class CompareCommand implements Callable<Integer> {
         if (systems.contains("signalbox")) {
             rows.addAll(runSignalbox(out));
         }
-        String document = Results.json(machine, nodes, valueBytes, seconds, warmupSeconds, heap, rows);
+        String document = Results.json(machine, load, rows);
         if (json) {
             out.println(document);
         } else {
@@ -103,19 +86,19 @@ public final class CompareCommand implements Callable<Integer> {
     private List<LoadRun.Row> runZooKeeper(PrintWriter out) throws Exception {
         Path dir = Files.createTempDirectory("signalbox-compare-zk-");
         List<String> java = new ArrayList<>(Launch.javaCommand());
-        java.set(java.indexOf("-Xmx512m"), "-Xmx" + heap);
+        java.set(java.indexOf("-Xmx512m"), "-Xmx" + load.heap);
         java = java.subList(0, java.indexOf(SignalboxCommand.class.getName()));
         List<LoadRun.Row> rows = new ArrayList<>();
-        try (ZooKeeperEnsemble ensemble = new ZooKeeperEnsemble(nodes, 18_000, dir, java);
+        try (ZooKeeperEnsemble ensemble = new ZooKeeperEnsemble(load.nodes, 18_000, dir, java);
              Cleanup hook = new Cleanup(ensemble)) {
             ensemble.awaitQuorum(60_000);
-            try (ZooKeeperWorkload load = new ZooKeeperWorkload(ensemble, nodes, valueBytes)) {
-                load.prepare();
+            try (ZooKeeperWorkload zk = new ZooKeeperWorkload(ensemble, load.nodes, load.valueBytes)) {
+                zk.prepare();
                 for (String op : List.of("write", "read")) {
-                    for (int count : outstanding) {
+                    for (int count : load.outstanding) {
                         double before = LoadRun.cpuSeconds(ensemble.processes());
-                        LoadRun.Row row = LoadRun.run("zookeeper", op, count, warmupSeconds, seconds,
-                                op.equals("write") ? load::write : load::read);
+                        LoadRun.Row row = LoadRun.run("zookeeper", op, count, load.warmupSeconds, load.seconds,
+                                op.equals("write") ? zk::write : zk::read);
                         row = row.withCpu(LoadRun.cpuSeconds(ensemble.processes()) - before);
                         rows.add(row);
                         print(out, row);
@@ -131,12 +114,12 @@ public final class CompareCommand implements Callable<Integer> {
     private List<LoadRun.Row> runSignalbox(PrintWriter out) throws Exception {
         Path dir = Files.createTempDirectory("signalbox-compare-sb-");
         List<LoadRun.Row> rows = new ArrayList<>();
-        try (ClusterBench bench = new ClusterBench(nodes, 18_500, dir, valueBytes, heap, false);
+        try (ClusterBench bench = new ClusterBench(load.nodes, 18_500, dir, load.valueBytes, load.heap, false);
              Cleanup hook = new Cleanup(bench)) {
             bench.prepare();
             for (String op : List.of("write", "read")) {
-                for (int count : outstanding) {
-                    LoadRun.Row row = bench.run(op.equals("write") ? "write" : "read-local", count, warmupSeconds, seconds);
+                for (int count : load.outstanding) {
+                    LoadRun.Row row = bench.run(op.equals("write") ? "write" : "read-local", count, load.warmupSeconds, load.seconds);
                     row = new LoadRun.Row("signalbox", op, count, row.opsPerSecond(), row.p50Ms(), row.p99Ms(), row.p999Ms(),
                             row.errors(), row.serverCpuSeconds());
                     rows.add(row);
@@ -186,10 +169,11 @@ public final class CompareCommand implements Callable<Integer> {
     static final class Results {
         private Results() {}
 
-        static String json(String machine, int nodes, int valueBytes, double seconds, double warmup, String heap, List<LoadRun.Row> rows) {
-            StringBuilder out = new StringBuilder("{\"machine\":").append(CtlTables.quote(machine)).append(",\"nodes\":").append(nodes)
-                    .append(",\"valueBytes\":").append(valueBytes).append(",\"durationSeconds\":").append(seconds)
-                    .append(",\"warmupSeconds\":").append(warmup).append(",\"heap\":").append(CtlTables.quote(heap)).append(",\"rows\":[");
+        static String json(String machine, LoadOptions load, List<LoadRun.Row> rows) {
+            StringBuilder out = new StringBuilder("{\"machine\":").append(CtlTables.quote(machine)).append(",\"nodes\":").append(load.nodes)
+                    .append(",\"valueBytes\":").append(load.valueBytes).append(",\"durationSeconds\":").append(load.seconds)
+                    .append(",\"warmupSeconds\":").append(load.warmupSeconds).append(",\"heap\":").append(CtlTables.quote(load.heap))
+                    .append(",\"rows\":[");
             for (int i = 0; i < rows.size(); i++) {
                 LoadRun.Row r = rows.get(i);
                 out.append(i == 0 ? "" : ",").append(String.format(java.util.Locale.ROOT,
