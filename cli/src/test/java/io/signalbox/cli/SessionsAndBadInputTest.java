@@ -126,6 +126,13 @@ class SessionsAndBadInputTest {
             assertEquals(8, invalid.getRequestId());
             assertEquals(ErrorCode.INVALID, invalid.getError().getCode(), invalid.toString());
             assertTrue(invalid.getError().getField().contains("name"), invalid.getError().getField());
+            // A client id far longer than any client sends: refused before it reaches the log.
+            writeFrame(socket, Request.newBuilder().setRequestId(9).setCommand(CommandRequest.newBuilder()
+                    .setClientId("c".repeat(10_000)).setSequence(1).setCommand(Command.newBuilder().setPutService(PutService.newBuilder()
+                            .setName("longid").setMode("http").setListenPort(9393).setBalance("roundrobin")))).build().toByteArray());
+            Response tooLong = readFrame(socket);
+            assertEquals(ErrorCode.INVALID, tooLong.getError().getCode(), tooLong.toString());
+            assertEquals("clientId", tooLong.getError().getField());
         }
         // Garbage on a peer port: the link is refused, the cluster carries on.
         try (Socket socket = connect(cluster.members.get(1).peerPort())) {

@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
 final class Commands {
     private static final Logger LOG = LoggerFactory.getLogger(Commands.class);
 
+    /** Longest client id kept in log entries and the client table (the Java client's limit too). */
+    static final int CLIENT_ID_LENGTH_MAX = 128;
+
     private record Waiter(Responder responder, long requestId, long startedNanos) {}
 
     private final int nodeId;
@@ -63,6 +66,12 @@ final class Commands {
         } catch (Rejection e) {
             metrics.requestError("invalid");
             responder.respond(Answers.error(requestId, ErrorCode.INVALID, e.getMessage(), e.field()));
+            return;
+        }
+        if (request.getClientId().length() > CLIENT_ID_LENGTH_MAX) {
+            metrics.requestError("invalid");
+            responder.respond(Answers.error(requestId, ErrorCode.INVALID, "clientId of " + request.getClientId().length()
+                    + " characters: at most " + CLIENT_ID_LENGTH_MAX, "clientId"));
             return;
         }
         String clientKey = request.getClientId().isEmpty() ? "" : request.getClientId() + "#" + request.getSequence();
