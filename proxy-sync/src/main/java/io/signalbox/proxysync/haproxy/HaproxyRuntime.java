@@ -1,0 +1,169 @@
+package io.signalbox.proxysync.haproxy;
+
+import io.signalbox.proxysync.SafeValues;
+import io.signalbox.state.IpAddress;
+import io.signalbox.state.ServerState;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * HAProxy's Runtime API on its admin socket: one connection and one command per call (the
+ * non-interactive mode HAProxy closes after replying), every command built from typed
+ * values checked by {@link SafeValues} (never a {@code ;}, which would chain a second
+ * command), and every reply checked: a command whose reply is not the expected one throws
+ * {@link RuntimeCommandException} with HAProxy's words.
+ */
+public final class HaproxyRuntime {
+    /** Largest reply read, so a confused peer cannot make the agent allocate without bound. */
+    static final int REPLY_BYTES_MAX = 16 << 20;
+
+    /** A command HAProxy refused; {@code reply} is what it said. */
+    public static final class RuntimeCommandException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public RuntimeCommandException(String command, String reply) {
+            super("HAProxy refused \"" + command + "\": " + reply.strip());
+        }
+    }
+
+    /** One line of {@code show servers state}. */
+    public record ServerStatus(String backend, String server, String address, int port, int userWeight, int adminStateBits,
+                               int operationalState) {
+        /** The service this backend renders, or null for a backend Signalbox did not render. */
+        public String service() {
+            return backend.startsWith("be_") ? backend.substring(3) : null;
+        }
+
+        public boolean maintenance() {
+            return (adminStateBits & 0x01) != 0 || (adminStateBits & 0x04) != 0;
+        }
+
+        public boolean draining() {
+            return (adminStateBits & 0x08) != 0;
+        }
+    }
+
+    private final Path socket;
+
+    public HaproxyRuntime(Path socket) {
+        this.socket = socket;
+    }
+
+    public void setWeight(String service, String server, int weight) {
+        expectEmpty("set server " + target(service, server) + " weight " + SafeValues.weight("weight", weight));
+    }
+
+    public void setState(String service, String server, ServerState state) {
+        expectEmpty("set server " + target(service, server) + " state " + state.name().toLowerCase(Locale.ROOT));
+    }
+
+    /** Changes address and port; HAProxy answers with a sentence describing the change. */
+    public void setAddress(String service, String server, IpAddress address, int port) {
+        String command = "set server " + target(service, server) + " addr " + SafeValues.ipLiteral("address", address)
+                + " port " + SafeValues.port("port", port);
+        String reply = send(command);
+        if (!(reply.isBlank() || reply.contains("changed") || reply.contains("no need to change"))) {
+            throw new RuntimeCommandException(command, reply);
+        }
+    }
+
+    /** Adds a server in maintenance, as HAProxy does; the caller then sets it ready and enables health checks. */
+    public void addServer(String service, String server, IpAddress address, int port, int weight, String checkArguments,
+                          boolean backup) {
+        String ip = SafeValues.ipLiteral("address", address);
+        StringBuilder command = new StringBuilder("add server ").append(target(service, server)).append(' ')
+                .append(ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip).append(':').append(SafeValues.port("port", port))
+                .append(" weight ").append(SafeValues.weight("weight", weight));
+        if (!checkArguments.isEmpty()) {
+            if (!checkArguments.matches("check inter [0-9]{1,8}ms rise [0-9]{1,4} fall [0-9]{1,4}")) {
+                throw new io.signalbox.proxysync.RenderException("checkArguments", checkArguments, "is not a rendered health check");
+            }
+            command.append(' ').append(checkArguments);
+        }
+        if (backup) {
+            command.append(" backup");
+        }
+        expectContains(command.toString(), "New server registered.");
+    }
+
+    public void enableHealth(String service, String server) {
+        expectEmpty("enable health " + target(service, server));
+    }
+
+    /** Removes a server; HAProxy accepts it only in maintenance and without connections. */
+    public void deleteServer(String service, String server) {
+        expectContains("del server " + target(service, server), "Server deleted.");
+    }
+
+    public void shutdownSessions(String service, String server) {
+        expectEmpty("shutdown sessions server " + target(service, server));
+    }
+
+    /** {@code show servers state}: every server of every backend, as HAProxy runs it now. */
+    public List<ServerStatus> serversState() {
+        String reply = send("show servers state");
+        List<ServerStatus> servers = new ArrayList<>();
+        for (String line : reply.split("\n")) {
+            if (line.isBlank() || line.startsWith("#") || line.equals("1")) {
+                continue;
+            }
+            String[] f = line.trim().split(" ");
+            if (f.length < 19) {
+                throw new RuntimeCommandException("show servers state", "unexpected line \"" + line + "\"");
+            }
+            servers.add(new ServerStatus(f[1], f[3], f[4], Integer.parseInt(f[18]), Integer.parseInt(f[7]), Integer.parseInt(f[6]),
+                    Integer.parseInt(f[5])));
+        }
+        return servers;
+    }
+
+    private void expectEmpty(String command) {
+        String reply = send(command);
+        if (!reply.isBlank()) {
+            throw new RuntimeCommandException(command, reply);
+        }
+    }
+
+    private void expectContains(String command, String expected) {
+        String reply = send(command);
+        if (!reply.contains(expected)) {
+            throw new RuntimeCommandException(command, reply);
+        }
+    }
+
+    /** {@code be_<service>/<server>}, both names checked: the backends are the renderer's. */
+    private static String target(String service, String server) {
+        return "be_" + SafeValues.name("service", service) + "/" + SafeValues.name("server", server);
+    }
+
+    /** Sends one command line and reads the whole reply. */
+    String send(String command) {
+        if (command.indexOf('\n') >= 0 || command.indexOf(';') >= 0) {
+            throw new IllegalArgumentException("a Runtime API command is one line without ';': " + command);
+        }
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.US_ASCII)));
+            ByteArrayOutputStream reply = new ByteArrayOutputStream();
+            ByteBuffer buffer = ByteBuffer.allocate(8192);
+            while (channel.read(buffer) >= 0) {
+                buffer.flip();
+                reply.write(buffer.array(), 0, buffer.limit());
+                buffer.clear();
+                if (reply.size() > REPLY_BYTES_MAX) {
+                    throw new RuntimeCommandException(command, "a reply of more than " + REPLY_BYTES_MAX + " bytes");
+                }
+            }
+            return reply.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new RuntimeCommandException(command, "cannot talk to " + socket + ": " + e.getMessage());
+        }
+    }
+}
