@@ -3,12 +3,7 @@ package io.signalbox.proxysync.haproxy;
 import io.signalbox.proxysync.SafeValues;
 import io.signalbox.state.IpAddress;
 import io.signalbox.state.ServerState;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +17,6 @@ import java.util.Locale;
  * {@link RuntimeCommandException} with HAProxy's words.
  */
 public final class HaproxyRuntime {
-    /** Largest reply read, so a confused peer cannot make the agent allocate without bound. */
-    static final int REPLY_BYTES_MAX = 16 << 20;
-
     /** A command HAProxy refused; {@code reply} is what it said. */
     public static final class RuntimeCommandException extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -146,22 +138,8 @@ public final class HaproxyRuntime {
 
     /** Sends one command line and reads the whole reply. */
     String send(String command) {
-        if (command.indexOf('\n') >= 0 || command.indexOf(';') >= 0) {
-            throw new IllegalArgumentException("a Runtime API command is one line without ';': " + command);
-        }
-        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.US_ASCII)));
-            ByteArrayOutputStream reply = new ByteArrayOutputStream();
-            ByteBuffer buffer = ByteBuffer.allocate(8192);
-            while (channel.read(buffer) >= 0) {
-                buffer.flip();
-                reply.write(buffer.array(), 0, buffer.limit());
-                buffer.clear();
-                if (reply.size() > REPLY_BYTES_MAX) {
-                    throw new RuntimeCommandException(command, "a reply of more than " + REPLY_BYTES_MAX + " bytes");
-                }
-            }
-            return reply.toString(StandardCharsets.UTF_8);
+        try {
+            return CommandSocket.send(socket, command);
         } catch (IOException e) {
             throw new RuntimeCommandException(command, "cannot talk to " + socket + ": " + e.getMessage());
         }

@@ -29,15 +29,16 @@ class HaproxyRuntimeTest {
     Path directory;
     private Process haproxy;
     private HaproxyRuntime runtime;
+    private LbStateMachine machine;
+    private long zxid;
 
     @BeforeEach
     void start() throws Exception {
-        LbStateMachine machine = new LbStateMachine(Limits.DEFAULTS, 100);
+        machine = new LbStateMachine(Limits.DEFAULTS, 100);
         List<Command> commands = List.of(
             new Command.PutService("web", "http", 28480, "roundrobin", new HealthCheck("/health", 1000, 2, 3), 1000, 30000, 30000, null),
             new Command.RegisterServer("web", "a", "10.0.0.1", 8080, 10, "ready", false, Map.of(), 0, null),
             new Command.RegisterServer("web", "b", "fd00::2", 8080, 20, "ready", false, Map.of(), 0, null));
-        long zxid = 0;
         for (Command command : commands) {
             machine.apply(++zxid, machine.prepare(command));
         }
@@ -106,6 +107,36 @@ class HaproxyRuntimeTest {
         runtime.shutdownSessions("web", "c");
         runtime.deleteServer("web", "c");
         assertTrue(status("c").isEmpty());
+    }
+
+    @Test
+    void aReloadStartsANewWorkerAndAFailedOneLeavesTheOldConfigurationServing() throws Exception {
+        HaproxyMaster master = new HaproxyMaster(directory.resolve("master.sock"));
+        HaproxyMaster.Processes first = master.awaitReady(10_000);
+        assertEquals(1, first.workerPids().size());
+
+        machine.apply(++zxid, machine.prepare(new Command.PutService("api", "tcp", 28481, "leastconn", null, 1000, 1000, 1000, null)));
+        Files.writeString(directory.resolve("haproxy.cfg"), new HaproxyConfigRenderer(new HaproxyConfigRenderer.Settings(
+                directory.resolve("admin.sock").toString(), directory.resolve("state").toString(), "127.0.0.1"))
+                .render(machine.configuration()));
+        HaproxyMaster.Reload reload = master.reload(10_000);
+        assertTrue(reload.succeeded(), reload.toString());
+        assertTrue(!reload.after().workerPids().equals(first.workerPids()), "a new worker: " + reload);
+        assertTrue(accepts(28481), "the new service listens");
+
+        Files.writeString(directory.resolve("haproxy.cfg"), "global\n    no-such-keyword\n");
+        HaproxyMaster.Reload failed = master.reload(10_000);
+        assertFalse(failed.succeeded(), failed.toString());
+        assertTrue(accepts(28481) && accepts(28480), "the previous configuration keeps serving");
+        assertEquals(10, status("a").orElseThrow().userWeight());
+    }
+
+    private static boolean accepts(int port) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            return socket.isConnected();
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     @Test
