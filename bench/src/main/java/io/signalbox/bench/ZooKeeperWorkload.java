@@ -25,18 +25,23 @@ public final class ZooKeeperWorkload implements AutoCloseable {
         this.value = new byte[valueBytes];
         Arrays.fill(value, (byte) 'z');
         for (int id = 1; id <= servers; id++) {
-            CountDownLatch connected = new CountDownLatch(1);
-            ZooKeeper zk = new ZooKeeper(ensemble.connectString(id), 30_000, event -> {
-                if (event.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
-                    connected.countDown();
-                }
-            });
-            if (!connected.await(30, TimeUnit.SECONDS)) {
-                zk.close();
-                throw new IllegalStateException("no ZooKeeper session to server " + id + " within 30 s");
-            }
-            sessions.add(zk);
+            sessions.add(connect(ensemble.connectString(id)));
         }
+    }
+
+    /** A ZooKeeper session to {@code connectString}, once connected (at most 30 s). */
+    public static ZooKeeper connect(String connectString) throws Exception {
+        CountDownLatch connected = new CountDownLatch(1);
+        ZooKeeper zk = new ZooKeeper(connectString, 30_000, event -> {
+            if (event.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+            }
+        });
+        if (!connected.await(30, TimeUnit.SECONDS)) {
+            zk.close();
+            throw new IllegalStateException("no ZooKeeper session to " + connectString + " within 30 s");
+        }
+        return zk;
     }
 
     /** Creates /bench and its 1,000 znodes. */

@@ -195,8 +195,7 @@ public final class BenchCommand implements Runnable {
             out.flush();
             if (systems.contains("zookeeper")) {
                 Path dir = Files.createTempDirectory("signalbox-elections-zk-");
-                List<String> java = new ArrayList<>(Launch.javaCommand());
-                java = java.subList(0, java.indexOf(SignalboxCommand.class.getName()));
+                List<String> java = Launch.java(Launch.DEFAULT_HEAP);
                 try {
                     out.println("zookeeper " + ElectionBench.summary(ElectionBench.zookeeper(nodes, kills, dir, java)));
                 } finally {

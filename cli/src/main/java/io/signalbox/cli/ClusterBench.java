@@ -40,8 +40,7 @@ final class ClusterBench implements AutoCloseable {
             Path nodeDir = directory.resolve("node" + member.id());
             Files.createDirectories(nodeDir);
             Path conf = ClusterCommand.writeConfig(nodeDir, member.id(), members);
-            List<String> command = Launch.javaCommand("server", "--config", conf.toString());
-            command.set(command.indexOf("-Xmx512m"), "-Xmx" + heap);
+            List<String> command = Launch.signalbox(heap, "server", "--config", conf.toString());
             if (profile) {
                 command.add(1, "-XX:StartFlightRecording=filename=" + nodeDir.resolve("node.jfr") + ",settings=profile");
             }

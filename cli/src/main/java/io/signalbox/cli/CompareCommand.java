@@ -85,9 +85,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     private List<LoadRun.Row> runZooKeeper(PrintWriter out) throws Exception {
         Path dir = Files.createTempDirectory("signalbox-compare-zk-");
-        List<String> java = new ArrayList<>(Launch.javaCommand());
-        java.set(java.indexOf("-Xmx512m"), "-Xmx" + load.heap);
-        java = java.subList(0, java.indexOf(SignalboxCommand.class.getName()));
+        List<String> java = Launch.java(load.heap);
         List<LoadRun.Row> rows = new ArrayList<>();
         try (ZooKeeperEnsemble ensemble = new ZooKeeperEnsemble(load.nodes, 18_000, dir, java);
              Cleanup hook = new Cleanup(ensemble)) {
@@ -170,9 +168,9 @@ public final class CompareCommand implements Callable<Integer> {
         private Results() {}
 
         static String json(String machine, LoadOptions load, List<LoadRun.Row> rows) {
-            StringBuilder out = new StringBuilder("{\"machine\":").append(CtlTables.quote(machine)).append(",\"nodes\":").append(load.nodes)
+            StringBuilder out = new StringBuilder("{\"machine\":").append(io.signalbox.server.Json.quote(machine)).append(",\"nodes\":").append(load.nodes)
                     .append(",\"valueBytes\":").append(load.valueBytes).append(",\"durationSeconds\":").append(load.seconds)
-                    .append(",\"warmupSeconds\":").append(load.warmupSeconds).append(",\"heap\":").append(CtlTables.quote(load.heap))
+                    .append(",\"warmupSeconds\":").append(load.warmupSeconds).append(",\"heap\":").append(io.signalbox.server.Json.quote(load.heap))
                     .append(",\"rows\":[");
             for (int i = 0; i < rows.size(); i++) {
                 LoadRun.Row r = rows.get(i);

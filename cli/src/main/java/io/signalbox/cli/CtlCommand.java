@@ -233,7 +233,7 @@ public final class CtlCommand implements Callable<Integer> {
         if (json) {
             StringBuilder line = new StringBuilder("{\"zxid\":\"").append(Zxid.format(entry.getZxid())).append("\",\"events\":[");
             for (int i = 0; i < texts.size(); i++) {
-                line.append(i == 0 ? "" : ",").append(CtlTables.quote(texts.get(i)));
+                line.append(i == 0 ? "" : ",").append(io.signalbox.server.Json.quote(texts.get(i)));
             }
             out.println(line.append("]}"));
         } else {

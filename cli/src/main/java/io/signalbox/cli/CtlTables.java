@@ -1,5 +1,7 @@
 package io.signalbox.cli;
 
+import static io.signalbox.server.Json.quote;
+
 import io.signalbox.consensus.Zxid;
 import io.signalbox.proto.client.Member;
 import io.signalbox.proto.client.ReadResult;
@@ -93,19 +95,5 @@ final class CtlTables {
             out.append(line.toString().stripTrailing()).append('\n');
         }
         return out.toString();
-    }
-
-    static String quote(String s) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.append('"').toString();
     }
 }

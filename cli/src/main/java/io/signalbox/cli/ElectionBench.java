@@ -1,6 +1,7 @@
 package io.signalbox.cli;
 
 import io.signalbox.bench.ZooKeeperEnsemble;
+import io.signalbox.bench.ZooKeeperWorkload;
 import io.signalbox.client.ClientOptions;
 import io.signalbox.client.HostPort;
 import io.signalbox.client.SignalboxClient;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -64,7 +64,7 @@ final class ElectionBench {
         long[] millis = new long[kills];
         try (ZooKeeperEnsemble ensemble = new ZooKeeperEnsemble(nodes, 19_500, directory, javaPrefix)) {
             ensemble.awaitQuorum(60_000);
-            try (ZooKeeper setup = connect(ensemble.connectString(1))) {
+            try (ZooKeeper setup = ZooKeeperWorkload.connect(ensemble.connectString(1))) {
                 setup.create("/failover", new byte[1], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
             }
             for (int k = 0; k < kills; k++) {
@@ -75,7 +75,7 @@ final class ElectionBench {
                         survivors.add(ensemble.connectString(id));
                     }
                 }
-                try (ZooKeeper client = connect(String.join(",", survivors))) {
+                try (ZooKeeper client = ZooKeeperWorkload.connect(String.join(",", survivors))) {
                     long start = System.nanoTime();
                     ensemble.kill(leader);
                     long deadline = start + TimeUnit.SECONDS.toNanos(60);
@@ -97,20 +97,6 @@ final class ElectionBench {
             }
         }
         return millis;
-    }
-
-    private static ZooKeeper connect(String connectString) throws Exception {
-        CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper zk = new ZooKeeper(connectString, 30_000, event -> {
-            if (event.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-            }
-        });
-        if (!connected.await(30, TimeUnit.SECONDS)) {
-            zk.close();
-            throw new IllegalStateException("no ZooKeeper session to " + connectString);
-        }
-        return zk;
     }
 
     static String summary(long[] millis) {

@@ -191,8 +191,8 @@ class SessionsAndBadInputTest {
     }
 
     private static List<String> javaMain(Class<?> main, String... args) {
-        List<String> command = new java.util.ArrayList<>(Launch.javaCommand());
-        command.set(command.indexOf(SignalboxCommand.class.getName()), main.getName());
+        List<String> command = Launch.java(Launch.DEFAULT_HEAP);
+        command.add(main.getName());
         command.addAll(List.of(args));
         return command;
     }

@@ -100,6 +100,13 @@ public record ZabConfig(
                 txnPayloadBytesMax, counterMax);
     }
 
+    public ZabConfig withProposalsInflightMax(int max) {
+        return new ZabConfig(selfId, voters, electionRetryTicks, electionJitterTicksMax, finalizeWaitTicks,
+                heartbeatTicks, followerTimeoutTicks, leaderQuorumTimeoutTicks, establishTimeoutTicks,
+                discoveryRetryTicks, retransmitTicks, max, proposalTxnsMax, syncBatchBytesMax,
+                txnPayloadBytesMax, zxidCounterMax);
+    }
+
     public ZabConfig withSelfId(int id) {
         return new ZabConfig(id, voters, electionRetryTicks, electionJitterTicksMax, finalizeWaitTicks,
                 heartbeatTicks, followerTimeoutTicks, leaderQuorumTimeoutTicks, establishTimeoutTicks,

@@ -52,9 +52,7 @@ public final class LbStateMachine {
      * @throws Rejection naming the field, the value and the rule
      */
     public List<StateEvent> prepare(Command command, StateView view) {
-        List<StateEvent> events = preparedEvents(command, view);
-        encodeWithinLimit(events);
-        return events;
+        return prepareProposal(command, view).events();
     }
 
     /**

@@ -44,7 +44,7 @@ final class FollowerRole implements Phase {
     private long lastHeardTick;
     /** The highest read-index round seen in this leader's pings; echoed in every ack. */
     private long readRoundSeen;
-    /** How the leader synchronized us (DIFF, TRUNC or SNAP, and from where), for the log. */
+    /** How the leader brought us in sync (DIFF, TRUNC or SNAP, and from where): part of the role-change reason. */
     private String syncedBy = "no sync header";
     private long nextFollowerInfoTick;
     /** The zxid of the NEWLEADER received and not yet acknowledged, or -1. */

@@ -23,7 +23,6 @@ import io.signalbox.server.codec.MalformedFrameException;
 import io.signalbox.server.codec.PeerMessageCodec;
 import java.net.InetSocketAddress;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -56,7 +55,7 @@ public final class PeerTransport implements AutoCloseable {
     private final Inbound inbound;
     private final Runnable onDrop;
     private final Map<Integer, Channel> channels = new ConcurrentHashMap<>();
-    private final Set<Channel> unflushed = ConcurrentHashMap.newKeySet();
+    private final PendingFlushes unflushed = new PendingFlushes();
     private final Map<Integer, Long> reconnectDelayMs = new ConcurrentHashMap<>();
     private Channel server;
     private volatile boolean closed;
@@ -125,18 +124,12 @@ public final class PeerTransport implements AutoCloseable {
             return;
         }
         channel.write(Unpooled.wrappedBuffer(PeerMessageCodec.encode(selfId, message)), channel.voidPromise());
-        unflushed.add(channel);
+        unflushed.wrote(channel);
     }
 
     /** Flushes what {@link #send} queued since the last flush; one syscall per peer per loop round. */
     public void flush() {
-        if (unflushed.isEmpty()) {
-            return;
-        }
-        for (Channel channel : unflushed) {
-            unflushed.remove(channel);
-            channel.flush();
-        }
+        unflushed.flushAll();
     }
 
     public boolean connected(int peer) {

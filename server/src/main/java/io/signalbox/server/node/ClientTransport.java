@@ -43,7 +43,7 @@ final class ClientTransport implements AutoCloseable {
     private final java.util.function.BooleanSupplier onLoopThread;
     private final AtomicInteger connections = new AtomicInteger();
     /** Channels the node loop wrote to in this round; flushed once each at the end of the round. */
-    private final java.util.Set<Channel> unflushed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final io.signalbox.server.net.PendingFlushes unflushed = new io.signalbox.server.net.PendingFlushes();
     private Channel server;
 
     ClientTransport(EventLoopGroup group, int connectionsMax, int streamBufferMax, NodeMetrics metrics,
@@ -58,19 +58,13 @@ final class ClientTransport implements AutoCloseable {
 
     /** Flushes what the node loop wrote this round: one system call per connection, not one per answer. */
     void flush() {
-        if (unflushed.isEmpty()) {
-            return;
-        }
-        for (Channel channel : unflushed) {
-            unflushed.remove(channel);
-            channel.flush();
-        }
+        unflushed.flushAll();
     }
 
     private void write(Channel channel, Response response, io.netty.channel.ChannelPromise promise) {
         if (onLoopThread.getAsBoolean()) {
             channel.write(Unpooled.wrappedBuffer(response.toByteArray()), promise);
-            unflushed.add(channel);
+            unflushed.wrote(channel);
         } else {
             channel.writeAndFlush(Unpooled.wrappedBuffer(response.toByteArray()), promise);
         }

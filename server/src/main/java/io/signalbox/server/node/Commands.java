@@ -187,7 +187,6 @@ final class Commands {
         if (zxid >= replica.core().view().lastZxid()) {
             speculative.caughtUp();
         }
-        metrics.sessions(replica.machine().sessions().size());
     }
 
     /** Leadership changed: what was in flight may or may not commit, so its outcome is unknown. */

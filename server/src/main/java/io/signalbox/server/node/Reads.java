@@ -2,7 +2,6 @@ package io.signalbox.server.node;
 
 import io.signalbox.consensus.Zxid;
 import io.signalbox.proto.client.Consistency;
-import io.signalbox.proto.client.Entry;
 import io.signalbox.proto.client.ErrorCode;
 import io.signalbox.proto.client.HistoryRequest;
 import io.signalbox.proto.client.HistoryResult;
@@ -11,8 +10,6 @@ import io.signalbox.proto.client.Response;
 import io.signalbox.state.Configuration;
 import io.signalbox.state.HistoryGoneException;
 import io.signalbox.state.LbStateMachine;
-import io.signalbox.state.StateEvent;
-import io.signalbox.state.codec.StateCodec;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -148,11 +145,7 @@ final class Reads {
         }
         HistoryResult.Builder result = HistoryResult.newBuilder();
         for (LbStateMachine.Entry entry : entries.subList(0, Math.min(limit, entries.size()))) {
-            Entry.Builder e = Entry.newBuilder().setZxid(entry.zxid());
-            for (StateEvent event : entry.events()) {
-                e.addEvents(StateCodec.toProto(event));
-            }
-            result.addEntries(e);
+            result.addEntries(Answers.entry(entry.zxid(), entry.events(), event -> true));
         }
         responder.respond(Response.newBuilder().setRequestId(requestId).setZxid(replica.machine().appliedZxid())
                 .setHistory(result).build());

@@ -101,11 +101,7 @@ final class Replica implements AutoCloseable {
                 epochs.acceptedEpoch(), epochs.currentEpoch(), Zxid.format(snapshot.zxid()), txns.size(),
                 Zxid.format(recovered.lastZxid()),
                 recovered.tornZxid() >= 0 ? " (dropped torn tail entry " + Zxid.format(recovered.tornZxid()) + ")" : "");
-        ZabConfig zab = ZabConfig.defaults(config.id(), config.voterIds());
-        zab = new ZabConfig(zab.selfId(), zab.voters(), zab.electionRetryTicks(), zab.electionJitterTicksMax(),
-                zab.finalizeWaitTicks(), zab.heartbeatTicks(), zab.followerTimeoutTicks(), zab.leaderQuorumTimeoutTicks(),
-                zab.establishTimeoutTicks(), zab.discoveryRetryTicks(), zab.retransmitTicks(), config.proposalsInflightMax(),
-                zab.proposalTxnsMax(), zab.syncBatchBytesMax(), zab.txnPayloadBytesMax(), zab.zxidCounterMax());
+        ZabConfig zab = ZabConfig.defaults(config.id(), config.voterIds()).withProposalsInflightMax(config.proposalsInflightMax());
         SecureRandom seed = new SecureRandom();
         java.util.SplittableRandom random = new java.util.SplittableRandom(seed.nextLong());
         this.core = ZabCore.create(zab, new RecoveredState(epochs.acceptedEpoch(), epochs.currentEpoch(), snapshot, txns),
@@ -229,10 +225,7 @@ final class Replica implements AutoCloseable {
         } catch (InvalidProtocolBufferException e) {
             throw new StorageException("committed entry " + Zxid.format(txn.zxid()) + " does not decode: " + e.getMessage(), e);
         }
-        List<StateEvent> events = new ArrayList<>(batch.getEventsCount());
-        for (var event : batch.getEventsList()) {
-            events.add(StateCodec.fromProto(event));
-        }
+        List<StateEvent> events = StateCodec.decodeEvents(batch);
         machine.apply(txn.zxid(), events);
         long sessionId = 0;
         for (StateEvent event : events) {

@@ -139,6 +139,7 @@ public final class SignalboxNode implements AutoCloseable, Replica.Listener {
             }
             metrics.followerLagMax(lagMax);
             metrics.subscribers(subscribers.count());
+            metrics.sessions(replica.machine().view().sessionCount());
         }
 
         @Override
@@ -196,11 +197,10 @@ public final class SignalboxNode implements AutoCloseable, Replica.Listener {
                 break;
             case SUBSCRIBE:
                 subscribers.subscribe(id, request.getSubscribe(), responder, replica.machine());
-                metrics.subscribers(subscribers.count());
                 break;
             case STATUS:
                 responder.respond(io.signalbox.proto.client.Response.newBuilder().setRequestId(id)
-                        .setZxid(replica.machine().appliedZxid()).setStatus(statusNow()).build());
+                        .setZxid(replica.machine().appliedZxid()).setStatus(status()).build());
                 break;
             default:
                 responder.respond(Answers.error(id, ErrorCode.MALFORMED, "unknown request"));
@@ -240,7 +240,7 @@ public final class SignalboxNode implements AutoCloseable, Replica.Listener {
 
     // ---- status, for the client protocol and the admin port ----
 
-    private StatusResult statusNow() {
+    StatusResult status() {
         NodeView view = replica.core().view();
         StatusResult.Builder status = StatusResult.newBuilder().setNodeId(config.id());
         for (NodeConfig.Member m : config.members()) {
@@ -273,9 +273,6 @@ public final class SignalboxNode implements AutoCloseable, Replica.Listener {
         return result.orTimeout(5, TimeUnit.SECONDS);
     }
 
-    StatusResult status() {
-        return statusNow();
-    }
 
     LbStateMachine machine() {
         return replica.machine();

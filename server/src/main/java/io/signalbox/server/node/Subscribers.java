@@ -9,7 +9,6 @@ import io.signalbox.proto.client.SubscribeRequest;
 import io.signalbox.state.HistoryGoneException;
 import io.signalbox.state.LbStateMachine;
 import io.signalbox.state.StateEvent;
-import io.signalbox.state.codec.StateCodec;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -107,12 +106,7 @@ final class Subscribers {
         if (zxid <= subscriber.sentUpToZxid) {
             return true;
         }
-        Entry.Builder entry = Entry.newBuilder().setZxid(zxid);
-        for (StateEvent event : events) {
-            if (matches(subscriber.services, event)) {
-                entry.addEvents(StateCodec.toProto(event));
-            }
-        }
+        Entry.Builder entry = Answers.entry(zxid, events, event -> matches(subscriber.services, event));
         if (entry.getEventsCount() == 0) {
             subscriber.sentUpToZxid = zxid;
             return true;

@@ -43,15 +43,26 @@ public final class StateCodec {
     }
 
     public static List<StateEvent> decodeEvents(byte[] bytes) {
+        EventBatch batch;
         try {
-            EventBatch batch = EventBatch.parseFrom(bytes);
+            batch = EventBatch.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new MalformedStateException("an event batch of " + bytes.length + " bytes does not decode: " + e.getMessage(), e);
+        }
+        return decodeEvents(batch);
+    }
+
+    /** The events of an already parsed batch (a node reads the client stamp from the same batch). */
+    public static List<StateEvent> decodeEvents(EventBatch batch) {
+        try {
             List<StateEvent> events = new ArrayList<>(batch.getEventsCount());
             for (Event event : batch.getEventsList()) {
                 events.add(fromProto(event));
             }
             return events;
-        } catch (InvalidProtocolBufferException | RuntimeException e) {
-            throw new MalformedStateException("an event batch of " + bytes.length + " bytes does not decode: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new MalformedStateException("an event batch of " + batch.getEventsCount() + " events does not decode: "
+                    + e.getMessage(), e);
         }
     }
 
