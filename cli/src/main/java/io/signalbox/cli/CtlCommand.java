@@ -247,7 +247,7 @@ public final class CtlCommand implements Callable<Integer> {
         for (Member member : local.getStatus().getMembersList()) {
             rows.add(memberStatus(client, member));
         }
-        out.print(CtlTables.status(rows, json));
+        out.print(CtlTables.status(rows, local.getStatus(), json));
         return 0;
     }
 

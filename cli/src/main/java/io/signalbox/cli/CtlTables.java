@@ -10,6 +10,9 @@ import io.signalbox.state.Service;
 import io.signalbox.state.codec.StateCodec;
 import java.util.ArrayList;
 import java.util.List;
+import io.signalbox.proto.client.ProxyReport;
+import io.signalbox.proto.client.ProxyStatus;
+import io.signalbox.proto.client.StatusResult;
 
 /** What {@code ctl} prints: aligned tables for people, one JSON document for scripts. */
 final class CtlTables {
@@ -51,7 +54,8 @@ final class CtlTables {
         return "configuration at zxid " + Zxid.format(zxid) + "\n" + table(rows);
     }
 
-    static String status(List<Member> members, boolean json) {
+    /** Members as each reported itself, then the sync agents' reports from {@code proxies} (the leader's). */
+    static String status(List<Member> members, StatusResult proxies, boolean json) {
         long leaderLast = members.stream().filter(m -> "LEADING".equals(m.getRole())).mapToLong(Member::getLastZxid).max().orElse(-1);
         if (json) {
             StringBuilder out = new StringBuilder("{\"members\":[");
@@ -64,6 +68,15 @@ final class CtlTables {
                         .append(",\"lag\":").append(leaderLast < 0 || !m.getReachable() ? -1 : Math.max(0, leaderLast - m.getLastZxid()))
                         .append(",\"client\":").append(quote(m.getClientAddress())).append('}');
             }
+            out.append("],\"proxies\":[");
+            for (int i = 0; i < proxies.getProxiesCount(); i++) {
+                ProxyStatus p = proxies.getProxies(i);
+                ProxyReport r = p.getReport();
+                out.append(i == 0 ? "" : ",").append("{\"agent\":").append(quote(r.getAgentId())).append(",\"proxy\":")
+                        .append(quote(r.getProxy())).append(",\"appliedZxid\":").append(quote(Zxid.format(r.getAppliedZxid())))
+                        .append(",\"lag\":").append(p.getLagEntries()).append(",\"reportAgeMs\":").append(p.getReportAgeMs())
+                        .append(",\"failure\":").append(quote(r.getFailure())).append('}');
+            }
             return out.append("]}\n").toString();
         }
         List<String[]> rows = new ArrayList<>();
@@ -75,6 +88,22 @@ final class CtlTables {
                 up ? Zxid.format(m.getCommittedZxid()) : "",
                 up && leaderLast >= 0 ? String.valueOf(Math.max(0, leaderLast - m.getLastZxid())) : "",
                 m.getClientAddress(), "http://" + m.getAdminAddress() + "/"});
+        }
+        return table(rows) + "\n" + proxies(proxies);
+    }
+
+    private static String proxies(StatusResult status) {
+        if (status.getProxiesCount() == 0) {
+            return "proxies: " + (status.getProxiesNote().isEmpty() ? "no sync agent has reported" : status.getProxiesNote()) + "\n";
+        }
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"AGENT", "PROXY", "SERVICES", "APPLIED ZXID", "LAG", "REPORTED", "RELOADS", "COMMANDS", "REPAIRS", "FAILURE"});
+        for (ProxyStatus p : status.getProxiesList()) {
+            ProxyReport r = p.getReport();
+            rows.add(new String[] {r.getAgentId(), r.getProxy(), r.getServicesCount() == 0 ? "all" : String.join(",", r.getServicesList()),
+                Zxid.format(r.getAppliedZxid()), String.valueOf(p.getLagEntries()), (p.getReportAgeMs() / 100) / 10.0 + " s ago",
+                String.valueOf(r.getReloads()), String.valueOf(r.getRuntimeCommands()), String.valueOf(r.getRepairs()),
+                r.getFailedZxid() == 0 ? "" : Zxid.format(r.getFailedZxid()) + ": " + r.getFailure()});
         }
         return table(rows);
     }

@@ -97,6 +97,11 @@ public final class SignalboxClient implements AutoCloseable {
         return await(executeAsync(Request.newBuilder().setStatus(StatusRequest.getDefaultInstance())));
     }
 
+    /** A sync agent's report of the zxid its proxy runs (kept by the leader; followers forward it). */
+    public CompletableFuture<Response> reportAsync(io.signalbox.proto.client.ProxyReport report) {
+        return executeAsync(Request.newBuilder().setReport(report));
+    }
+
     // ---- sessions and subscriptions ----
 
     /** Opens a session kept alive by this client until closed; servers registered with its id are ephemeral. */

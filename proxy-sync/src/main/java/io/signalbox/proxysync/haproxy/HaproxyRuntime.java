@@ -10,13 +10,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * HAProxy's Runtime API on its admin socket: one connection and one command per call (the
- * non-interactive mode HAProxy closes after replying), every command built from typed
+ * HAProxy's Runtime API on its admin socket: either one connection per command (the
+ * non-interactive mode HAProxy closes after replying), or, from {@link #session(Path)}, one
+ * interactive connection for a whole burst of commands. Every command is built from typed
  * values checked by {@link SafeValues} (never a {@code ;}, which would chain a second
  * command), and every reply checked: a command whose reply is not the expected one throws
  * {@link RuntimeCommandException} with HAProxy's words.
  */
-public final class HaproxyRuntime {
+public final class HaproxyRuntime implements AutoCloseable {
     /** A command HAProxy refused; {@code reply} is what it said. */
     public static final class RuntimeCommandException extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -34,8 +35,12 @@ public final class HaproxyRuntime {
             return backend.startsWith("be_") ? backend.substring(3) : null;
         }
 
+        /**
+         * Forced maintenance (0x01). A server rendered {@code disabled} starts with 0x05; once set
+         * ready it keeps the configuration bit 0x04 but serves, so 0x04 alone is not maintenance.
+         */
         public boolean maintenance() {
-            return (adminStateBits & 0x01) != 0 || (adminStateBits & 0x04) != 0;
+            return (adminStateBits & 0x01) != 0;
         }
 
         public boolean draining() {
@@ -44,9 +49,37 @@ public final class HaproxyRuntime {
     }
 
     private final Path socket;
+    private final PromptSession session;
 
+    /** One connection per command. */
     public HaproxyRuntime(Path socket) {
         this.socket = socket;
+        this.session = null;
+    }
+
+    private HaproxyRuntime(Path socket, PromptSession session) {
+        this.socket = socket;
+        this.session = session;
+    }
+
+    /** One interactive connection for many commands; close it when the burst is done. */
+    public static HaproxyRuntime session(Path socket) {
+        try {
+            return new HaproxyRuntime(socket, new PromptSession(socket));
+        } catch (IOException e) {
+            throw new RuntimeCommandException("prompt", "cannot talk to " + socket + ": " + e.getMessage());
+        }
+    }
+
+    /** The backends HAProxy runs ({@code show backend}), including ones without servers. */
+    public List<String> backends() {
+        List<String> backends = new ArrayList<>();
+        for (String line : send("show backend").split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                backends.add(line.strip());
+            }
+        }
+        return backends;
     }
 
     public void setWeight(String service, String server, int weight) {
@@ -139,9 +172,16 @@ public final class HaproxyRuntime {
     /** Sends one command line and reads the whole reply. */
     String send(String command) {
         try {
-            return CommandSocket.send(socket, command);
+            return session != null ? session.send(command) : CommandSocket.send(socket, command);
         } catch (IOException e) {
             throw new RuntimeCommandException(command, "cannot talk to " + socket + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (session != null) {
+            session.close();
         }
     }
 }

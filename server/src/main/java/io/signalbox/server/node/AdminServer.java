@@ -91,7 +91,8 @@ final class AdminServer implements AutoCloseable {
                     send(ctx, request, HttpResponseStatus.OK, "text/plain; version=0.0.4", node.metrics().scrape());
                     break;
                 case "/status":
-                    reply(ctx, keepAlive, node.onLoop(n -> JsonViews.status(n.status(), n.healthy())));
+                    reply(ctx, keepAlive, node.onLoop(n -> n.statusWithProxies(false).thenApply(s -> JsonViews.status(s, n.healthy())))
+                            .thenCompose(json -> json));
                     break;
                 case "/health":
                     node.onLoop(SignalboxNode::healthy).whenComplete((healthy, failure) -> send(ctx, keepAlive,

@@ -47,12 +47,25 @@ final class Forwarder implements AutoCloseable {
     }
 
     void forward(Request request, Responder responder) {
+        long clientRequestId = request.getRequestId();
+        ask(request).whenComplete((response, failure) -> {
+            if (failure == null) {
+                responder.respond(response.toBuilder().setRequestId(clientRequestId).build());
+                return;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            ErrorCode code = cause instanceof SignalboxException e ? e.code() : ErrorCode.UNAVAILABLE;
+            responder.respond(Answers.error(clientRequestId, code, "forwarding to the leader failed: " + cause.getMessage()));
+        });
+    }
+
+    /** Sends {@code request} to the leader; fails with UNAVAILABLE when no leader is known. */
+    CompletableFuture<Response> ask(Request request) {
         CompletableFuture<NodeConnection> link;
         synchronized (this) {
             if (leaderId == 0 || leaderId == config.id()) {
-                responder.respond(Answers.error(request.getRequestId(), ErrorCode.UNAVAILABLE,
-                        "node " + config.id() + " knows no leader right now; retry"));
-                return;
+                return CompletableFuture.failedFuture(new SignalboxException(ErrorCode.UNAVAILABLE,
+                        "node " + config.id() + " knows no leader right now; retry", ""));
             }
             if (connection == null || (connection.isDone() && !connection.isCompletedExceptionally()
                     && !connection.join().isOpen()) || connection.isCompletedExceptionally()) {
@@ -62,16 +75,7 @@ final class Forwarder implements AutoCloseable {
             }
             link = connection;
         }
-        long clientRequestId = request.getRequestId();
-        link.thenCompose(c -> c.call(request.toBuilder(), config.requestTimeoutMs())).whenComplete((response, failure) -> {
-            if (failure == null) {
-                responder.respond(response.toBuilder().setRequestId(clientRequestId).build());
-                return;
-            }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            ErrorCode code = cause instanceof SignalboxException e ? e.code() : ErrorCode.UNAVAILABLE;
-            responder.respond(Answers.error(clientRequestId, code, "forwarding to the leader failed: " + cause.getMessage()));
-        });
+        return link.thenCompose(c -> c.call(request.toBuilder(), config.requestTimeoutMs()));
     }
 
     @Override

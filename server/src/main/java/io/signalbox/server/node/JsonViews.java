@@ -40,7 +40,23 @@ final class JsonViews {
             }
             out.append('}');
         }
-        return out.append("]}").toString();
+        out.append("],\"proxies\":[");
+        for (int i = 0; i < status.getProxiesCount(); i++) {
+            io.signalbox.proto.client.ProxyStatus p = status.getProxies(i);
+            io.signalbox.proto.client.ProxyReport r = p.getReport();
+            out.append(i == 0 ? "" : ",").append("{\"agent\":").append(quote(r.getAgentId()))
+                    .append(",\"proxy\":").append(quote(r.getProxy()))
+                    .append(",\"services\":").append(quote(String.join(",", r.getServicesList())))
+                    .append(",\"appliedZxid\":").append(quote(Zxid.format(r.getAppliedZxid())))
+                    .append(",\"lagEntries\":").append(p.getLagEntries())
+                    .append(",\"reportAgeMs\":").append(p.getReportAgeMs())
+                    .append(",\"failedZxid\":").append(quote(r.getFailedZxid() == 0 ? "" : Zxid.format(r.getFailedZxid())))
+                    .append(",\"failure\":").append(quote(r.getFailure()))
+                    .append(",\"reloads\":").append(r.getReloads())
+                    .append(",\"runtimeCommands\":").append(r.getRuntimeCommands())
+                    .append(",\"repairs\":").append(r.getRepairs()).append('}');
+        }
+        return out.append("],\"proxiesNote\":").append(quote(status.getProxiesNote())).append('}').toString();
     }
 
     static String configuration(Configuration c) {

@@ -47,6 +47,7 @@ public final class SignalboxNode implements AutoCloseable, Replica.Listener {
     private final Reads reads;
     private final Subscribers subscribers;
     private final Forwarder forwarder;
+    private final ProxyReports proxyReports;
     private final ClientTransport clients;
     private final AdminServer admin;
     private volatile boolean closed;
@@ -88,6 +89,7 @@ public final class SignalboxNode implements AutoCloseable, Replica.Listener {
         this.reads = new Reads(replica, config.requestTimeoutMs());
         this.subscribers = new Subscribers(config.id());
         this.forwarder = new Forwarder(config, netty);
+        this.proxyReports = new ProxyReports(config.id());
         this.clients = new ClientTransport(netty, config.clientConnectionsMax(), config.subscriberBufferMax(), metrics,
                 this::accept, () -> loop.inLoop());
         this.admin = new AdminServer(this, netty);
@@ -164,7 +166,7 @@ public final class SignalboxNode implements AutoCloseable, Replica.Listener {
      * linearizable reads go straight to the leader; everything else is queued for the loop.
      */
     private void accept(Request request, Responder responder) {
-        boolean forLeader = request.hasCommand()
+        boolean forLeader = request.hasCommand() || request.hasReport()
                 || request.hasRead() && request.getRead().getConsistency() == io.signalbox.proto.client.Consistency.LINEARIZABLE;
         if (forLeader && !leadingEstablished && forwarder.knowsLeader()) {
             forwarder.forward(request, responder); // a stale leader refuses it, and the client retries
@@ -199,12 +201,59 @@ public final class SignalboxNode implements AutoCloseable, Replica.Listener {
                 subscribers.subscribe(id, request.getSubscribe(), responder, replica.machine());
                 break;
             case STATUS:
-                responder.respond(io.signalbox.proto.client.Response.newBuilder().setRequestId(id)
-                        .setZxid(replica.machine().appliedZxid()).setStatus(status()).build());
+                status(request, responder);
+                break;
+            case REPORT:
+                report(request, responder);
                 break;
             default:
                 responder.respond(Answers.error(id, ErrorCode.MALFORMED, "unknown request"));
         }
+    }
+
+    /** A sync agent's report: kept by the leader, forwarded there by followers. */
+    private void report(Request request, Responder responder) {
+        long id = request.getRequestId();
+        String problem = ProxyReports.problem(request.getReport());
+        if (problem != null) {
+            responder.respond(Answers.error(id, ErrorCode.INVALID, "report refused: " + problem));
+        } else if (!establishedLeader()) {
+            forwarder.forward(request, responder);
+        } else if (!proxyReports.record(request.getReport(), System.currentTimeMillis())) {
+            responder.respond(Answers.error(id, ErrorCode.BUSY, ProxyReports.AGENTS_MAX + " agents already report to this leader"));
+        } else {
+            responder.respond(io.signalbox.proto.client.Response.newBuilder().setRequestId(id)
+                    .setZxid(replica.machine().appliedZxid()).build());
+        }
+    }
+
+    /** This node's view of the members, plus the proxies' reports, which only the leader has. */
+    private void status(Request request, Responder responder) {
+        long id = request.getRequestId();
+        long zxid = replica.machine().appliedZxid();
+        statusWithProxies(request.getStatus().getProxiesOnly()).whenComplete((status, failure) -> responder.respond(
+                io.signalbox.proto.client.Response.newBuilder().setRequestId(id).setZxid(zxid).setStatus(status).build()));
+    }
+
+    /** Loop thread; completes on the loop or, when a follower asks its leader, on a Netty thread. */
+    CompletableFuture<StatusResult> statusWithProxies(boolean proxiesOnly) {
+        StatusResult.Builder local = proxiesOnly ? StatusResult.newBuilder().setNodeId(config.id()) : status().toBuilder();
+        if (establishedLeader()) {
+            local.addAllProxies(proxyReports.statuses(replica.core().view().lastDeliveredZxid(), System.currentTimeMillis()));
+            return CompletableFuture.completedFuture(local.build());
+        }
+        if (proxiesOnly) {
+            return CompletableFuture.completedFuture(local.setProxiesNote("node " + config.id() + " is not the leader").build());
+        }
+        Request ask = Request.newBuilder().setStatus(io.signalbox.proto.client.StatusRequest.newBuilder().setProxiesOnly(true)).build();
+        return forwarder.ask(ask).handle((response, failure) -> {
+            if (failure != null || !response.hasStatus()) {
+                String reason = failure != null ? failure.getMessage() : response.getError().getMessage();
+                return local.setProxiesNote("proxy reports are kept by the leader, which did not answer: " + reason).build();
+            }
+            return local.addAllProxies(response.getStatus().getProxiesList())
+                    .setProxiesNote(response.getStatus().getProxiesNote()).build();
+        });
     }
 
     // ---- Replica.Listener (loop thread) ----

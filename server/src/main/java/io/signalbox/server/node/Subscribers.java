@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * starting zxid in zxid order; one that starts before the retained history first gets the
  * configuration as a snapshot. A subscriber whose connection cannot keep up (its buffer of
  * {@code bufferMax} frames is full) is ended with STREAM_ENDED and the zxid to resume from.
- * With a service filter, an entry is sent when any of its events concerns one of those
- * services, or a session (sessions own ephemeral servers of any service).
+ * With a service filter, an entry carries only the events that concern one of those
+ * services, or a session (sessions own ephemeral servers of any service); an entry with
+ * none of them is sent empty, as a progress marker.
  */
 final class Subscribers {
     private static final Logger LOG = LoggerFactory.getLogger(Subscribers.class);
@@ -106,11 +107,9 @@ final class Subscribers {
         if (zxid <= subscriber.sentUpToZxid) {
             return true;
         }
+        // An entry with none of the subscriber's events still goes out, empty: it tells a sync
+        // agent how far it has seen, so the lag it reports counts only what it has not applied.
         Entry.Builder entry = Answers.entry(zxid, events, event -> matches(subscriber.services, event));
-        if (entry.getEventsCount() == 0) {
-            subscriber.sentUpToZxid = zxid;
-            return true;
-        }
         Response frame = Response.newBuilder().setRequestId(subscriber.requestId).setZxid(zxid).setEntry(entry).build();
         if (!subscriber.responder.stream(frame)) {
             end(subscriber, "the subscriber fell behind: its buffer is full");

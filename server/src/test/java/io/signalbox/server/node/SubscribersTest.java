@@ -92,13 +92,16 @@ class SubscribersTest {
     }
 
     @Test
-    void aServiceFilterSkipsOtherServicesEntries() {
+    void aServiceFilterLeavesOutOtherServicesEventsButStillMarksProgress() {
         setUp(0);
         Connection connection = new Connection(100);
         subscribers.subscribe(1, SubscribeRequest.newBuilder().setFromZxid(zxid).addServices("api").build(), connection, machine);
         apply(new Command.RegisterServer("web", "w", "10.0.0.1", 80, 1, "ready", false, Map.of(), 0, null));
+        long webZxid = zxid;
         apply(new Command.RegisterServer("api", "a", "10.0.0.2", 80, 1, "ready", false, Map.of(), 0, null));
-        assertEquals(List.of(zxid), connection.frames.stream().map(Response::getZxid).toList());
+        assertEquals(List.of(webZxid, zxid), connection.frames.stream().map(Response::getZxid).toList());
+        assertEquals(0, connection.frames.get(0).getEntry().getEventsCount(), "web's entry is a progress marker only");
+        assertEquals(1, connection.frames.get(1).getEntry().getEventsCount());
     }
 
     @Test

@@ -1,0 +1,54 @@
+package io.signalbox.proxysync;
+
+import io.signalbox.client.SignalboxClient;
+import io.signalbox.proto.client.ProxyReport;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends an agent's reports to the cluster, at most one in flight: a report asked for while
+ * one is on its way replaces any other waiting one and goes when the first is answered.
+ * Reports are state, not events, so only the latest matters.
+ */
+final class ClusterReporter {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterReporter.class);
+
+    private final SignalboxClient client;
+    private final AtomicBoolean inFlight = new AtomicBoolean();
+    private final AtomicReference<ProxyReport> waiting = new AtomicReference<>();
+    private volatile boolean lastFailed;
+
+    ClusterReporter(SignalboxClient client) {
+        this.client = client;
+    }
+
+    void send(ProxyReport report) {
+        waiting.set(report);
+        drain();
+    }
+
+    private void drain() {
+        if (!inFlight.compareAndSet(false, true)) {
+            return;
+        }
+        ProxyReport next = waiting.getAndSet(null);
+        if (next == null) {
+            inFlight.set(false);
+            if (waiting.get() != null) {
+                drain(); // a report arrived between the two steps above
+            }
+            return;
+        }
+        client.reportAsync(next).whenComplete((response, failure) -> {
+            if (failure != null && !lastFailed) {
+                LOG.warn("agent {}: the cluster did not take its report (applied zxid {}): {}; will repeat it",
+                        next.getAgentId(), Long.toHexString(next.getAppliedZxid()), failure.getMessage());
+            }
+            lastFailed = failure != null;
+            inFlight.set(false);
+            drain();
+        });
+    }
+}
