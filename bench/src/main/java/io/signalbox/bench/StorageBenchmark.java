@@ -166,7 +166,7 @@ public final class StorageBenchmark {
         return all;
     }
 
-    static double percentileMs(long[] sortedNanos, double quantile) {
+    public static double percentileMs(long[] sortedNanos, double quantile) {
         if (sortedNanos.length == 0) {
             return Double.NaN;
         }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code signalbox bench ...}: measurements that print figures (never run as tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
         subcommands = {BenchCommand.Storage.class, BenchCommand.State.class, BenchCommand.Cluster.class, CompareCommand.class,
-            BenchCommand.Elections.class, BenchCommand.Scale.class, BenchCommand.Jmh.class})
+            BenchCommand.Elections.class, BenchCommand.Scale.class, BenchCommand.Haproxy.class, BenchCommand.Jmh.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -253,6 +253,70 @@ public final class BenchCommand implements Runnable {
             } finally {
                 StorageBenchmark.deleteRecursively(restart);
             }
+            return 0;
+        }
+    }
+
+    /** {@code signalbox bench haproxy}: acknowledged change to served by HAProxy, agent versus reload per change. */
+    @Command(name = "haproxy", description = "Time from a change acknowledged by a 3-node cluster to HAProxy running it: through "
+            + "the sync agent (Runtime API; reload only for a new service) and through render-validate-reload on every change "
+            + "(consul-template style). Needs haproxy. Writes JSON under --results.")
+    static final class Haproxy implements Callable<Integer> {
+        @Option(names = "--changes", defaultValue = "1000", description = "changes per kind through the agent (default: ${DEFAULT-VALUE})")
+        int changes;
+
+        @Option(names = "--baseline-changes", defaultValue = "200",
+                description = "changes per kind through reload-per-change, ~0.1 s each (default: ${DEFAULT-VALUE})")
+        int baselineChanges;
+
+        @Option(names = "--structural-changes", defaultValue = "50", description = "new services, each a reload (default: ${DEFAULT-VALUE})")
+        int structuralChanges;
+
+        @Option(names = "--results", defaultValue = "bench/results", description = "directory for the JSON results (default: ${DEFAULT-VALUE})")
+        Path resultsDir;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            if (changes < 1 || changes > 100_000 || baselineChanges < 1 || baselineChanges > 10_000 || structuralChanges < 0
+                    || structuralChanges > 1_000) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--changes 1..100000, --baseline-changes 1..10000, --structural-changes 0..1000");
+            }
+            out.println("haproxy: " + Machine.describe());
+            out.flush();
+            Path directory = Files.createTempDirectory("signalbox-bench-haproxy-");
+            List<HaproxyBench.Row> rows;
+            try {
+                rows = HaproxyBench.run(out, directory, changes, baselineChanges, structuralChanges);
+            } finally {
+                StorageBenchmark.deleteRecursively(directory);
+            }
+            StringBuilder json = new StringBuilder("{\"machine\":").append(io.signalbox.server.Json.quote(Machine.describe()))
+                    .append(",\"rows\":[");
+            for (int i = 0; i < rows.size(); i++) {
+                HaproxyBench.Row r = rows.get(i);
+                json.append(i == 0 ? "" : ",").append(String.format(java.util.Locale.ROOT,
+                        "{\"approach\":\"%s\",\"change\":\"%s\",\"samples\":%d,\"p50Ms\":%.3f,\"p99Ms\":%.3f,\"maxMs\":%.3f,\"reloads\":%d}",
+                        r.approach(), r.change(), r.samples(), r.p50Ms(), r.p99Ms(), r.maxMs(), r.reloads()));
+            }
+            for (HaproxyBench.Row agent : rows) {
+                for (HaproxyBench.Row baseline : rows) {
+                    if (agent.approach().startsWith("signalbox") && baseline.approach().startsWith("reload")
+                            && agent.change().equals(baseline.change())) {
+                        out.printf("%-12s reload-per-change / agent: p50 %.0fx, p99 %.0fx%n", agent.change(),
+                                baseline.p50Ms() / agent.p50Ms(), baseline.p99Ms() / agent.p99Ms());
+                    }
+                }
+            }
+            Files.createDirectories(resultsDir);
+            Path file = resultsDir.resolve("haproxy-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                    .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()) + ".json");
+            Files.writeString(file, json.append("]}\n").toString());
+            out.println("results written to " + file);
             return 0;
         }
     }

@@ -1,0 +1,94 @@
+package io.signalbox.cli;
+
+import io.signalbox.proxysync.haproxy.HaproxyRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A {@code signalbox sync haproxy --manage} process, and the HAProxy it runs; {@link #close()} stops both. */
+final class SyncAgentProcess implements AutoCloseable {
+    final Path stateDir;
+    private final List<String> args;
+    private Process process;
+
+    SyncAgentProcess(Path stateDir, String connect, String... extra) {
+        this.stateDir = stateDir;
+        this.args = new ArrayList<>(List.of("sync", "haproxy", "--manage", "--state-dir", stateDir.toString(), "--connect", connect,
+                "--drift-check-ms", "1000", "--report-every-ms", "300", "--drain-grace-ms", "300"));
+        this.args.addAll(List.of(extra));
+    }
+
+    SyncAgentProcess start() throws IOException {
+        Files.createDirectories(stateDir);
+        process = new ProcessBuilder(Launch.javaCommand(args.toArray(String[]::new))).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(stateDir.resolve("agent.log").toFile())).start();
+        return this;
+    }
+
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM; the agent stops its HAProxy and exits 0. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            return -1;
+        }
+        return process.exitValue();
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    String log() throws IOException {
+        return Files.readString(stateDir.resolve("agent.log"));
+    }
+
+    HaproxyRuntime runtime() {
+        return new HaproxyRuntime(stateDir.resolve("admin.sock"));
+    }
+
+    /** HAProxy's servers of one backend as "name address:port weight STATE", sorted; empty when it does not answer. */
+    List<String> servers(String service) {
+        List<String> lines = new ArrayList<>();
+        try {
+            for (HaproxyRuntime.ServerStatus s : runtime().serversState()) {
+                if (service.equals(s.service())) {
+                    lines.add(s.server() + " " + s.address() + ":" + s.port() + " " + s.userWeight() + " "
+                            + (s.maintenance() ? "MAINT" : s.draining() ? "DRAIN" : "READY"));
+                }
+            }
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+        lines.sort(null);
+        return lines;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (alive()) {
+            try {
+                terminate();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Path pid = stateDir.resolve("haproxy.pid");
+        if (Files.exists(pid)) {
+            try {
+                ProcessHandle.of(Long.parseLong(Files.readString(pid).strip()))
+                        .filter(p -> p.info().command().map(c -> c.endsWith("haproxy")).orElse(false)).ifPresent(ProcessHandle::destroy);
+            } catch (NumberFormatException e) {
+                // nothing to stop
+            }
+        }
+    }
+}
