@@ -141,7 +141,7 @@ public final class SyncCommand implements Runnable {
                 stopRequested.await();
             }
             return 0;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
             System.err.println("signalbox sync: " + e.getMessage());
             return 1;
         }

@@ -40,7 +40,12 @@ public final class AgentStateDir implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             FileChannel channel = FileChannel.open(dir.resolve("agent.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                lock = null; // held by this JVM
+            }
             if (lock == null) {
                 channel.close();
                 throw new IllegalStateException("another sync agent is using the state directory " + dir);

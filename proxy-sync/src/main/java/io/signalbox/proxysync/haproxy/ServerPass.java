@@ -110,6 +110,7 @@ final class ServerPass {
         } catch (RuntimeCommandException e) {
             trusted = false;
             failures.add(e.getMessage());
+            postponeDueDeletions(); // HAProxy does not answer: no point asking again at once
         }
         return new Result(commands, repairs, failures.isEmpty() ? null : String.join("; ", failures.subList(0, Math.min(5, failures.size()))));
     }
@@ -236,6 +237,11 @@ final class ServerPass {
                 failures.add(e.getMessage());
             }
         }
+    }
+
+    private void postponeDueDeletions() {
+        long now = System.nanoTime();
+        leaving.replaceAll((key, deadline) -> now - deadline >= 0 ? now + TimeUnit.SECONDS.toNanos(1) : deadline);
     }
 
     private void delete(HaproxyRuntime runtime, String service, String server, Map<String, ServerPlan.Running> have) {
