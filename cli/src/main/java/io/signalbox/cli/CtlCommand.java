@@ -209,6 +209,9 @@ public final class CtlCommand implements Callable<Integer> {
 
             @Override
             public void onEntry(Entry entry) {
+                if (entry.getEventsCount() == 0) {
+                    return; // a progress marker: none of the watched services' events
+                }
                 printEntry(entry);
                 out.flush();
                 done.countDown();

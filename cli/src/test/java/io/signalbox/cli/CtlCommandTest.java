@@ -77,7 +77,8 @@ class CtlCommandTest {
         assertTrue(before.contains("hist") && !before.contains("h1"), "the configuration as of the service's creation:\n" + before);
 
         String status = ctl(0, "status").out.toString();
-        assertEquals(4, status.lines().count(), status);
+        assertEquals(6, status.lines().count(), status);
+        assertTrue(status.endsWith("proxies: no sync agent has reported\n"), status);
         assertTrue(status.contains("LEADING") && status.contains("FOLLOWING"), status);
         assertTrue(ctl(0, "--json", "status").out.toString().contains("\"role\":\"LEADING\""));
     }
