@@ -45,6 +45,7 @@ final class HaproxyBench {
 
     static List<Row> run(PrintWriter out, Path directory, int changes, int baselineChanges, int structuralChanges) throws Exception {
         List<Row> rows = new ArrayList<>();
+        System.setProperty("sun.net.httpserver.nodelay", "true"); // no Nagle stall on kept-alive connections
         HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         backend.createContext("/", exchange -> {
             exchange.sendResponseHeaders(200, 3);

@@ -8,6 +8,7 @@ import io.signalbox.proxysync.ProxyDriver;
 import io.signalbox.proxysync.SyncAgent;
 import io.signalbox.proxysync.SyncOptions;
 import io.signalbox.proxysync.haproxy.HaproxyDriver;
+import io.signalbox.proxysync.nginx.NginxDriver;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
 /** {@code signalbox sync haproxy ...}: runs a sync agent until SIGTERM or Ctrl-C. */
 @Command(name = "sync", mixinStandardHelpOptions = true,
         description = "Runs a sync agent that keeps one proxy converged to the cluster's configuration.",
-        subcommands = {SyncCommand.Haproxy.class})
+        subcommands = {SyncCommand.Haproxy.class, SyncCommand.Nginx.class})
 public final class SyncCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -97,6 +98,7 @@ public final class SyncCommand implements Runnable {
         public Integer call() throws InterruptedException {
             HaproxyDriver.Settings settings;
             SyncOptions options;
+            HaproxyDriver driver;
             try {
                 if (!manage && (adminSocket == null || masterSocket == null || config == null)) {
                     throw new IllegalArgumentException("without --manage, give --haproxy-socket, --master-socket and --config "
@@ -108,11 +110,76 @@ public final class SyncCommand implements Runnable {
                         masterSocket != null ? masterSocket.toAbsolutePath() : layout.masterSocket(), layout.stateDir(), bind, binary,
                         manage, drainGraceMs, layout.reloadTimeoutMs());
                 options = agent.syncOptions("haproxy");
+                driver = new HaproxyDriver(settings); // checks the bind address now, with a clear error
             } catch (IllegalArgumentException e) {
                 System.err.println("signalbox sync haproxy: " + e.getMessage());
                 return 2;
             }
-            return runAgent(agent, options, new HaproxyDriver(settings));
+            return runAgent(agent, options, driver);
+        }
+    }
+
+    @Command(name = "nginx", mixinStandardHelpOptions = true,
+            description = "Syncs one open source Nginx: renders one upstream per HTTP service into --upstreams-file, checks the "
+                    + "whole tree with nginx -t, reloads, and confirms the new zxid on the version location; bursts are debounced "
+                    + "into one reload. With --manage the agent runs Nginx itself from a configuration in --state-dir.")
+    static final class Nginx implements Callable<Integer> {
+        @Mixin
+        AgentOptions agent;
+
+        @Option(names = "--manage", description = "start and supervise Nginx with a rendered configuration")
+        boolean manage;
+
+        @Option(names = "--upstreams-file", description = "the file the agent owns; include it in the http block of --nginx-conf")
+        Path upstreamsFile;
+
+        @Option(names = "--nginx-conf", defaultValue = "/etc/nginx/nginx.conf", description = "Nginx's main configuration (default: ${DEFAULT-VALUE})")
+        Path nginxConf;
+
+        @Option(names = "--nginx-prefix", description = "Nginx's prefix (-p), if not its default")
+        Path prefix;
+
+        @Option(names = "--version-port", defaultValue = "8099",
+                description = "port of the /__signalbox/version location, on --version-address (default: ${DEFAULT-VALUE})")
+        int versionPort;
+
+        @Option(names = "--version-address", defaultValue = "127.0.0.1", description = "(default: ${DEFAULT-VALUE})")
+        String versionAddress;
+
+        @Option(names = "--bind", defaultValue = "127.0.0.1", description = "managed mode: address services listen on (default: ${DEFAULT-VALUE})")
+        String bind;
+
+        @Option(names = "--nginx", defaultValue = "nginx", description = "the nginx binary (default: ${DEFAULT-VALUE})")
+        String binary;
+
+        @Option(names = "--debounce-ms", defaultValue = "200", description = "reload once no change came for this long (default: ${DEFAULT-VALUE})")
+        long debounceMs;
+
+        @Option(names = "--max-delay-ms", defaultValue = "1000", description = "... but no later than this after a change (default: ${DEFAULT-VALUE})")
+        long maxDelayMs;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            NginxDriver.Settings settings;
+            SyncOptions options;
+            NginxDriver driver;
+            try {
+                if (!manage && upstreamsFile == null) {
+                    throw new IllegalArgumentException("without --manage, give --upstreams-file (included by --nginx-conf's http block)");
+                }
+                NginxDriver.Settings layout = NginxDriver.Settings.managedIn(agent.stateDir, versionPort, bind);
+                settings = manage ? new NginxDriver.Settings(upstreamsFile != null ? upstreamsFile.toAbsolutePath() : layout.upstreamsFile(),
+                        layout.nginxConf(), layout.prefix(), layout.stateDir(), versionAddress, versionPort, bind, binary, true,
+                        layout.reloadTimeoutMs())
+                        : new NginxDriver.Settings(upstreamsFile.toAbsolutePath(), nginxConf.toAbsolutePath(), prefix, layout.stateDir(),
+                        versionAddress, versionPort, bind, binary, false, layout.reloadTimeoutMs());
+                options = agent.syncOptions("nginx").withDebounce(debounceMs, maxDelayMs);
+                driver = new NginxDriver(settings); // checks addresses and ports now, with a clear error
+            } catch (IllegalArgumentException e) {
+                System.err.println("signalbox sync nginx: " + e.getMessage());
+                return 2;
+            }
+            return runAgent(agent, options, driver);
         }
     }
 

@@ -22,6 +22,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import static io.signalbox.cli.SyncTestSupport.LIMIT;
+import static io.signalbox.cli.SyncTestSupport.awaitOnly;
+import static io.signalbox.cli.SyncTestSupport.awaitServed;
+import static io.signalbox.cli.SyncTestSupport.server;
+import static io.signalbox.cli.SyncTestSupport.service;
+import static io.signalbox.cli.SyncTestSupport.state;
 
 /**
  * End to end with real processes: a 3-node cluster, sync agents that each run their own
@@ -30,8 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HaproxySyncProcessTest {
-    private static final Duration LIMIT = Duration.ofSeconds(30);
-
     private Path directory;
     private ProcessCluster cluster;
     private SignalboxClient client;
@@ -58,39 +62,13 @@ class HaproxySyncProcessTest {
         }
     }
 
-    private static Command.PutService service(String name, int port, String balance) {
-        return new Command.PutService(name, "http", port, balance, null, 2_000, 30_000, 30_000, null);
-    }
-
-    private static Command.RegisterServer server(String service, String name, int port, int weight, long session) {
-        return new Command.RegisterServer(service, name, "127.0.0.1", port, weight, "ready", false, Map.of(), session, null);
-    }
-
-    private static Command.SetState state(String service, String name, String state) {
-        return new Command.SetState(service, name, state, null);
-    }
-
-    private static void awaitServed(int port, String expected) throws InterruptedException {
-        ProcessCluster.await(expected + " served on :" + port, LIMIT, () -> expected.equals(HttpBackends.get(port)));
-    }
-
-    /** Only these backends answer, over {@code count} requests. */
-    private static void awaitOnly(int port, int count, String... names) throws InterruptedException {
-        List<String> expected = List.of(names);
-        ProcessCluster.await("only " + expected + " answer on :" + port, LIMIT,
-                () -> HttpBackends.spread(port, count).keySet().equals(new java.util.TreeSet<>(expected)));
-    }
-
     private Optional<ProxyStatus> report(String agentId) {
-        return client.status().getStatus().getProxiesList().stream().filter(p -> p.getReport().getAgentId().equals(agentId)).findFirst();
+        return SyncTestSupport.report(client, agentId);
     }
 
     /** The agent reports the cluster's latest zxid, and HAProxy runs exactly the cluster's servers of {@code service}. */
     private void awaitConverged(SyncAgentProcess agent, String agentId, String service) throws InterruptedException {
-        long committed = client.read(Consistency.LINEARIZABLE, "").getZxid();
-        ProcessCluster.await(agentId + " reports zxid " + Long.toHexString(committed), LIMIT,
-                () -> report(agentId).map(p -> p.getReport().getAppliedZxid() >= committed && p.getReport().getFailure().isEmpty())
-                        .orElse(false));
+        SyncTestSupport.awaitReported(client, agentId);
         ReadResult wanted = client.read(Consistency.LINEARIZABLE, service).getRead();
         List<String> expected = new ArrayList<>();
         wanted.getServersList().forEach(s -> expected.add(s.getName() + " " + IpAddress.fromBytes(s.getAddress().toByteArray()) + ":"
@@ -105,7 +83,7 @@ class HaproxySyncProcessTest {
         int a = backends.start("a");
         int b = backends.start("b");
         client.submit(service("web", port, "roundrobin"));
-        try (SyncAgentProcess agent = new SyncAgentProcess(directory.resolve("agent-web"), cluster.addresses(),
+        try (SyncAgentProcess agent = SyncAgentProcess.haproxy(directory.resolve("agent-web"), cluster.addresses(),
                 "--services", "web", "--agent-id", "e2e-web").start()) {
             client.submit(server("web", "a", a, 1, 0));
             awaitServed(port, "a");
@@ -160,7 +138,7 @@ class HaproxySyncProcessTest {
         int a = backends.start("r-a");
         client.submit(service("steady", port, "roundrobin"));
         client.submit(server("steady", "a", a, 1, 0));
-        try (SyncAgentProcess agent = new SyncAgentProcess(directory.resolve("agent-reload"), cluster.addresses(),
+        try (SyncAgentProcess agent = SyncAgentProcess.haproxy(directory.resolve("agent-reload"), cluster.addresses(),
                 "--services", "steady,fresh", "--agent-id", "e2e-reload").start()) {
             awaitServed(port, "r-a");
             List<String> failures = new ArrayList<>();
@@ -216,7 +194,7 @@ class HaproxySyncProcessTest {
         int port = 29_521;
         int a = backends.start("k-a");
         client.submit(service("burst", port, "roundrobin"));
-        SyncAgentProcess agent = new SyncAgentProcess(directory.resolve("agent-kill"), cluster.addresses(),
+        SyncAgentProcess agent = SyncAgentProcess.haproxy(directory.resolve("agent-kill"), cluster.addresses(),
                 "--services", "burst", "--agent-id", "e2e-kill").start();
         try {
             client.submit(server("burst", "s0", a, 1, 0));
@@ -236,7 +214,7 @@ class HaproxySyncProcessTest {
             Thread.sleep(300);
             agent.kill9();
             Thread.sleep(300);
-            agent = new SyncAgentProcess(directory.resolve("agent-kill"), cluster.addresses(), "--services", "burst",
+            agent = SyncAgentProcess.haproxy(directory.resolve("agent-kill"), cluster.addresses(), "--services", "burst",
                     "--agent-id", "e2e-kill").start();
             burst.join(60_000);
             awaitConverged(agent, "e2e-kill", "burst");

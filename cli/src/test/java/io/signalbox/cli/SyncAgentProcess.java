@@ -8,17 +8,33 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A {@code signalbox sync haproxy --manage} process, and the HAProxy it runs; {@link #close()} stops both. */
+/** A {@code signalbox sync haproxy|nginx --manage} process, and the proxy it runs; {@link #close()} stops both. */
 final class SyncAgentProcess implements AutoCloseable {
     final Path stateDir;
     private final List<String> args;
     private Process process;
 
-    SyncAgentProcess(Path stateDir, String connect, String... extra) {
+    /** A HAProxy agent with fast drift checks and reports, and a short drain grace period. */
+    static SyncAgentProcess haproxy(Path stateDir, String connect, String... extra) {
+        return new SyncAgentProcess(stateDir, "haproxy", connect, with(extra, "--drain-grace-ms", "300"));
+    }
+
+    /** An Nginx agent with fast drift checks and reports. */
+    static SyncAgentProcess nginx(Path stateDir, String connect, String... extra) {
+        return new SyncAgentProcess(stateDir, "nginx", connect, extra);
+    }
+
+    private SyncAgentProcess(Path stateDir, String proxy, String connect, String... extra) {
         this.stateDir = stateDir;
-        this.args = new ArrayList<>(List.of("sync", "haproxy", "--manage", "--state-dir", stateDir.toString(), "--connect", connect,
-                "--drift-check-ms", "1000", "--report-every-ms", "300", "--drain-grace-ms", "300"));
+        this.args = new ArrayList<>(List.of("sync", proxy, "--manage", "--state-dir", stateDir.toString(), "--connect", connect,
+                "--drift-check-ms", "1000", "--report-every-ms", "300"));
         this.args.addAll(List.of(extra));
+    }
+
+    private static String[] with(String[] extra, String... more) {
+        List<String> all = new ArrayList<>(List.of(extra));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 
     SyncAgentProcess start() throws IOException {
@@ -81,13 +97,15 @@ final class SyncAgentProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        Path pid = stateDir.resolve("haproxy.pid");
-        if (Files.exists(pid)) {
-            try {
-                ProcessHandle.of(Long.parseLong(Files.readString(pid).strip()))
-                        .filter(p -> p.info().command().map(c -> c.endsWith("haproxy")).orElse(false)).ifPresent(ProcessHandle::destroy);
-            } catch (NumberFormatException e) {
-                // nothing to stop
+        for (String proxy : new String[] {"haproxy", "nginx"}) {
+            Path pid = stateDir.resolve(proxy + ".pid");
+            if (Files.exists(pid)) {
+                try {
+                    ProcessHandle.of(Long.parseLong(Files.readString(pid).strip()))
+                            .filter(p -> p.info().command().map(c -> c.endsWith(proxy)).orElse(false)).ifPresent(ProcessHandle::destroy);
+                } catch (NumberFormatException e) {
+                    // nothing to stop
+                }
             }
         }
     }

@@ -1,7 +1,7 @@
 package io.signalbox.proxysync;
 
 /** A value that must never reach a proxy's configuration; names the field and the value, and nothing is written. */
-public final class RenderException extends RuntimeException {
+public final class RenderException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     public RenderException(String field, String value, String rule) {

@@ -28,11 +28,7 @@ public record SyncOptions(String agentId, List<String> services, long debounceMs
             throw new IllegalArgumentException("agent id \"" + agentId + "\" must be 1..128 printable characters without spaces");
         }
         for (String service : services) {
-            try {
-                SafeValues.name("services", service);
-            } catch (RenderException e) {
-                throw new IllegalArgumentException(e.getMessage(), e);
-            }
+            SafeValues.name("services", service); // a RenderException is an IllegalArgumentException
         }
         check("debounceMs", debounceMs, 0, 60_000);
         check("maxDelayMs", maxDelayMs, Math.max(debounceMs, 1), 600_000);

@@ -1,0 +1,95 @@
+package io.signalbox.proxysync.nginx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.signalbox.proxysync.RenderException;
+import io.signalbox.state.Balance;
+import io.signalbox.state.Configuration;
+import io.signalbox.state.HealthCheck;
+import io.signalbox.state.IpAddress;
+import io.signalbox.state.Mode;
+import io.signalbox.state.Server;
+import io.signalbox.state.ServerState;
+import io.signalbox.state.Service;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NginxConfigRendererTest {
+    private static final NginxConfigRenderer RENDERER = new NginxConfigRenderer(
+            new NginxConfigRenderer.Settings("127.0.0.1", 28_099, "127.0.0.1", true));
+
+    @TempDir
+    Path directory;
+
+    private static Service service(String name, Balance balance, HealthCheck health) {
+        return new Service(name, Mode.HTTP, 28_080, balance, health, 1000, 1000, 1000, 1);
+    }
+
+    private static Server server(String service, String name, String ip, int weight, ServerState state, boolean backup) {
+        return new Server(service, name, IpAddress.parse("address", ip), 8080, weight, state, backup, new TreeMap<>(), 0, 1);
+    }
+
+    private static Configuration configuration(long zxid, List<Service> services, Map<String, List<Server>> servers) {
+        return new Configuration(zxid, services, servers, List.of(), 0);
+    }
+
+    @Test
+    void everyStateAndMethodMapsToNginxAndTheWholeTreePassesNginxT() throws Exception {
+        Configuration c = configuration(0x1_0000_0029L, List.of(service("web", Balance.ROUNDROBIN, new HealthCheck("/health", 2000, 2, 3)),
+                        service("api", Balance.SOURCE, null), service("empty", Balance.LEASTCONN, null)),
+                Map.of("web", List.of(server("web", "a", "10.0.0.1", 5, ServerState.READY, false),
+                                server("web", "b", "fd00::2", 3, ServerState.DRAIN, false),
+                                server("web", "c", "10.0.0.3", 0, ServerState.READY, false),
+                                server("web", "d", "10.0.0.4", 1, ServerState.READY, true)),
+                        "api", List.of(server("api", "x", "10.0.1.1", 1, ServerState.MAINT, false),
+                                server("api", "y", "10.0.1.2", 1, ServerState.READY, true))));
+        String text = RENDERER.render(c);
+        assertTrue(text.contains("server 10.0.0.1:8080 weight=5 max_fails=3 fail_timeout=6s;  # a"), text);
+        assertTrue(text.contains("server [fd00::2]:8080 weight=3 max_fails=3 fail_timeout=6s down;  # b"), text);
+        assertTrue(text.contains("server 10.0.0.3:8080 max_fails=3 fail_timeout=6s down;  # c"), "weight 0 is down\n" + text);
+        assertTrue(text.contains("server 10.0.0.4:8080 weight=1 max_fails=3 fail_timeout=6s backup;  # d"), text);
+        assertTrue(text.contains("hash $remote_addr consistent;"), text);
+        assertTrue(text.contains("server 10.0.1.2:8080 weight=1 down;  # y"), "hash refuses backup: down instead\n" + text);
+        assertTrue(text.contains("least_conn;") && text.contains("server 127.0.0.1:1 down;  # no servers registered"), text);
+        assertTrue(text.contains("location = /__signalbox/version { default_type text/plain; return 200 \"1:41\\n\"; }"), text);
+        assertEquals("1:41", NginxDriver.versionIn(text));
+        assertEquals(NginxDriver.withoutVersion(text), NginxDriver.withoutVersion(RENDERER.render(
+                new Configuration(0x1_0000_0030L, c.services(), c.servers(), List.of(), 0))), "only the version line moves with the zxid");
+
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")), "nginx is not installed; CI installs it");
+        Files.writeString(directory.resolve("upstreams.conf"), text);
+        Files.createDirectories(directory.resolve("tmp"));
+        Files.writeString(directory.resolve("nginx.conf"), "pid " + directory.resolve("nginx.pid") + ";\nerror_log "
+                + directory.resolve("error.log") + ";\nevents {}\nhttp {\n client_body_temp_path " + directory.resolve("tmp")
+                + ";\n proxy_temp_path " + directory.resolve("tmp") + ";\n include " + directory.resolve("upstreams.conf") + ";\n}\n");
+        Process check = new ProcessBuilder("nginx", "-t", "-p", directory.toString(), "-c", directory.resolve("nginx.conf").toString(),
+                "-e", directory.resolve("error.log").toString()).redirectErrorStream(true).start();
+        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, check.waitFor(), output);
+    }
+
+    @Test
+    void hostileValuesThatReachTheRendererAreRefusedNamingTheField() {
+        // Validation refuses these when a command arrives; the renderer refuses them again.
+        Service hostile = service("web; } server { listen 9999; return 200 x; } upstream u {", Balance.ROUNDROBIN, null);
+        RenderException name = assertThrows(RenderException.class, () -> RENDERER.render(configuration(1, List.of(hostile), Map.of())));
+        assertTrue(name.getMessage().startsWith("service.name: \"web; }"), name.getMessage());
+        Server newline = server("web", "a\n    server 10.9.9.9:1", "10.0.0.1", 1, ServerState.READY, false);
+        RenderException server = assertThrows(RenderException.class, () -> RENDERER.render(configuration(1,
+                List.of(service("web", Balance.ROUNDROBIN, null)), Map.of("web", List.of(newline)))));
+        assertTrue(server.getMessage().contains("\\u000a"), "the newline is shown: " + server.getMessage());
+        Server heavy = server("web", "a", "10.0.0.1", 100_000, ServerState.READY, false);
+        RenderException weight = assertThrows(RenderException.class, () -> RENDERER.render(configuration(1,
+                List.of(service("web", Balance.ROUNDROBIN, null)), Map.of("web", List.of(heavy)))));
+        assertTrue(weight.getMessage().startsWith("server.weight: \"100000\""), weight.getMessage());
+    }
+}
