@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code signalbox bench ...}: measurements that print figures (never run as tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
         subcommands = {BenchCommand.Storage.class, BenchCommand.State.class, BenchCommand.Cluster.class, CompareCommand.class,
-            BenchCommand.Elections.class, BenchCommand.Scale.class, BenchCommand.Haproxy.class, BenchCommand.Jmh.class})
+            BenchCommand.Elections.class, BenchCommand.Scale.class, BenchCommand.Haproxy.class, BenchCommand.Nginx.class, BenchCommand.Jmh.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -314,6 +314,56 @@ public final class BenchCommand implements Runnable {
             }
             Files.createDirectories(resultsDir);
             Path file = resultsDir.resolve("haproxy-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                    .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()) + ".json");
+            Files.writeString(file, json.append("]}\n").toString());
+            out.println("results written to " + file);
+            return 0;
+        }
+    }
+
+    /** {@code signalbox bench nginx}: acknowledged change to served by Nginx; reloads and workers under a steady stream. */
+    @Command(name = "nginx", description = "Time from a change acknowledged by a 3-node cluster to Nginx serving it through the sync "
+            + "agent (debounce 200 ms and 0), then a steady stream of changes: reloads per 1,000 changes, and Nginx's worker "
+            + "processes and memory after it. Needs nginx. Writes JSON under --results.")
+    static final class Nginx implements Callable<Integer> {
+        @Option(names = "--changes", defaultValue = "100", description = "changes one at a time, per debounce setting (default: ${DEFAULT-VALUE})")
+        int changes;
+
+        @Option(names = "--rate", defaultValue = "100", description = "changes per second in the stream (default: ${DEFAULT-VALUE})")
+        int rate;
+
+        @Option(names = "--seconds", defaultValue = "10", description = "length of the stream (default: ${DEFAULT-VALUE})")
+        int seconds;
+
+        @Option(names = "--results", defaultValue = "bench/results", description = "directory for the JSON results (default: ${DEFAULT-VALUE})")
+        Path resultsDir;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            if (changes < 1 || changes > 10_000 || rate < 1 || rate > 5_000 || seconds < 1 || seconds > 600) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--changes 1..10000, --rate 1..5000, --seconds 1..600");
+            }
+            out.println("nginx: " + Machine.describe());
+            out.flush();
+            Path directory = Files.createTempDirectory("signalbox-bench-nginx-");
+            List<NginxBench.Row> rows;
+            try {
+                rows = NginxBench.run(out, directory, changes, rate, seconds);
+            } finally {
+                StorageBenchmark.deleteRecursively(directory);
+            }
+            StringBuilder json = new StringBuilder("{\"machine\":").append(io.signalbox.server.Json.quote(Machine.describe()))
+                    .append(",\"rows\":[");
+            for (int i = 0; i < rows.size(); i++) {
+                json.append(i == 0 ? "" : ",").append("{\"what\":").append(io.signalbox.server.Json.quote(rows.get(i).what()))
+                        .append(",\"value\":").append(io.signalbox.server.Json.quote(rows.get(i).value())).append('}');
+            }
+            Files.createDirectories(resultsDir);
+            Path file = resultsDir.resolve("nginx-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
                     .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()) + ".json");
             Files.writeString(file, json.append("]}\n").toString());
             out.println("results written to " + file);
