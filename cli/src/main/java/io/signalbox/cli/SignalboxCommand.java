@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "signalbox 0.1.0-SNAPSHOT",
         description = "Coordination service for load-balancer configuration, replicated with ZAB.",
-        subcommands = {DemoCommand.class, ServerCommand.class, ClusterCommand.class, CtlCommand.class, SyncCommand.class, SimulateCommand.class,
+        subcommands = {DemoCommand.class, ServerCommand.class, ClusterCommand.class, CtlCommand.class, SyncCommand.class, SimulateCommand.class, ChaosCommand.class,
             BenchCommand.class, CommandLine.HelpCommand.class})
 public final class SignalboxCommand implements Runnable {
     @CommandLine.Spec

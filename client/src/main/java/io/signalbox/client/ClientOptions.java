@@ -11,7 +11,7 @@ import java.util.UUID;
  * @param requestTimeoutMs   per attempt of one request on one node
  * @param retryDeadlineMs    a request is retried (other nodes, backoff) until this much time has passed
  * @param outstandingMax     requests in flight on one connection, at most
- * @param clientId           names this client for at-most-once retries; unique per client instance
+ * @param clientId           names this client for at-most-once retries; each client instance appends its own suffix
  */
 public record ClientOptions(List<HostPort> addresses, int connectTimeoutMs, int requestTimeoutMs, int retryDeadlineMs,
                             int outstandingMax, String clientId) {

@@ -35,14 +35,27 @@ public final class SignalboxClient implements AutoCloseable {
     private NodeConnection connection;
     private int nextAddress;
     private volatile boolean closed;
+    /** The options' id plus a suffix of this instance: sequences restart at 1 in every instance. */
+    private final String clientId;
 
     public SignalboxClient(ClientOptions options) {
         this.options = options;
+        this.clientId = instanceId(options.clientId());
         this.group = new NioEventLoopGroup(1, runnable -> {
             Thread thread = new Thread(runnable, "signalbox-client");
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /**
+     * Two clients built from one options object must not share an id: each numbers its commands
+     * from 1, and the cluster would take the second client's command 1 for a retry of the first's
+     * and answer it without applying it. So every instance appends its own random suffix.
+     */
+    static String instanceId(String base) {
+        String suffix = "." + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1);
+        return (base.length() + suffix.length() > 128 ? base.substring(0, 128 - suffix.length()) : base) + suffix;
     }
 
     public static SignalboxClient connect(String addresses) {
@@ -63,7 +76,7 @@ public final class SignalboxClient implements AutoCloseable {
     /** Submits a command; completes with the committed zxid (and a session id for OpenSession). */
     public CompletableFuture<Response> submitAsync(Command command) {
         Request.Builder request = Request.newBuilder().setCommand(CommandRequest.newBuilder()
-                .setClientId(options.clientId()).setSequence(sequence.incrementAndGet())
+                .setClientId(clientId).setSequence(sequence.incrementAndGet())
                 .setCommand(CommandCodec.toProto(command)));
         return executeAsync(request);
     }

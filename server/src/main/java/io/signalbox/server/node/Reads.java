@@ -41,6 +41,12 @@ final class Reads {
         this.requestTimeoutNanos = requestTimeoutMs * 1_000_000L;
     }
 
+    /**
+     * Test only: serve LINEARIZABLE reads from the leader's state without the read-index round,
+     * so the chaos harness can show that its checker catches stale reads. Never set in production.
+     */
+    static final boolean LINEARIZABLE_READS_WITHOUT_QUORUM = Boolean.getBoolean("signalbox.testOnly.linearizableReadsWithoutQuorum");
+
     /** @return false when the read must go to the leader (LINEARIZABLE on a non-leader) */
     boolean read(long requestId, ReadRequest request, Responder responder, boolean establishedLeader) {
         if (awaitingRound.size() + awaitingApply.size() >= PARKED_READS_MAX) {
@@ -51,6 +57,10 @@ final class Reads {
         if (request.getConsistency() == Consistency.LINEARIZABLE) {
             if (!establishedLeader) {
                 return false;
+            }
+            if (LINEARIZABLE_READS_WITHOUT_QUORUM) {
+                answer(read); // the ZOOKEEPER-1675 bug, on purpose: a deposed leader answers from its stale state
+                return true;
             }
             long readId = nextReadId++;
             if (replica.readIndex(readId)) {

@@ -108,6 +108,9 @@ public final class SignalboxNode implements AutoCloseable, Replica.Listener {
             node.close();
             throw e;
         }
+        if (Reads.LINEARIZABLE_READS_WITHOUT_QUORUM) {
+            LOG.warn("node {}: TEST ONLY: LINEARIZABLE reads are served without a quorum round (stale reads possible)", config.id());
+        }
         LOG.info("node {} started: peers {}, clients {}, admin http://{}/ , data {}", config.id(), config.self().peerAddress(),
                 config.self().clientAddress(), config.self().adminAddress(), config.dataDir());
         return node;
