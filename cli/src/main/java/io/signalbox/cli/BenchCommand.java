@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code signalbox bench ...}: measurements that print figures (never run as tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
         subcommands = {BenchCommand.Storage.class, BenchCommand.State.class, BenchCommand.Cluster.class, CompareCommand.class,
-            BenchCommand.Elections.class, BenchCommand.Scale.class, BenchCommand.Haproxy.class, BenchCommand.Nginx.class, BenchCommand.Jmh.class})
+            BenchCommand.Elections.class, BenchCommand.Scale.class, BenchCommand.Haproxy.class, BenchCommand.Nginx.class, BenchCommand.Checker.class, BenchCommand.Jmh.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -367,6 +367,35 @@ public final class BenchCommand implements Runnable {
                     .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()) + ".json");
             Files.writeString(file, json.append("]}\n").toString());
             out.println("results written to " + file);
+            return 0;
+        }
+    }
+
+    /** {@code signalbox bench checker}: the linearizability checker's time per history size. */
+    @Command(name = "checker", description = "Times the linearizability checker on generated register histories (8 keys, 8 "
+            + "processes, overlapping operations) of the given sizes.")
+    static final class Checker implements Callable<Integer> {
+        @Option(names = "--ops", defaultValue = "1000,10000,100000,1000000", split = ",", description = "(default: ${DEFAULT-VALUE})")
+        List<Integer> sizes;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            for (int size : sizes) {
+                if (size < 1 || size > 5_000_000) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--ops sizes 1..5000000, got " + size);
+                }
+                var history = io.signalbox.simulation.history.RegisterHistories.random(size, size, 8, 8);
+                io.signalbox.simulation.history.LinearizabilityChecker.check(history, java.util.Map.of()); // warm-up
+                long started = System.nanoTime();
+                var result = io.signalbox.simulation.history.LinearizabilityChecker.check(history, java.util.Map.of());
+                out.printf("checker: %,d operations in %.1f ms (%,d search steps, linearizable=%s)%n", size,
+                        (System.nanoTime() - started) / 1e6, result.steps(), result.linearizable());
+                out.flush();
+            }
             return 0;
         }
     }

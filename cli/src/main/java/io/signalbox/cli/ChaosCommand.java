@@ -36,7 +36,7 @@ final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "3", description = "3 or 5 (default: ${DEFAULT-VALUE})") int nodes;
     @Option(names = "--time", defaultValue = "60s", description = "how long clients and nemesis run, e.g. 45s or 2m (default: ${DEFAULT-VALUE})")
     String time;
-    @Option(names = "--nemesis", defaultValue = "partition,kill,pause,netem", split = ",",
+    @Option(names = "--nemesis", defaultValue = "partition,kill,pause", split = ",",
             description = "any of partition, netem, kill, pause, wipe (default: ${DEFAULT-VALUE})") List<String> nemesis;
     @Option(names = "--seed", defaultValue = "1", description = "(default: ${DEFAULT-VALUE})") long seed;
     @Option(names = "--out", description = "directory for history.jsonl, report.txt and node logs (default: a new temporary one)") Path out;
@@ -76,6 +76,10 @@ final class ChaosCommand implements Callable<Integer> {
         List<String> jvmFlags = unsafeReads ? List.of("-Dsignalbox.testOnly.linearizableReadsWithoutQuorum=true") : List.of();
         try (ChaosNetwork network = ChaosNetwork.start(nodes, directory, jvmFlags);
              ChaosHistory history = new ChaosHistory(directory.resolve("history.jsonl"))) {
+            if (nemesis.contains("netem") && !network.netemAvailable()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--nemesis netem: this kernel has no tc netem (sch_netem: "
+                        + "\"Specified qdisc kind is unknown\"); leave netem out or run on a kernel with it");
+            }
             ChaosNemesis nemesisRunner = new ChaosNemesis(network, history, nemesis, seed, nodes);
             ProcessCluster.await("a leader", Duration.ofSeconds(60), () -> nemesisRunner.leader() != 0);
             ClientOptions options = ClientOptions.of(network.clientAddresses()).withRequestTimeoutMs(1_000).withRetryDeadlineMs(3_000);

@@ -148,6 +148,13 @@ final class ChaosNetwork implements AutoCloseable {
         }
     }
 
+    /** Whether this kernel has tc netem (sch_netem); some, such as minimal VM kernels, do not. */
+    boolean netemAvailable() {
+        String failure = tryRun("ip", "netns", "exec", namespace(1), "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms");
+        tryRun("ip", "netns", "exec", namespace(1), "tc", "qdisc", "del", "dev", "lo", "root");
+        return failure == null;
+    }
+
     void netem(int node, String... spec) {
         List<String> command = new ArrayList<>(List.of("tc", "qdisc", "replace", "dev", "eth0", "root", "netem"));
         command.addAll(List.of(spec));
@@ -213,7 +220,8 @@ final class ChaosNetwork implements AutoCloseable {
             }
         }
         for (int i = 1; i <= 9; i++) {
-            tryRun("ip", "netns", "del", namespace(i)); // also removes the veth pair
+            tryRun("ip", "link", "del", "sbx-h" + i); // removes both ends now; a deleted namespace frees its end only later
+            tryRun("ip", "netns", "del", namespace(i));
         }
         tryRun("ip", "link", "del", BRIDGE);
     }

@@ -42,6 +42,8 @@ final class Commands {
     private final int nodeId;
     private final Replica replica;
     private final NodeMetrics metrics;
+    /** Holds refusals and no-op answers until a quorum round confirms them. */
+    private final Reads confirmer;
     private final long requestTimeoutNanos;
     private final SessionTracker sessions;
     private final Map<Long, List<Waiter>> waitersByZxid = new HashMap<>();
@@ -49,7 +51,8 @@ final class Commands {
     private final Set<Long> expiring = new HashSet<>();
     private SpeculativeState speculative;
 
-    Commands(int nodeId, Replica replica, NodeMetrics metrics, int tickMs, int requestTimeoutMs) {
+    Commands(int nodeId, Replica replica, NodeMetrics metrics, int tickMs, int requestTimeoutMs, Reads confirmer) {
+        this.confirmer = confirmer;
         this.nodeId = nodeId;
         this.replica = replica;
         this.metrics = metrics;
@@ -100,16 +103,19 @@ final class Commands {
             return;
         }
         LbStateMachine.Prepared prepared;
+        // A refusal, or "nothing to change", is a statement about the state: it is sent only once a
+        // quorum confirmed this leader and what the decision saw (proposals included) is applied.
+        long saw = replica.core().view().lastZxid();
         try {
             prepared = speculative.prepare(command);
         } catch (Rejection e) {
             metrics.requestError(e instanceof Rejection.Conflict ? "conflict" : "invalid");
-            responder.respond(Answers.error(requestId, e instanceof Rejection.Conflict ? ErrorCode.CONFLICT : ErrorCode.INVALID,
-                    e.getMessage(), e.field()));
+            confirmer.confirm(requestId, Answers.error(requestId, e instanceof Rejection.Conflict ? ErrorCode.CONFLICT : ErrorCode.INVALID,
+                    e.getMessage(), e.field()), responder, saw);
             return;
         }
         if (prepared.events().isEmpty()) {
-            responder.respond(success(requestId, replica.machine().appliedZxid(), 0));
+            confirmer.confirm(requestId, success(requestId, saw, 0), responder, saw);
             return;
         }
         long zxid = propose(prepared, request.getClientId(), request.getSequence(), requestId, responder);

@@ -28,7 +28,8 @@ final class Reads {
     /** Entries in one history answer, at most. */
     static final int HISTORY_LIMIT_MAX = 10_000;
 
-    private record Parked(long requestId, ReadRequest request, Responder responder, long startedNanos, long minZxid) {}
+    /** A parked read; or, with {@code answer} set, a command's refusal waiting for confirmation (see {@link #confirm}). */
+    private record Parked(long requestId, ReadRequest request, Responder responder, long startedNanos, long minZxid, Response answer) {}
 
     private final Replica replica;
     private final long requestTimeoutNanos;
@@ -53,7 +54,7 @@ final class Reads {
             responder.respond(Answers.error(requestId, ErrorCode.BUSY, PARKED_READS_MAX + " reads already wait on this node"));
             return true;
         }
-        Parked read = new Parked(requestId, request, responder, System.nanoTime(), request.getMinZxid());
+        Parked read = new Parked(requestId, request, responder, System.nanoTime(), request.getMinZxid(), null);
         if (request.getConsistency() == Consistency.LINEARIZABLE) {
             if (!establishedLeader) {
                 return false;
@@ -78,13 +79,33 @@ final class Reads {
         return true;
     }
 
+    /**
+     * Sends {@code answer} (a refusal, or the success of a command that changed nothing) only
+     * once a quorum has confirmed this leader after it was decided, and everything the decision
+     * saw ({@code sawZxid}, proposals included) is applied. A deposed leader's decision, or one
+     * that rested on proposals that were then lost, is never sent: the client gets UNAVAILABLE
+     * and retries. ZooKeeper gets the same effect by committing its error transactions.
+     */
+    void confirm(long requestId, Response answer, Responder responder, long sawZxid) {
+        if (awaitingRound.size() + awaitingApply.size() >= PARKED_READS_MAX) {
+            responder.respond(Answers.error(requestId, ErrorCode.BUSY, PARKED_READS_MAX + " answers already wait on this node"));
+            return;
+        }
+        long readId = nextReadId++;
+        if (replica.readIndex(readId)) {
+            awaitingRound.put(readId, new Parked(requestId, null, responder, System.nanoTime(), sawZxid, answer));
+        } else {
+            responder.respond(Answers.error(requestId, ErrorCode.UNAVAILABLE, "cannot confirm leadership for the answer; retry"));
+        }
+    }
+
     void readReady(long readId, long readZxid) {
         Parked read = awaitingRound.remove(readId);
         if (read == null) {
             return;
         }
         Parked atLeast = new Parked(read.requestId(), read.request(), read.responder(), read.startedNanos(),
-                Math.max(read.minZxid(), readZxid));
+                Math.max(read.minZxid(), readZxid), read.answer());
         if (replica.machine().appliedZxid() >= atLeast.minZxid()) {
             answer(atLeast);
         } else {
@@ -107,9 +128,18 @@ final class Reads {
     void leadershipLost() {
         for (Parked read : awaitingRound.values()) {
             read.responder().respond(Answers.error(read.requestId(), ErrorCode.UNAVAILABLE,
-                    "leadership changed before the read was confirmed; retry"));
+                    "leadership changed before the " + (read.answer() == null ? "read" : "answer") + " was confirmed; retry"));
         }
         awaitingRound.clear();
+        // Answers whose round completed but whose proposals may now never apply here.
+        awaitingApply.removeIf(read -> {
+            if (read.answer() == null) {
+                return false;
+            }
+            read.responder().respond(Answers.error(read.requestId(), ErrorCode.UNAVAILABLE,
+                    "leadership changed before the answer was confirmed; retry"));
+            return true;
+        });
     }
 
     void tick() {
@@ -127,6 +157,10 @@ final class Reads {
     }
 
     private void answer(Parked read) {
+        if (read.answer() != null) {
+            read.responder().respond(read.answer());
+            return;
+        }
         LbStateMachine machine = replica.machine();
         ReadRequest request = read.request();
         Configuration configuration;

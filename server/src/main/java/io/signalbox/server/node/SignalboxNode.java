@@ -85,8 +85,8 @@ public final class SignalboxNode implements AutoCloseable, Replica.Listener {
         }, metrics::peerMessageDropped);
         this.replica = new Replica(config, storage, peers::send, this,
                 zxid -> loop.offerInternal(() -> replica().persisted(zxid)), metrics);
-        this.commands = new Commands(config.id(), replica, metrics, config.tickMs(), config.requestTimeoutMs());
         this.reads = new Reads(replica, config.requestTimeoutMs());
+        this.commands = new Commands(config.id(), replica, metrics, config.tickMs(), config.requestTimeoutMs(), reads);
         this.subscribers = new Subscribers(config.id());
         this.forwarder = new Forwarder(config, netty);
         this.proxyReports = new ProxyReports(config.id());

@@ -9,7 +9,6 @@ import io.signalbox.simulation.history.Op.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Hand-made histories that are and are not linearizable; the checker must tell them apart. */
@@ -94,25 +93,7 @@ class LinearizabilityCheckerTest {
 
     @Test
     void aLongRandomHistoryFromARealRegisterPassesAndOneCorruptedReadFails() {
-        Random random = new Random(42);
-        long[] register = new long[4];
-        List<Op> history = new ArrayList<>();
-        long clock = 0;
-        long next = 1;
-        // Four processes, overlapping intervals; the register changes at a point inside each op's interval.
-        for (int i = 0; i < 4_000; i++) {
-            int key = random.nextInt(4);
-            long invoke = clock;
-            long at = clock + 1 + random.nextInt(5);
-            long complete = at + 1 + random.nextInt(5);
-            clock += 3;
-            if (random.nextBoolean()) {
-                register[key] = next;
-                history.add(write(i % 4, "k" + key, next++, invoke, complete));
-            } else {
-                history.add(read(i % 4, "k" + key, register[key], invoke, complete));
-            }
-        }
+        List<Op> history = new ArrayList<>(RegisterHistories.random(42, 4_000, 4, 4));
         LinearizabilityChecker.Result ok = check(history);
         assertTrue(ok.linearizable() && ok.complete(), ok.explanation());
         Op last = history.get(history.size() - 1);
