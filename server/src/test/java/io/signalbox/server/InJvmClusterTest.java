@@ -94,4 +94,69 @@ class InJvmClusterTest {
             }
         }
     }
+
+    private static List<io.signalbox.proto.client.Member> membersSeenBy(LocalCluster cluster, int id) {
+        NodeConfig.Member m = cluster.members().get(id - 1);
+        try (SignalboxClient client = new SignalboxClient(ClientOptions.of(List.of(new HostPort(m.host(), m.clientPort())))
+                .withRetryDeadlineMs(500).withRequestTimeoutMs(500))) {
+            return client.status().getStatus().getMembersList();
+        }
+    }
+
+    private static io.signalbox.proto.client.Member self(LocalCluster cluster, int id) {
+        return membersSeenBy(cluster, id).stream().filter(x -> x.getId() == id).findFirst().orElseThrow();
+    }
+
+    /**
+     * Found by the chaos harness: a leader refused a compare-and-set against a proposal that had
+     * not committed (and, there, was later lost). A refusal is a statement about the state; a
+     * leader that cannot reach a quorum must not make it.
+     */
+    @Test
+    void aLeaderCutOffFromItsQuorumRefusesNothingAgainstUncommittedProposals() throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(3, 27_600, directory)) {
+            long v1;
+            try (SignalboxClient any = SignalboxClient.connect(cluster.clientAddresses())) {
+                any.submit(new Command.PutService("svc", "tcp", 9000, "roundrobin", null, 1000, 1000, 1000, null));
+                v1 = any.submit(new Command.RegisterServer("svc", "k", "10.0.0.1", 1, 1, "ready", false, Map.of(), 0, null)).getZxid();
+            }
+            int leader = 0;
+            for (int id = 1; id <= 3; id++) {
+                if ("LEADING".equals(self(cluster, id).getRole())) {
+                    leader = id;
+                }
+            }
+            assertTrue(leader != 0, "a leader");
+            List<Integer> followers = new java.util.ArrayList<>();
+            for (int id = 1; id <= 3; id++) {
+                if (id != leader) {
+                    followers.add(id);
+                }
+            }
+            cluster.stopNode(followers.get(0));
+            Thread stopping = new Thread(() -> cluster.stopNode(followers.get(1)));
+            stopping.start();
+            // The leader has about one second (its quorum timeout) between losing its last follower and stepping down.
+            long gone = System.nanoTime() + 5_000_000_000L;
+            while (membersSeenBy(cluster, leader).stream().anyMatch(x -> x.getId() == followers.get(1) && x.getReachable())) {
+                assertTrue(System.nanoTime() < gone, "the last follower did not go away");
+            }
+            NodeConfig.Member m = cluster.members().get(leader - 1);
+            ClientOptions toLeader = ClientOptions.of(List.of(new HostPort(m.host(), m.clientPort()))).withRetryDeadlineMs(1_500)
+                    .withRequestTimeoutMs(500);
+            try (SignalboxClient writer = new SignalboxClient(toLeader); SignalboxClient casClient = new SignalboxClient(toLeader)) {
+                var cutOff = writer.submitAsync(new Command.RegisterServer("svc", "k", "10.0.0.1", 2, 1, "ready", false, Map.of(), 0, null));
+                long proposedBy = System.nanoTime() + 800_000_000L;
+                while (self(cluster, leader).getLastZxid() <= v1) {
+                    assertTrue(System.nanoTime() < proposedBy, "the leader stepped down before proposing: the scenario did not happen");
+                }
+                SignalboxException refused = assertThrows(SignalboxException.class, () -> casClient.submit(
+                        new Command.RegisterServer("svc", "k", "10.0.0.1", 3, 1, "ready", false, Map.of(), 0, v1)));
+                assertTrue(refused.code() != ErrorCode.CONFLICT, "a definite CONFLICT rested on an uncommitted proposal: " + refused);
+                assertTrue(refused.retryable(), refused.toString());
+                assertTrue(cutOff.handle((r, f) -> f != null).join(), "the write cut off from its quorum is not acknowledged");
+            }
+            stopping.join(10_000);
+        }
+    }
 }
