@@ -84,10 +84,12 @@ final class ChaosCommand implements Callable<Integer> {
             ProcessCluster.await("a leader", Duration.ofSeconds(60), () -> nemesisRunner.leader() != 0);
             ClientOptions options = ClientOptions.of(network.clientAddresses()).withRequestTimeoutMs(1_000).withRetryDeadlineMs(3_000);
             ChaosWorkload workload = new ChaosWorkload(keys, history);
+            ChaosSessions sessions = new ChaosSessions();
             List<Entry> stream = new ArrayList<>();
             long[] streamSnapshot = {0};
             try (SignalboxClient client = new SignalboxClient(ClientOptions.of(network.clientAddresses()).withRetryDeadlineMs(30_000))) {
                 workload.setUp(client);
+                sessions.setUp(client);
                 try (Subscription subscription = client.subscribe(0, List.of(), new Subscription.Listener() {
                     @Override
                     public void onSnapshot(long zxid, ReadResult configuration) {
@@ -120,6 +122,15 @@ final class ChaosCommand implements Callable<Integer> {
                         thread.start();
                         threads.add(thread);
                     }
+                    Thread sessionThread = new Thread(() -> {
+                        try {
+                            sessions.run(options, deadline, seed);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }, "chaos-sessions");
+                    sessionThread.start();
+                    threads.add(sessionThread);
                     nemesisRunner.run(deadline);
                     for (Thread thread : threads) {
                         thread.join(60_000);
@@ -141,6 +152,7 @@ final class ChaosCommand implements Callable<Integer> {
                     synchronized (stream) {
                         verdicts.add(ChaosChecks.streamIsAPrefixOfTheLog(List.copyOf(stream), log, streamSnapshot[0]));
                     }
+                    verdicts.add(sessions.check(client));
                     verdicts.add(ChaosChecks.digestsEqual(digests(network)));
                     verdicts.forEach(v -> report.add(v.line()));
                 }
