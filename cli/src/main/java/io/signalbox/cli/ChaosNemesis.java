@@ -1,9 +1,5 @@
 package io.signalbox.cli;
 
-import io.signalbox.client.ClientOptions;
-import io.signalbox.client.HostPort;
-import io.signalbox.client.SignalboxClient;
-import io.signalbox.client.SignalboxException;
 import io.signalbox.proto.client.Member;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -165,22 +161,10 @@ final class ChaosNemesis {
 
     /** The node that says it leads an established epoch, or 0. */
     int leader() {
-        for (int i = 1; i <= nodes; i++) {
-            Member self = self(i);
-            if (self != null && "LEADING".equals(self.getRole()) && self.getEstablished()) {
-                return i;
-            }
-        }
-        return 0;
+        return ProcessCluster.leader(network.members(), 500);
     }
 
     Member self(int node) {
-        ClientOptions one = ClientOptions.of(List.of(HostPort.parse(network.members().get(node - 1).clientAddress())))
-                .withRetryDeadlineMs(500).withRequestTimeoutMs(500);
-        try (SignalboxClient client = new SignalboxClient(one)) {
-            return client.status().getStatus().getMembersList().stream().filter(m -> m.getId() == node).findFirst().orElse(null);
-        } catch (SignalboxException e) {
-            return null;
-        }
+        return ProcessCluster.self(network.members().get(node - 1), 500);
     }
 }

@@ -8,9 +8,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -72,10 +69,7 @@ public final class CompareCommand implements Callable<Integer> {
         } else {
             out.print(Results.ratios(rows));
         }
-        Files.createDirectories(resultsDir);
-        Path file = resultsDir.resolve("compare-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
-                .format(Instant.now()) + ".json");
-        Files.writeString(file, document + "\n");
+        Path file = BenchResults.write(resultsDir, "compare", document);
         if (!json) {
             out.println("results written to " + file);
         }

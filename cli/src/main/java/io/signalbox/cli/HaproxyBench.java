@@ -45,14 +45,7 @@ final class HaproxyBench {
 
     static List<Row> run(PrintWriter out, Path directory, int changes, int baselineChanges, int structuralChanges) throws Exception {
         List<Row> rows = new ArrayList<>();
-        System.setProperty("sun.net.httpserver.nodelay", "true"); // no Nagle stall on kept-alive connections
-        HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        backend.createContext("/", exchange -> {
-            exchange.sendResponseHeaders(200, 3);
-            exchange.getResponseBody().write("ok\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            exchange.close();
-        });
-        backend.start();
+        HttpServer backend = startOkBackend(64);
         try (ProcessCluster cluster = new ProcessCluster(3, BASE_PORT, directory.resolve("cluster"));
              SignalboxClient client = cluster.client()) {
             ProcessCluster.await("a leader", Duration.ofSeconds(60), () -> cluster.leader() != 0);
@@ -141,6 +134,19 @@ final class HaproxyBench {
             }
         }
         return rows;
+    }
+
+    /** An HTTP backend on 127.0.0.1 (ephemeral port) answering every request with "ok"; the caller stops it. */
+    static HttpServer startOkBackend(int backlog) throws IOException {
+        System.setProperty("sun.net.httpserver.nodelay", "true"); // no Nagle stall on proxies' kept-alive upstream connections
+        HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), backlog);
+        backend.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(200, 3);
+            exchange.getResponseBody().write("ok\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            exchange.close();
+        });
+        backend.start();
+        return backend;
     }
 
     /** Submits, then polls until {@code served}; the time from the acknowledgement to served, in nanoseconds. */

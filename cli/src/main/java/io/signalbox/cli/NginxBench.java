@@ -8,9 +8,7 @@ import io.signalbox.proxysync.SyncAgent;
 import io.signalbox.proxysync.SyncOptions;
 import io.signalbox.proxysync.nginx.NginxDriver;
 import io.signalbox.state.Command;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,14 +40,7 @@ final class NginxBench {
     private NginxBench() {}
 
     static List<Row> run(PrintWriter out, Path directory, int changes, int rate, int seconds) throws Exception {
-        System.setProperty("sun.net.httpserver.nodelay", "true"); // no Nagle stall on Nginx's kept-alive upstream connections
-        HttpServer backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
-        backend.createContext("/", exchange -> {
-            exchange.sendResponseHeaders(200, 3);
-            exchange.getResponseBody().write("ok\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            exchange.close();
-        });
-        backend.start();
+        HttpServer backend = HaproxyBench.startOkBackend(256);
         List<Row> rows = new ArrayList<>();
         try (ProcessCluster cluster = new ProcessCluster(3, BASE_PORT, directory.resolve("cluster"));
              SignalboxClient client = cluster.client()) {
@@ -69,7 +60,7 @@ final class NginxBench {
                              SyncOptions.defaults("bench-nginx").withDebounce(debounceMs, Math.max(1_000, debounceMs)))) {
                     long loaded = client.lastSeenZxid();
                     ProcessCluster.await("the agent's first reload", Duration.ofSeconds(30), () -> agent.appliedZxid() >= loaded);
-                    rows.add(latency(out, client, agent, changes, debounceMs));
+                    rows.add(latency(out, client, agent, driver, changes, debounceMs));
                     if (debounceMs == 200) {
                         rows.addAll(stream(out, client, agent, driver, rate, seconds));
                     }
@@ -81,7 +72,7 @@ final class NginxBench {
         return rows;
     }
 
-    private static Row latency(PrintWriter out, SignalboxClient client, SyncAgent agent, int changes, long debounceMs)
+    private static Row latency(PrintWriter out, SignalboxClient client, SyncAgent agent, NginxDriver driver, int changes, long debounceMs)
             throws InterruptedException {
         long[] nanos = new long[changes];
         long reloads = agent.reloads();
@@ -89,7 +80,7 @@ final class NginxBench {
             long zxid = client.submit(new Command.SetWeight("bench", "s" + i % SERVERS, 1 + (i / SERVERS) % 100 + 1, null)).getZxid();
             long acknowledged = System.nanoTime();
             long deadline = acknowledged + Duration.ofSeconds(30).toNanos();
-            while (servedZxid() < zxid) {
+            while (servedZxid(driver) < zxid) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("Nginx did not serve zxid " + Long.toHexString(zxid) + " within 30 s");
                 }
@@ -130,7 +121,7 @@ final class NginxBench {
             client.submitAsync(new Command.SetWeight("bench", "s" + i % SERVERS, 1 + i % 100, null));
         }
         long last = client.submit(new Command.SetWeight("bench", "s0", 7, null)).getZxid();
-        ProcessCluster.await("Nginx serves the end of the stream", Duration.ofSeconds(30), () -> servedZxid() >= last);
+        ProcessCluster.await("Nginx serves the end of the stream", Duration.ofSeconds(30), () -> servedZxid(driver) >= last);
         long streamReloads = agent.reloads() - reloads;
         long[] after = driver.workersAndRssKib();
         Thread.sleep(12_000); // worker_shutdown_timeout is 10 s
@@ -171,19 +162,16 @@ final class NginxBench {
         }
     }
 
-    /** The zxid Nginx's version location serves, or -1. */
-    static long servedZxid() {
+    /** The zxid Nginx's version location serves ("epoch:counter"), or -1. */
+    static long servedZxid(NginxDriver driver) {
+        String version = driver.servedVersion();
+        String[] parts = version == null ? new String[0] : version.split(":");
+        if (parts.length != 2) {
+            return -1;
+        }
         try {
-            java.net.HttpURLConnection connection = (java.net.HttpURLConnection) new java.net.URL("http://127.0.0.1:" + VERSION_PORT
-                    + "/__signalbox/version").openConnection();
-            connection.setRequestProperty("Connection", "close");
-            connection.setConnectTimeout(1_000);
-            connection.setReadTimeout(1_000);
-            try (InputStream in = connection.getInputStream()) {
-                String[] parts = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip().split(":");
-                return io.signalbox.consensus.Zxid.of(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
-            }
-        } catch (java.io.IOException | RuntimeException e) {
+            return io.signalbox.consensus.Zxid.of(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+        } catch (NumberFormatException e) {
             return -1;
         }
     }

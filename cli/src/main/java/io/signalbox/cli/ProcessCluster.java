@@ -88,16 +88,28 @@ final class ProcessCluster implements AutoCloseable {
 
     /** The member's own view of itself, or null when it does not answer. */
     Member self(int id) {
-        try (SignalboxClient client = clientOf(id)) {
-            return client.status().getStatus().getMembersList().stream().filter(m -> m.getId() == id).findFirst().orElse(null);
+        return self(members.get(id - 1), 2_000);
+    }
+
+    int leader() {
+        return leader(members, 2_000);
+    }
+
+    /** What {@code member} says of itself, or null when it does not answer within {@code timeoutMs}. */
+    static Member self(NodeConfig.Member member, int timeoutMs) {
+        ClientOptions one = ClientOptions.of(List.of(HostPort.parse(member.clientAddress()))).withRetryDeadlineMs(timeoutMs)
+                .withRequestTimeoutMs(timeoutMs);
+        try (SignalboxClient client = new SignalboxClient(one)) {
+            return client.status().getStatus().getMembersList().stream().filter(m -> m.getId() == member.id()).findFirst().orElse(null);
         } catch (SignalboxException e) {
             return null;
         }
     }
 
-    int leader() {
+    /** The member that says it leads an established epoch, or 0. */
+    static int leader(List<NodeConfig.Member> members, int timeoutMs) {
         for (NodeConfig.Member m : members) {
-            Member self = self(m.id());
+            Member self = self(m, timeoutMs);
             if (self != null && "LEADING".equals(self.getRole()) && self.getEstablished()) {
                 return m.id();
             }

@@ -69,10 +69,7 @@ final class ProxyBenchCommands {
                     }
                 }
             }
-            Files.createDirectories(resultsDir);
-            Path file = resultsDir.resolve("haproxy-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-                    .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()) + ".json");
-            Files.writeString(file, json.append("]}\n").toString());
+            Path file = BenchResults.write(resultsDir, "haproxy", json.append("]}").toString());
             out.println("results written to " + file);
             return 0;
         }
@@ -119,10 +116,7 @@ final class ProxyBenchCommands {
                 json.append(i == 0 ? "" : ",").append("{\"what\":").append(io.signalbox.server.Json.quote(rows.get(i).what()))
                         .append(",\"value\":").append(io.signalbox.server.Json.quote(rows.get(i).value())).append('}');
             }
-            Files.createDirectories(resultsDir);
-            Path file = resultsDir.resolve("nginx-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-                    .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()) + ".json");
-            Files.writeString(file, json.append("]}\n").toString());
+            Path file = BenchResults.write(resultsDir, "nginx", json.append("]}").toString());
             out.println("results written to " + file);
             return 0;
         }

@@ -56,10 +56,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
         // SIGTERM and Ctrl-C stop the node here, then main returns 0; the JVM's own shutdown
         // (logs, profiles) still runs afterwards. A kill -9 needs no handling: the log is durable.
-        CountDownLatch stopRequested = new CountDownLatch(1);
-        for (String name : new String[] {"TERM", "INT"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stopRequested.countDown());
-        }
+        CountDownLatch stopRequested = stopSignals();
         while (node.running()) {
             if (stopRequested.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 node.close();
@@ -69,5 +66,14 @@ public final class ServerCommand implements Callable<Integer> {
         node.close();
         System.err.println("signalbox server: node " + nodeConfig.id() + " stopped after a failure; see the log");
         return 1;
+    }
+
+    /** Counts down on SIGTERM or Ctrl-C, so a long-running command can stop what it runs and exit 0. */
+    static CountDownLatch stopSignals() {
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        for (String name : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stopRequested.countDown());
+        }
+        return stopRequested;
     }
 }

@@ -191,10 +191,7 @@ public final class SyncCommand implements Runnable {
             System.err.println("signalbox sync: " + e.getMessage());
             return 2;
         }
-        CountDownLatch stopRequested = new CountDownLatch(1);
-        for (String name : new String[] {"TERM", "INT"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stopRequested.countDown());
-        }
+        CountDownLatch stopRequested = ServerCommand.stopSignals();
         try (SignalboxClient client = new SignalboxClient(clientOptions); AgentStateDir dir = AgentStateDir.open(agent.stateDir)) {
             SyncAgent running;
             try {

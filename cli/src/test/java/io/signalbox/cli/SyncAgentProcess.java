@@ -98,15 +98,7 @@ final class SyncAgentProcess implements AutoCloseable {
             }
         }
         for (String proxy : new String[] {"haproxy", "nginx"}) {
-            Path pid = stateDir.resolve(proxy + ".pid");
-            if (Files.exists(pid)) {
-                try {
-                    ProcessHandle.of(Long.parseLong(Files.readString(pid).strip()))
-                            .filter(p -> p.info().command().map(c -> c.endsWith(proxy)).orElse(false)).ifPresent(ProcessHandle::destroy);
-                } catch (NumberFormatException e) {
-                    // nothing to stop
-                }
-            }
+            io.signalbox.proxysync.PidFiles.running(stateDir.resolve(proxy + ".pid"), proxy).ifPresent(ProcessHandle::destroy);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.signalbox.proxysync.haproxy;
 
+import io.signalbox.proxysync.PidFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ final class HaproxyProcess {
 
     /** Adopts a running master from the pid file when its socket answers; else starts one. */
     void startOrAdopt() throws InterruptedException {
-        Optional<ProcessHandle> running = fromPidFile();
+        Optional<ProcessHandle> running = PidFiles.running(pidFile, "haproxy");
         if (running.isPresent()) {
             try {
                 new HaproxyMaster(masterSocket).showProc();
@@ -104,19 +105,6 @@ final class HaproxyProcess {
             return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size())).strip();
         } catch (IOException e) {
             return "(cannot read " + logFile + ")";
-        }
-    }
-
-    private Optional<ProcessHandle> fromPidFile() {
-        try {
-            if (!Files.exists(pidFile)) {
-                return Optional.empty();
-            }
-            long pid = Long.parseLong(Files.readString(pidFile).strip());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().command().map(c -> c.endsWith("haproxy")).orElse(false));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
         }
     }
 }

@@ -186,8 +186,8 @@ public final class NginxDriver implements ProxyDriver {
                 : " (is " + settings.upstreamsFile() + " included in the http block of " + settings.nginxConf() + "?)");
     }
 
-    /** What the version location answers, or null when nothing answers there. */
-    String servedVersion() {
+    /** What the version location answers ({@code epoch:counter}), or null when nothing answers there. */
+    public String servedVersion() {
         try {
             HttpURLConnection connection = (HttpURLConnection) new URL("http", settings.versionAddress().indexOf(':') >= 0
                     ? "[" + settings.versionAddress() + "]" : settings.versionAddress(), settings.versionPort(),

@@ -1,5 +1,6 @@
 package io.signalbox.proxysync.nginx;
 
+import io.signalbox.proxysync.PidFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +50,7 @@ final class NginxProcess {
 
     /** Adopts the master named by the pid file when it is alive, else starts one in the foreground. */
     void startOrAdopt() {
-        Optional<ProcessHandle> running = fromPidFile();
+        Optional<ProcessHandle> running = PidFiles.running(pidFile, "nginx");
         if (running.isPresent()) {
             master = running.get();
             LOG.info("adopted the Nginx master {} left running, config {}", master.pid(), config);
@@ -173,18 +174,6 @@ final class NginxProcess {
         return command;
     }
 
-    private Optional<ProcessHandle> fromPidFile() {
-        try {
-            if (pidFile == null || !Files.exists(pidFile)) {
-                return Optional.empty();
-            }
-            long pid = Long.parseLong(Files.readString(pidFile).strip());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().command().map(c -> c.endsWith("nginx")).orElse(false));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
-    }
 
     private static long rssKib(long pid) {
         try {
