@@ -18,24 +18,41 @@ public final class StateBenchmark {
     public record Result(int servers, long buildMs, double eventsAppliedPerSecond, int snapshotBytes, long snapshotMs,
                          long restoreMs, long heapBytes, boolean digestsMatch) {}
 
+    /** What {@code bench state} builds and applies: {@code services x serversPerService} servers, then {@code events} weight changes. */
+    public record Settings(int services, int serversPerService, int events) {
+        public Settings {
+            if (services < 1 || services > 60_000 || serversPerService < 1 || serversPerService > 1_000) {
+                throw new IllegalArgumentException("services must be in 1..60000 and servers per service in 1..1000, got "
+                        + services + " and " + serversPerService);
+            }
+            SettingChecks.inRange("events", events, 1, 100_000_000);
+        }
+    }
+
     private final int services;
     private final int serversPerService;
     private final int weightEvents;
 
-    public StateBenchmark(int services, int serversPerService, int weightEvents) {
-        if (services < 1 || services > 60_000 || serversPerService < 1 || serversPerService > 1_000) {
-            throw new IllegalArgumentException("services must be in 1..60000 and servers per service in 1..1000, got "
-                    + services + " and " + serversPerService);
-        }
-        if (weightEvents < 1 || weightEvents > 100_000_000) {
-            throw new IllegalArgumentException("events must be in 1..100000000, got " + weightEvents);
-        }
-        this.services = services;
-        this.serversPerService = serversPerService;
-        this.weightEvents = weightEvents;
+    private StateBenchmark(Settings settings) {
+        this.services = settings.services();
+        this.serversPerService = settings.serversPerService();
+        this.weightEvents = settings.events();
     }
 
-    public Result run(PrintWriter progress) {
+    /** {@code bench state}: prints what it runs on, the build time, then one line of figures; digestsMatch says the restore was exact. */
+    public static Result run(PrintWriter out, Settings settings) {
+        out.printf("state benchmark: services=%d servers_per_service=%d events=%d cores=%d max_heap_mb=%d jvm=%s%n", settings.services(),
+                settings.serversPerService(), settings.events(), Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.vm.version"));
+        Result result = new StateBenchmark(settings).measure(out);
+        out.printf("servers=%d build_ms=%d events_applied_per_s=%.0f snapshot_bytes=%d snapshot_ms=%d restore_ms=%d "
+                + "heap_mb=%.1f digests_match=%s%n", result.servers(), result.buildMs(), result.eventsAppliedPerSecond(),
+                result.snapshotBytes(), result.snapshotMs(), result.restoreMs(), result.heapBytes() / 1048576.0, result.digestsMatch());
+        out.flush();
+        return result;
+    }
+
+    private Result measure(PrintWriter progress) {
         Limits limits = new Limits(Math.max(services, 10_000), Math.max(serversPerService, 1_000), 100_000, 16, 100,
                 Limits.DEFAULTS.commandBytesMax(), 128, 3_600_000, 1_000, 600_000);
         long started = System.nanoTime();

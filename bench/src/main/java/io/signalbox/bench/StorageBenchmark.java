@@ -3,7 +3,9 @@ package io.signalbox.bench;
 import io.signalbox.storage.GroupCommitLog;
 import io.signalbox.storage.LogEntry;
 import io.signalbox.storage.rocksdb.RocksDbStorage;
+import io.signalbox.testkit.Processes;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -24,6 +26,28 @@ public final class StorageBenchmark {
     /** One row of the result. */
     public record Row(int appenders, double appendsPerSecond, double averageBatchEntries, double p50Ms, double p99Ms) {}
 
+    public static final int APPENDERS_MAX = 4_096;
+
+    /**
+     * What {@code bench storage} measures.
+     *
+     * @param directory on the disk to measure; null for a new directory under java.io.tmpdir, deleted afterwards
+     * @param seconds measured per setting, after the warm-up
+     * @param appenders numbers of concurrent appenders, a row each
+     */
+    public record Settings(Path directory, double seconds, List<Integer> appenders, int entryBytes) {
+        public Settings {
+            if (appenders.isEmpty()) {
+                throw new IllegalArgumentException("--appenders needs at least one number of appenders, got none");
+            }
+            for (int count : appenders) {
+                SettingChecks.inRange("--appenders values", count, 1, APPENDERS_MAX);
+            }
+            checkEntryBytesAndSeconds(entryBytes, seconds);
+            appenders = List.copyOf(appenders);
+        }
+    }
+
     /** Latency samples kept per appender thread, at most; beyond it throughput is still counted. */
     static final int SAMPLES_PER_THREAD_MAX = 200_000;
     static final long WARMUP_NANOS = 1_000_000_000L;
@@ -33,15 +57,48 @@ public final class StorageBenchmark {
     private final double seconds;
 
     public StorageBenchmark(Path directory, int entryBytes, double seconds) {
-        if (entryBytes < 1 || entryBytes > 1 << 20) {
-            throw new IllegalArgumentException("--entry-bytes must be in 1..1048576, got " + entryBytes);
-        }
-        if (seconds <= 0 || seconds > 600) {
-            throw new IllegalArgumentException("--seconds must be in (0, 600], got " + seconds);
-        }
+        checkEntryBytesAndSeconds(entryBytes, seconds);
         this.directory = directory;
         this.entryBytes = entryBytes;
         this.seconds = seconds;
+    }
+
+    private static void checkEntryBytesAndSeconds(int entryBytes, double seconds) {
+        SettingChecks.inRange("--entry-bytes", entryBytes, 1, 1 << 20);
+        if (!(seconds > 0 && seconds <= 600)) {
+            throw new IllegalArgumentException("--seconds must be in (0, 600], got " + seconds);
+        }
+    }
+
+    /**
+     * {@code bench storage}: prints the disk's raw fsync rate, then a row per number of appenders
+     * (appends/s, average batch, p50 and p99 latency, and appends/s over the raw fsync rate).
+     */
+    public static List<Row> run(PrintWriter out, Settings settings) throws Exception {
+        boolean temporary = settings.directory() == null;
+        Path dir = temporary ? Files.createTempDirectory("signalbox-bench-storage-") : settings.directory();
+        List<Row> rows = new ArrayList<>();
+        try {
+            StorageBenchmark benchmark = new StorageBenchmark(dir, settings.entryBytes(), settings.seconds());
+            out.printf("storage benchmark: dir=%s entry_bytes=%d seconds=%.1f cores=%d jvm=%s%n", dir, settings.entryBytes(),
+                    settings.seconds(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
+            double fsyncs = benchmark.rawFsyncsPerSecond();
+            out.printf("raw_fsync_per_s=%.0f (write %d bytes + fdatasync, one thread)%n", fsyncs, settings.entryBytes());
+            out.printf("%-10s %12s %10s %8s %8s %9s%n", "appenders", "appends/s", "avg_batch", "p50_ms", "p99_ms", "x_fsync");
+            out.flush();
+            for (int count : settings.appenders()) {
+                Row row = benchmark.groupCommit(count);
+                rows.add(row);
+                out.printf("%-10d %12.0f %10.1f %8.2f %8.2f %9.1f%n", row.appenders(), row.appendsPerSecond(),
+                        row.averageBatchEntries(), row.p50Ms(), row.p99Ms(), row.appendsPerSecond() / fsyncs);
+                out.flush();
+            }
+        } finally {
+            if (temporary) {
+                Processes.deleteRecursively(dir);
+            }
+        }
+        return rows;
     }
 
     /** Writes {@code entryBytes} and fsyncs (fdatasync), one thread, for the measurement time: fsyncs per second. */
@@ -73,11 +130,9 @@ public final class StorageBenchmark {
 
     /** Runs {@code appenders} closed-loop appenders against a fresh RocksDB log with group commit. */
     public Row groupCommit(int appenders) throws Exception {
-        if (appenders < 1 || appenders > 4_096) {
-            throw new IllegalArgumentException("appenders must be in 1..4096, got " + appenders);
-        }
+        SettingChecks.inRange("appenders", appenders, 1, APPENDERS_MAX);
         Path runDirectory = directory.resolve("group-commit-" + appenders);
-        deleteRecursively(runDirectory);
+        Processes.deleteRecursively(runDirectory);
         try (RocksDbStorage storage = RocksDbStorage.open(runDirectory);
              GroupCommitLog group = new GroupCommitLog(storage.txnLog(), Math.max(1_024, appenders * 2), 4_096)) {
             Object submitOrder = new Object();
@@ -140,7 +195,7 @@ public final class StorageBenchmark {
             return new Row(appenders, total / seconds, batches == 0 ? 0 : (double) entries / batches,
                     percentileMs(all, 0.50), percentileMs(all, 0.99));
         } finally {
-            deleteRecursively(runDirectory);
+            Processes.deleteRecursively(runDirectory);
         }
     }
 
@@ -172,17 +227,5 @@ public final class StorageBenchmark {
         }
         int index = (int) Math.min(sortedNanos.length - 1, Math.ceil(quantile * sortedNanos.length) - 1);
         return sortedNanos[Math.max(0, index)] / 1e6;
-    }
-
-    /** Removes a directory tree the benchmark created. */
-    public static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (var walk = Files.walk(path)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

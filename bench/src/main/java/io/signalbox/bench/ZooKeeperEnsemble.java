@@ -1,5 +1,6 @@
 package io.signalbox.bench;
 
+import io.signalbox.testkit.Processes;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -87,10 +87,15 @@ public final class ZooKeeperWorkload implements AutoCloseable {
         }
     }
 
+    /** Closes every session; interrupted, it leaves the rest to expire on the servers and keeps the interrupt. */
     @Override
-    public void close() throws InterruptedException {
-        for (ZooKeeper zk : sessions) {
-            zk.close();
+    public void close() {
+        try {
+            for (ZooKeeper zk : sessions) {
+                zk.close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -1,9 +1,8 @@
 package io.signalbox.cli;
 
 import io.signalbox.server.NodeConfig;
+import io.signalbox.testkit.Launch;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,8 +43,8 @@ public final class ClusterCommand implements Callable<Integer> {
         for (NodeConfig.Member member : members) {
             Path nodeDir = directory.resolve("node" + member.id());
             Files.createDirectories(nodeDir);
-            Path conf = writeConfig(nodeDir, member.id(), members);
-            children.add(new ProcessBuilder(Launch.javaCommand("server", "--config", conf.toString()))
+            Path conf = NodeConfig.writeFile(nodeDir, member.id(), members);
+            children.add(new ProcessBuilder(Launch.server(Launch.DEFAULT_HEAP, List.of(), conf, List.of()))
                     .redirectErrorStream(true).redirectOutput(nodeDir.resolve("node.log").toFile()).start());
         }
         System.out.println("signalbox cluster: " + nodes + " nodes running; logs in " + directory + "/nodeN/node.log");
@@ -62,19 +61,7 @@ public final class ClusterCommand implements Callable<Integer> {
         return 1;
     }
 
-    static Path writeConfig(Path nodeDir, int id, List<NodeConfig.Member> members) throws IOException {
-        Path conf = nodeDir.resolve("signalbox.conf");
-        try (Writer out = Files.newBufferedWriter(conf, StandardCharsets.UTF_8)) {
-            out.write("id=" + id + "\n");
-            for (NodeConfig.Member m : members) {
-                out.write("member." + m.id() + "=" + m.host() + ":" + m.peerPort() + ":" + m.clientPort() + ":" + m.adminPort() + "\n");
-            }
-            out.write("dataDir=" + nodeDir.resolve("data").toAbsolutePath() + "\n");
-        }
-        return conf;
-    }
-
     private static synchronized void stopAll(List<Process> children) {
-        io.signalbox.bench.Processes.stopAll(children, 10);
+        io.signalbox.testkit.Processes.stopAll(children, 10);
     }
 }

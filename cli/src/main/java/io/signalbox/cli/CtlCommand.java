@@ -1,19 +1,21 @@
 package io.signalbox.cli;
 
 import io.signalbox.client.ClientOptions;
-import io.signalbox.client.HostPort;
 import io.signalbox.client.SignalboxClient;
-import io.signalbox.client.SignalboxException;
-import io.signalbox.consensus.Zxid;
-import io.signalbox.proto.client.Consistency;
-import io.signalbox.proto.client.Entry;
-import io.signalbox.proto.client.Member;
-import io.signalbox.proto.client.ReadResult;
-import io.signalbox.proto.client.Response;
+import io.signalbox.common.Zxid;
+import io.signalbox.protocol.ClientReply;
+import io.signalbox.protocol.Consistency;
+import io.signalbox.protocol.ErrorCode;
+import io.signalbox.protocol.HostPort;
+import io.signalbox.protocol.Member;
+import io.signalbox.protocol.ReadResult;
+import io.signalbox.protocol.SignalboxException;
+import io.signalbox.protocol.StatusResult;
+import io.signalbox.protocol.StreamEntry;
 import io.signalbox.state.Command;
+import io.signalbox.state.Configuration;
 import io.signalbox.state.EventText;
 import io.signalbox.state.HealthCheck;
-import io.signalbox.state.codec.StateCodec;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,9 +24,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code signalbox ctl --connect HOST:PORT,... VERB ...}: the operator's client. Tables by
@@ -172,27 +174,26 @@ public final class CtlCommand implements Callable<Integer> {
         }
     }
 
-    private int committed(Response response) {
+    private int committed(ClientReply response) {
         if (json) {
-            out.println("{\"zxid\":\"" + Zxid.format(response.getZxid()) + "\"}");
+            out.println("{\"zxid\":\"" + Zxid.format(response.zxid()) + "\"}");
         } else {
-            out.println("ok: committed at zxid " + Zxid.format(response.getZxid()));
+            out.println("ok: committed at zxid " + Zxid.format(response.zxid()));
         }
         return 0;
     }
 
-    private int printConfig(Response response, String onlyService) {
-        ReadResult r = response.getRead();
-        if (onlyService != null && r.getServicesCount() == 0) {
-            throw new SignalboxException(io.signalbox.proto.client.ErrorCode.INVALID, "service \"" + onlyService + "\" does not exist", "name");
+    private int printConfig(ReadResult response, String onlyService) {
+        Configuration configuration = response.configuration();
+        if (onlyService != null && configuration.services().isEmpty()) {
+            throw new SignalboxException(ErrorCode.INVALID, "service \"" + onlyService + "\" does not exist", "name");
         }
-        out.print(CtlTables.configuration(response.getZxid(), r, json));
+        out.print(CtlTables.configuration(configuration, json));
         return 0;
     }
 
     private int history(SignalboxClient client) {
-        Response response = client.history(parseZxid("--from", from), limit);
-        for (Entry entry : response.getHistory().getEntriesList()) {
+        for (StreamEntry entry : client.history(parseZxid("--from", from), limit).entries()) {
             printEntry(entry);
         }
         return 0;
@@ -202,14 +203,14 @@ public final class CtlCommand implements Callable<Integer> {
         CountDownLatch done = new CountDownLatch(count == null ? Integer.MAX_VALUE : count);
         try (var subscription = client.subscribe(parseZxid("--from", from), services, new io.signalbox.client.Subscription.Listener() {
             @Override
-            public void onSnapshot(long zxid, ReadResult configuration) {
-                out.print(CtlTables.configuration(zxid, configuration, json));
+            public void onSnapshot(long zxid, Configuration configuration) {
+                out.print(CtlTables.configuration(configuration, json));
                 out.flush();
             }
 
             @Override
-            public void onEntry(Entry entry) {
-                if (entry.getEventsCount() == 0) {
+            public void onEntry(StreamEntry entry) {
+                if (entry.events().isEmpty()) {
                     return; // a progress marker: none of the watched services' events
                 }
                 printEntry(entry);
@@ -228,46 +229,46 @@ public final class CtlCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void printEntry(Entry entry) {
+    private void printEntry(StreamEntry entry) {
         List<String> texts = new ArrayList<>();
-        for (var event : entry.getEventsList()) {
-            texts.add(EventText.describe(StateCodec.fromProto(event)));
+        for (var event : entry.events()) {
+            texts.add(EventText.describe(event));
         }
         if (json) {
-            StringBuilder line = new StringBuilder("{\"zxid\":\"").append(Zxid.format(entry.getZxid())).append("\",\"events\":[");
+            StringBuilder line = new StringBuilder("{\"zxid\":\"").append(Zxid.format(entry.zxid())).append("\",\"events\":[");
             for (int i = 0; i < texts.size(); i++) {
-                line.append(i == 0 ? "" : ",").append(io.signalbox.server.Json.quote(texts.get(i)));
+                line.append(i == 0 ? "" : ",").append(io.signalbox.common.Json.quote(texts.get(i)));
             }
             out.println(line.append("]}"));
         } else {
-            out.println(Zxid.format(entry.getZxid()) + "  " + String.join("; ", texts));
+            out.println(Zxid.format(entry.zxid()) + "  " + String.join("; ", texts));
         }
     }
 
     private int status(SignalboxClient client) {
-        Response local = client.status();
+        StatusResult local = client.status();
         List<Member> rows = new ArrayList<>();
-        for (Member member : local.getStatus().getMembersList()) {
+        for (Member member : local.members()) {
             rows.add(memberStatus(client, member));
         }
-        out.print(CtlTables.status(rows, local.getStatus(), json));
+        out.print(CtlTables.status(rows, local, json));
         return 0;
     }
 
     /** Each member reports itself; an unreachable one is shown as such. */
     private Member memberStatus(SignalboxClient via, Member member) {
-        ClientOptions one = ClientOptions.of(List.of(HostPort.parse(member.getClientAddress()))).withRetryDeadlineMs(1_000)
+        ClientOptions one = ClientOptions.of(List.of(HostPort.parse(member.clientAddress()))).withRetryDeadlineMs(1_000)
                 .withRequestTimeoutMs(1_000);
         try (SignalboxClient client = new SignalboxClient(one)) {
-            for (Member m : client.status().getStatus().getMembersList()) {
-                if (m.getId() == member.getId()) {
-                    return m;
-                }
+            Member self = client.status().member(member.id());
+            if (self != null) {
+                return self;
             }
         } catch (SignalboxException e) {
             // falls through: unreachable
         }
-        return member.toBuilder().setRole("UNREACHABLE").setReachable(false).build();
+        return new Member(member.id(), member.peerAddress(), member.clientAddress(), member.adminAddress(), "UNREACHABLE", 0, 0, 0, 0,
+                0, false, false);
     }
 
     private Consistency consistency() {

@@ -1,26 +1,26 @@
 package io.signalbox.cli;
 
-import static io.signalbox.server.Json.quote;
+import static io.signalbox.common.Json.quote;
 
-import io.signalbox.consensus.Zxid;
-import io.signalbox.proto.client.Member;
-import io.signalbox.proto.client.ReadResult;
+import io.signalbox.common.Zxid;
+import io.signalbox.protocol.Member;
+import io.signalbox.protocol.ProxyReport;
+import io.signalbox.protocol.ProxyStatus;
+import io.signalbox.protocol.StatusResult;
+import io.signalbox.state.Configuration;
 import io.signalbox.state.Server;
 import io.signalbox.state.Service;
-import io.signalbox.state.codec.StateCodec;
 import java.util.ArrayList;
 import java.util.List;
-import io.signalbox.proto.client.ProxyReport;
-import io.signalbox.proto.client.ProxyStatus;
-import io.signalbox.proto.client.StatusResult;
 
 /** What {@code ctl} prints: aligned tables for people, one JSON document for scripts. */
 final class CtlTables {
     private CtlTables() {}
 
-    static String configuration(long zxid, ReadResult r, boolean json) {
-        List<Service> services = r.getServicesList().stream().map(StateCodec::fromProto).toList();
-        List<Server> servers = r.getServersList().stream().map(StateCodec::fromProto).toList();
+    static String configuration(Configuration configuration, boolean json) {
+        long zxid = configuration.zxid();
+        List<Service> services = configuration.services();
+        List<Server> servers = services.stream().flatMap(s -> configuration.servers().getOrDefault(s.name(), List.of()).stream()).toList();
         if (json) {
             StringBuilder out = new StringBuilder("{\"zxid\":").append(quote(Zxid.format(zxid))).append(",\"services\":[");
             for (int i = 0; i < services.size(); i++) {
@@ -56,54 +56,54 @@ final class CtlTables {
 
     /** Members as each reported itself, then the sync agents' reports from {@code proxies} (the leader's). */
     static String status(List<Member> members, StatusResult proxies, boolean json) {
-        long leaderLast = members.stream().filter(m -> "LEADING".equals(m.getRole())).mapToLong(Member::getLastZxid).max().orElse(-1);
+        long leaderLast = members.stream().filter(m -> "LEADING".equals(m.role())).mapToLong(Member::lastZxid).max().orElse(-1);
         if (json) {
             StringBuilder out = new StringBuilder("{\"members\":[");
             for (int i = 0; i < members.size(); i++) {
                 Member m = members.get(i);
-                out.append(i == 0 ? "" : ",").append("{\"id\":").append(m.getId()).append(",\"role\":").append(quote(m.getRole()))
-                        .append(",\"leader\":").append(m.getLeaderId()).append(",\"epoch\":").append(m.getEpoch())
-                        .append(",\"lastZxid\":").append(quote(Zxid.format(m.getLastZxid())))
-                        .append(",\"committedZxid\":").append(quote(Zxid.format(m.getCommittedZxid())))
-                        .append(",\"lag\":").append(leaderLast < 0 || !m.getReachable() ? -1 : Math.max(0, leaderLast - m.getLastZxid()))
-                        .append(",\"client\":").append(quote(m.getClientAddress())).append('}');
+                out.append(i == 0 ? "" : ",").append("{\"id\":").append(m.id()).append(",\"role\":").append(quote(m.role()))
+                        .append(",\"leader\":").append(m.leaderId()).append(",\"epoch\":").append(m.epoch())
+                        .append(",\"lastZxid\":").append(quote(Zxid.format(m.lastZxid())))
+                        .append(",\"committedZxid\":").append(quote(Zxid.format(m.committedZxid())))
+                        .append(",\"lag\":").append(leaderLast < 0 || !m.reachable() ? -1 : Math.max(0, leaderLast - m.lastZxid()))
+                        .append(",\"client\":").append(quote(m.clientAddress())).append('}');
             }
             out.append("],\"proxies\":[");
-            for (int i = 0; i < proxies.getProxiesCount(); i++) {
-                ProxyStatus p = proxies.getProxies(i);
-                ProxyReport r = p.getReport();
-                out.append(i == 0 ? "" : ",").append("{\"agent\":").append(quote(r.getAgentId())).append(",\"proxy\":")
-                        .append(quote(r.getProxy())).append(",\"appliedZxid\":").append(quote(Zxid.format(r.getAppliedZxid())))
-                        .append(",\"lag\":").append(p.getLagEntries()).append(",\"reportAgeMs\":").append(p.getReportAgeMs())
-                        .append(",\"failure\":").append(quote(r.getFailure())).append('}');
+            for (int i = 0; i < proxies.proxies().size(); i++) {
+                ProxyStatus p = proxies.proxies().get(i);
+                ProxyReport r = p.report();
+                out.append(i == 0 ? "" : ",").append("{\"agent\":").append(quote(r.agentId())).append(",\"proxy\":")
+                        .append(quote(r.proxy())).append(",\"appliedZxid\":").append(quote(Zxid.format(r.appliedZxid())))
+                        .append(",\"lag\":").append(p.lagEntries()).append(",\"reportAgeMs\":").append(p.reportAgeMs())
+                        .append(",\"failure\":").append(quote(r.failure())).append('}');
             }
             return out.append("]}\n").toString();
         }
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"ID", "ROLE", "LEADER", "EPOCH", "LAST ZXID", "COMMITTED", "LAG", "CLIENT", "ADMIN"});
         for (Member m : members) {
-            boolean up = m.getReachable();
-            rows.add(new String[] {String.valueOf(m.getId()), m.getRole(), up ? String.valueOf(m.getLeaderId()) : "",
-                up ? String.valueOf(m.getEpoch()) : "", up ? Zxid.format(m.getLastZxid()) : "",
-                up ? Zxid.format(m.getCommittedZxid()) : "",
-                up && leaderLast >= 0 ? String.valueOf(Math.max(0, leaderLast - m.getLastZxid())) : "",
-                m.getClientAddress(), "http://" + m.getAdminAddress() + "/"});
+            boolean up = m.reachable();
+            rows.add(new String[] {String.valueOf(m.id()), m.role(), up ? String.valueOf(m.leaderId()) : "",
+                up ? String.valueOf(m.epoch()) : "", up ? Zxid.format(m.lastZxid()) : "",
+                up ? Zxid.format(m.committedZxid()) : "",
+                up && leaderLast >= 0 ? String.valueOf(Math.max(0, leaderLast - m.lastZxid())) : "",
+                m.clientAddress(), "http://" + m.adminAddress() + "/"});
         }
         return table(rows) + "\n" + proxies(proxies);
     }
 
     private static String proxies(StatusResult status) {
-        if (status.getProxiesCount() == 0) {
-            return "proxies: " + (status.getProxiesNote().isEmpty() ? "no sync agent has reported" : status.getProxiesNote()) + "\n";
+        if (status.proxies().isEmpty()) {
+            return "proxies: " + (status.proxiesNote().isEmpty() ? "no sync agent has reported" : status.proxiesNote()) + "\n";
         }
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"AGENT", "PROXY", "SERVICES", "APPLIED ZXID", "LAG", "REPORTED", "RELOADS", "COMMANDS", "REPAIRS", "FAILURE"});
-        for (ProxyStatus p : status.getProxiesList()) {
-            ProxyReport r = p.getReport();
-            rows.add(new String[] {r.getAgentId(), r.getProxy(), r.getServicesCount() == 0 ? "all" : String.join(",", r.getServicesList()),
-                Zxid.format(r.getAppliedZxid()), String.valueOf(p.getLagEntries()), (p.getReportAgeMs() / 100) / 10.0 + " s ago",
-                String.valueOf(r.getReloads()), String.valueOf(r.getRuntimeCommands()), String.valueOf(r.getRepairs()),
-                r.getFailedZxid() == 0 ? "" : Zxid.format(r.getFailedZxid()) + ": " + r.getFailure()});
+        for (ProxyStatus p : status.proxies()) {
+            ProxyReport r = p.report();
+            rows.add(new String[] {r.agentId(), r.proxy(), r.services().isEmpty() ? "all" : String.join(",", r.services()),
+                Zxid.format(r.appliedZxid()), String.valueOf(p.lagEntries()), (p.reportAgeMs() / 100) / 10.0 + " s ago",
+                String.valueOf(r.reloads()), String.valueOf(r.runtimeCommands()), String.valueOf(r.repairs()),
+                r.failedZxid() == 0 ? "" : Zxid.format(r.failedZxid()) + ": " + r.failure()});
         }
         return table(rows);
     }

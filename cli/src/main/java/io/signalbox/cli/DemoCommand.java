@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code signalbox demo}: a 3-node cluster in this process on its embedded defaults, with a
@@ -52,7 +52,7 @@ public final class DemoCommand implements Callable<Integer> {
         }, "signalbox-demo-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try (SignalboxClient client = SignalboxClient.connect(cluster.clientAddresses())) {
-            if (client.read(io.signalbox.proto.client.Consistency.LINEARIZABLE, "web").getRead().getServicesCount() == 0) {
+            if (client.read(io.signalbox.protocol.Consistency.LINEARIZABLE, "web").configuration().services().isEmpty()) {
                 loadSample(client);
             }
         }

@@ -1,11 +1,11 @@
 package io.signalbox.cli;
 
+import io.signalbox.bench.LoadSettings;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-/** The options every load benchmark shares (picocli mixin), checked in one place. */
+/** The options every load benchmark shares (picocli mixin); {@link LoadSettings} checks them. */
 final class LoadOptions {
     @Option(names = "--nodes", defaultValue = "3", description = "3 or 5 (default: ${DEFAULT-VALUE})")
     int nodes;
@@ -26,12 +26,8 @@ final class LoadOptions {
     @Option(names = "--heap", defaultValue = "1g", description = "-Xmx of every server (default: ${DEFAULT-VALUE})")
     String heap;
 
-    void validate(CommandLine commandLine) {
-        if (!(nodes == 3 || nodes == 5) || valueBytes < 1 || valueBytes > 500 || seconds <= 0 || seconds > 600
-                || warmupSeconds < 0 || warmupSeconds > 600 || outstanding.stream().anyMatch(n -> n < 1 || n > 10_000)
-                || !heap.matches("[1-9][0-9]{0,5}[mg]")) {
-            throw new CommandLine.ParameterException(commandLine, "--nodes 3 or 5, --value-bytes 1..500, --duration and --warmup "
-                    + "0..600 s, --outstanding 1..10000, --heap like 512m or 1g");
-        }
+    /** Throws IllegalArgumentException naming a refused value; a {@link BenchCommand.Subcommand} makes it a usage error. */
+    LoadSettings settings() {
+        return new LoadSettings(nodes, seconds, warmupSeconds, outstanding, valueBytes, heap);
     }
 }

@@ -1,12 +1,10 @@
 package io.signalbox.cli;
 
-import io.signalbox.server.NodeConfig;
-import io.signalbox.server.node.SignalboxNode;
+import io.signalbox.server.ServerMain;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -40,40 +38,6 @@ public final class ServerCommand implements Callable<Integer> {
             overrides.put("dataDir", dataDir.toString());
         }
         members.forEach((n, value) -> overrides.put("member." + n, value));
-        NodeConfig nodeConfig;
-        try {
-            nodeConfig = NodeConfig.load(config, overrides);
-        } catch (IllegalArgumentException e) {
-            System.err.println("signalbox server: " + e.getMessage());
-            return 2;
-        }
-        SignalboxNode node;
-        try {
-            node = SignalboxNode.start(nodeConfig);
-        } catch (RuntimeException e) {
-            System.err.println("signalbox server: cannot start node " + nodeConfig.id() + ": " + e.getMessage());
-            return 1;
-        }
-        // SIGTERM and Ctrl-C stop the node here, then main returns 0; the JVM's own shutdown
-        // (logs, profiles) still runs afterwards. A kill -9 needs no handling: the log is durable.
-        CountDownLatch stopRequested = stopSignals();
-        while (node.running()) {
-            if (stopRequested.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                node.close();
-                return 0;
-            }
-        }
-        node.close();
-        System.err.println("signalbox server: node " + nodeConfig.id() + " stopped after a failure; see the log");
-        return 1;
-    }
-
-    /** Counts down on SIGTERM or Ctrl-C, so a long-running command can stop what it runs and exit 0. */
-    static CountDownLatch stopSignals() {
-        CountDownLatch stopRequested = new CountDownLatch(1);
-        for (String name : new String[] {"TERM", "INT"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stopRequested.countDown());
-        }
-        return stopRequested;
+        return ServerMain.run(config, overrides, System.err);
     }
 }

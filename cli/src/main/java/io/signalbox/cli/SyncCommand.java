@@ -1,19 +1,12 @@
 package io.signalbox.cli;
 
-import io.signalbox.client.ClientOptions;
-import io.signalbox.client.HostPort;
-import io.signalbox.client.SignalboxClient;
-import io.signalbox.proxysync.AgentStateDir;
-import io.signalbox.proxysync.ProxyDriver;
-import io.signalbox.proxysync.SyncAgent;
-import io.signalbox.proxysync.SyncOptions;
-import io.signalbox.proxysync.haproxy.HaproxyDriver;
-import io.signalbox.proxysync.nginx.NginxDriver;
+import io.signalbox.proxysync.SyncAgentMain;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,16 +45,17 @@ public final class SyncCommand implements Runnable {
         @Option(names = "--report-every-ms", defaultValue = "2000", description = "repeat the report to the cluster this often (default: ${DEFAULT-VALUE})")
         long reportEveryMs;
 
-        SyncOptions syncOptions(String proxy) {
-            String id = agentId != null ? agentId : defaultAgentId(proxy);
-            return SyncOptions.defaults(id).withServices(services).withDriftCheckMs(driftCheckMs).withReportEveryMs(reportEveryMs);
-        }
-
-        private String defaultAgentId(String proxy) {
-            String host = System.getenv().getOrDefault("HOSTNAME", "localhost");
-            String id = proxy + "@" + host + ":" + stateDir.toAbsolutePath().normalize();
-            id = id.replaceAll("[^\\x21-\\x7e]", "_");
-            return id.length() <= 128 ? id : id.substring(id.length() - 128);
+        /** The keys of io.signalbox.proxysync.AgentConfig that every agent takes. */
+        Map<String, String> values(String proxy) {
+            Map<String, String> values = new LinkedHashMap<>();
+            values.put("proxy", proxy);
+            values.put("connect", connect);
+            values.put("stateDir", stateDir.toString());
+            values.put("services", String.join(",", services));
+            values.put("agentId", agentId == null ? "" : agentId);
+            values.put("driftCheckMs", String.valueOf(driftCheckMs));
+            values.put("reportEveryMs", String.valueOf(reportEveryMs));
+            return values;
         }
     }
 
@@ -96,26 +90,15 @@ public final class SyncCommand implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
-            HaproxyDriver.Settings settings;
-            SyncOptions options;
-            HaproxyDriver driver;
-            try {
-                if (!manage && (adminSocket == null || masterSocket == null || config == null)) {
-                    throw new IllegalArgumentException("without --manage, give --haproxy-socket, --master-socket and --config "
-                            + "(the agent drives a HAProxy already running from them)");
-                }
-                HaproxyDriver.Settings layout = HaproxyDriver.Settings.managedIn(agent.stateDir, bind);
-                settings = new HaproxyDriver.Settings(config != null ? config.toAbsolutePath() : layout.configFile(),
-                        adminSocket != null ? adminSocket.toAbsolutePath() : layout.adminSocket(),
-                        masterSocket != null ? masterSocket.toAbsolutePath() : layout.masterSocket(), layout.stateDir(), bind, binary,
-                        manage, drainGraceMs, layout.reloadTimeoutMs());
-                options = agent.syncOptions("haproxy");
-                driver = new HaproxyDriver(settings); // checks the bind address now, with a clear error
-            } catch (IllegalArgumentException e) {
-                System.err.println("signalbox sync haproxy: " + e.getMessage());
-                return 2;
-            }
-            return runAgent(agent, options, driver);
+            Map<String, String> values = agent.values("haproxy");
+            values.put("manage", String.valueOf(manage));
+            values.put("haproxySocket", adminSocket == null ? "" : adminSocket.toString());
+            values.put("masterSocket", masterSocket == null ? "" : masterSocket.toString());
+            values.put("config", config == null ? "" : config.toString());
+            values.put("bind", bind);
+            values.put("binary", binary);
+            values.put("drainGraceMs", String.valueOf(drainGraceMs));
+            return SyncAgentMain.run(values, System.err);
         }
     }
 
@@ -160,54 +143,18 @@ public final class SyncCommand implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
-            NginxDriver.Settings settings;
-            SyncOptions options;
-            NginxDriver driver;
-            try {
-                if (!manage && upstreamsFile == null) {
-                    throw new IllegalArgumentException("without --manage, give --upstreams-file (included by --nginx-conf's http block)");
-                }
-                NginxDriver.Settings layout = NginxDriver.Settings.managedIn(agent.stateDir, versionPort, bind);
-                settings = manage ? new NginxDriver.Settings(upstreamsFile != null ? upstreamsFile.toAbsolutePath() : layout.upstreamsFile(),
-                        layout.nginxConf(), layout.prefix(), layout.stateDir(), versionAddress, versionPort, bind, binary, true,
-                        layout.reloadTimeoutMs())
-                        : new NginxDriver.Settings(upstreamsFile.toAbsolutePath(), nginxConf.toAbsolutePath(), prefix, layout.stateDir(),
-                        versionAddress, versionPort, bind, binary, false, layout.reloadTimeoutMs());
-                options = agent.syncOptions("nginx").withDebounce(debounceMs, maxDelayMs);
-                driver = new NginxDriver(settings); // checks addresses and ports now, with a clear error
-            } catch (IllegalArgumentException e) {
-                System.err.println("signalbox sync nginx: " + e.getMessage());
-                return 2;
-            }
-            return runAgent(agent, options, driver);
-        }
-    }
-
-    static int runAgent(AgentOptions agent, SyncOptions options, ProxyDriver driver) throws InterruptedException {
-        ClientOptions clientOptions;
-        try {
-            clientOptions = ClientOptions.of(HostPort.parseList(agent.connect));
-        } catch (IllegalArgumentException e) {
-            System.err.println("signalbox sync: " + e.getMessage());
-            return 2;
-        }
-        CountDownLatch stopRequested = ServerCommand.stopSignals();
-        try (SignalboxClient client = new SignalboxClient(clientOptions); AgentStateDir dir = AgentStateDir.open(agent.stateDir)) {
-            SyncAgent running;
-            try {
-                running = SyncAgent.start(client, driver, dir, options);
-            } catch (RuntimeException e) {
-                driver.close();
-                System.err.println("signalbox sync: cannot start: " + e.getMessage());
-                return 1;
-            }
-            try (SyncAgent syncAgent = running) {
-                stopRequested.await();
-            }
-            return 0;
-        } catch (IllegalStateException | java.io.UncheckedIOException e) {
-            System.err.println("signalbox sync: " + e.getMessage());
-            return 1;
+            Map<String, String> values = agent.values("nginx");
+            values.put("manage", String.valueOf(manage));
+            values.put("upstreamsFile", upstreamsFile == null ? "" : upstreamsFile.toString());
+            values.put("nginxConf", nginxConf.toString());
+            values.put("nginxPrefix", prefix == null ? "" : prefix.toString());
+            values.put("versionPort", String.valueOf(versionPort));
+            values.put("versionAddress", versionAddress);
+            values.put("bind", bind);
+            values.put("binary", binary);
+            values.put("debounceMs", String.valueOf(debounceMs));
+            values.put("maxDelayMs", String.valueOf(maxDelayMs));
+            return SyncAgentMain.run(values, System.err);
         }
     }
 }

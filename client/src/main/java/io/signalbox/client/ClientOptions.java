@@ -1,5 +1,6 @@
 package io.signalbox.client;
 
+import io.signalbox.protocol.HostPort;
 import java.util.List;
 import java.util.UUID;
 

@@ -2,7 +2,8 @@ package io.signalbox.client;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.signalbox.proto.client.ErrorCode;
+import io.signalbox.protocol.ErrorCode;
+import io.signalbox.protocol.SignalboxException;
 import io.signalbox.state.Command;
 import java.util.concurrent.TimeUnit;
 

@@ -2,15 +2,24 @@ package io.signalbox.client;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.signalbox.client.codec.CommandCodec;
-import io.signalbox.proto.client.CommandRequest;
-import io.signalbox.proto.client.Consistency;
-import io.signalbox.proto.client.ErrorCode;
-import io.signalbox.proto.client.HistoryRequest;
-import io.signalbox.proto.client.ReadRequest;
-import io.signalbox.proto.client.Request;
-import io.signalbox.proto.client.Response;
-import io.signalbox.proto.client.StatusRequest;
+import io.signalbox.protocol.ClientReply;
+import io.signalbox.protocol.ClientRequest;
+import io.signalbox.protocol.CommandRequest;
+import io.signalbox.protocol.CommandResult;
+import io.signalbox.protocol.Consistency;
+import io.signalbox.protocol.ErrorCode;
+import io.signalbox.protocol.ErrorReply;
+import io.signalbox.protocol.HistoryRequest;
+import io.signalbox.protocol.HistoryResult;
+import io.signalbox.protocol.HostPort;
+import io.signalbox.protocol.ProxyReport;
+import io.signalbox.protocol.ReadRequest;
+import io.signalbox.protocol.ReadResult;
+import io.signalbox.protocol.ReportAccepted;
+import io.signalbox.protocol.SignalboxException;
+import io.signalbox.protocol.StatusRequest;
+import io.signalbox.protocol.StatusResult;
+import io.signalbox.protocol.wire.WireConnection;
 import io.signalbox.state.Command;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * leader hints, and retries on another node when one fails. Every command carries this
  * client's id and a sequence number, so a retry of a command whose answer was lost is
  * applied at most once. LOCAL reads never go back in time: they carry the highest zxid
- * this client has seen. Thread-safe; {@link #close()} stops its threads.
+ * this client has seen. Answers are records of {@code io.signalbox.protocol}; a failure is a
+ * {@link SignalboxException} whose code says whether retrying can help. Thread-safe;
+ * {@link #close()} stops its threads.
  */
 public final class SignalboxClient implements AutoCloseable {
     private final ClientOptions options;
@@ -32,7 +43,7 @@ public final class SignalboxClient implements AutoCloseable {
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong lastSeenZxid = new AtomicLong();
     private final Object connectLock = new Object();
-    private NodeConnection connection;
+    private WireConnection connection;
     private int nextAddress;
     private volatile boolean closed;
     /** The options' id plus a suffix of this instance: sequences restart at 1 in every instance. */
@@ -74,53 +85,49 @@ public final class SignalboxClient implements AutoCloseable {
     // ---- commands ----
 
     /** Submits a command; completes with the committed zxid (and a session id for OpenSession). */
-    public CompletableFuture<Response> submitAsync(Command command) {
-        Request.Builder request = Request.newBuilder().setCommand(CommandRequest.newBuilder()
-                .setClientId(clientId).setSequence(sequence.incrementAndGet())
-                .setCommand(CommandCodec.toProto(command)));
-        return executeAsync(request);
+    public CompletableFuture<CommandResult> submitAsync(Command command) {
+        return executeAsync(new CommandRequest(clientId, sequence.incrementAndGet(), command), CommandResult.class);
     }
 
-    public Response submit(Command command) {
+    public CommandResult submit(Command command) {
         return await(submitAsync(command));
     }
 
     // ---- reads ----
 
-    public CompletableFuture<Response> readAsync(Consistency consistency, String service, long atZxid) {
-        Request.Builder request = Request.newBuilder().setRead(ReadRequest.newBuilder().setConsistency(consistency)
-                .setMinZxid(lastSeenZxid.get()).setService(service == null ? "" : service).setAtZxid(atZxid));
-        return executeAsync(request);
+    /** The configuration ({@code service} null or empty: all of it) as of now, or as of the retained {@code atZxid} when not 0. */
+    public CompletableFuture<ReadResult> readAsync(Consistency consistency, String service, long atZxid) {
+        return executeAsync(new ReadRequest(consistency, lastSeenZxid.get(), service, atZxid), ReadResult.class);
     }
 
-    public Response read(Consistency consistency, String service) {
+    public ReadResult read(Consistency consistency, String service) {
         return await(readAsync(consistency, service, 0));
     }
 
-    public Response readAt(long atZxid) {
+    public ReadResult readAt(long atZxid) {
         return await(readAsync(Consistency.LOCAL, "", atZxid));
     }
 
-    public Response history(long fromZxid, int limit) {
-        return await(executeAsync(Request.newBuilder().setHistory(HistoryRequest.newBuilder().setFromZxid(fromZxid).setLimit(limit))));
+    public HistoryResult history(long fromZxid, int limit) {
+        return await(executeAsync(new HistoryRequest(fromZxid, limit), HistoryResult.class));
     }
 
     /** The status as the node this client is connected to sees the cluster. */
-    public Response status() {
-        return await(executeAsync(Request.newBuilder().setStatus(StatusRequest.getDefaultInstance())));
+    public StatusResult status() {
+        return await(executeAsync(new StatusRequest(false), StatusResult.class));
     }
 
     /** A sync agent's report of the zxid its proxy runs (kept by the leader; followers forward it). */
-    public CompletableFuture<Response> reportAsync(io.signalbox.proto.client.ProxyReport report) {
-        return executeAsync(Request.newBuilder().setReport(report));
+    public CompletableFuture<ReportAccepted> reportAsync(ProxyReport report) {
+        return executeAsync(report, ReportAccepted.class);
     }
 
     // ---- sessions and subscriptions ----
 
     /** Opens a session kept alive by this client until closed; servers registered with its id are ephemeral. */
     public ClientSession openSession(int timeoutMs) {
-        Response opened = submit(new Command.OpenSession(timeoutMs));
-        return new ClientSession(this, group, opened.getCommand().getSessionId(), timeoutMs);
+        CommandResult opened = submit(new Command.OpenSession(timeoutMs));
+        return new ClientSession(this, group, opened.sessionId(), timeoutMs);
     }
 
     /** Follows the event stream from {@code fromZxid}, resuming after failures from the last zxid received. */
@@ -130,32 +137,37 @@ public final class SignalboxClient implements AutoCloseable {
 
     // ---- plumbing ----
 
-    CompletableFuture<Response> executeAsync(Request.Builder request) {
-        CompletableFuture<Response> result = new CompletableFuture<>();
+    <T extends ClientReply> CompletableFuture<T> executeAsync(ClientRequest request, Class<T> expected) {
+        CompletableFuture<T> result = new CompletableFuture<>();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.retryDeadlineMs());
-        attempt(request, deadline, 0, result);
+        attempt(request, expected, deadline, 0, result);
         return result;
     }
 
-    private void attempt(Request.Builder request, long deadlineNanos, int attempt, CompletableFuture<Response> result) {
+    private <T extends ClientReply> void attempt(ClientRequest request, Class<T> expected, long deadlineNanos, int attempt,
+                                                 CompletableFuture<T> result) {
         if (closed) {
             result.completeExceptionally(new SignalboxException(ErrorCode.UNAVAILABLE, "client closed", ""));
             return;
         }
-        connectionAsync().thenCompose(c -> c.call(request.clone(), options.requestTimeoutMs()).thenApply(r -> {
-            if (r.hasError()) {
-                if (r.getError().getCode() == ErrorCode.NOT_LEADER && !r.getError().getLeaderHint().isEmpty()) {
-                    redirect(c, r.getError().getLeaderHint());
-                } else if (isRetryable(r.getError().getCode())) {
+        connectionAsync().thenCompose(c -> c.call(request, options.requestTimeoutMs()).thenApply(r -> {
+            if (r.reply() instanceof ErrorReply error) {
+                if (error.code() == ErrorCode.NOT_LEADER && !error.leaderHint().isEmpty()) {
+                    redirect(c, error.leaderHint());
+                } else if (isRetryable(error.code())) {
                     dropConnection(c);
                 }
-                throw NodeConnection.toException(r.getError());
+                throw error.toException();
             }
-            return r;
-        })).whenComplete((response, failure) -> {
+            if (!expected.isInstance(r.reply())) {
+                throw new SignalboxException(ErrorCode.MALFORMED, "node " + c.address() + " answered a "
+                        + request.getClass().getSimpleName() + " with a " + r.reply().getClass().getSimpleName(), "");
+            }
+            return expected.cast(r.reply());
+        })).whenComplete((reply, failure) -> {
             if (failure == null) {
-                observe(response.getZxid());
-                result.complete(response);
+                observe(reply.zxid());
+                result.complete(reply);
                 return;
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
@@ -166,7 +178,7 @@ public final class SignalboxClient implements AutoCloseable {
             }
             // Short: a new leader is usually there within a second or two, and a refusal is cheap.
             long backoffMs = Math.min(200, 10L << Math.min(attempt, 5));
-            group.schedule(() -> attempt(request, deadlineNanos, attempt + 1, result), backoffMs, TimeUnit.MILLISECONDS);
+            group.schedule(() -> attempt(request, expected, deadlineNanos, attempt + 1, result), backoffMs, TimeUnit.MILLISECONDS);
         });
     }
 
@@ -178,7 +190,7 @@ public final class SignalboxClient implements AutoCloseable {
         lastSeenZxid.accumulateAndGet(zxid, Math::max);
     }
 
-    CompletableFuture<NodeConnection> connectionAsync() {
+    CompletableFuture<WireConnection> connectionAsync() {
         HostPort target;
         synchronized (connectLock) {
             if (connection != null && connection.isOpen()) {
@@ -190,8 +202,8 @@ public final class SignalboxClient implements AutoCloseable {
         return connectTo(target);
     }
 
-    private CompletableFuture<NodeConnection> connectTo(HostPort target) {
-        return NodeConnection.open(group, target, options.connectTimeoutMs(), options.outstandingMax()).thenApply(opened -> {
+    private CompletableFuture<WireConnection> connectTo(HostPort target) {
+        return WireConnection.open(group, target, options.connectTimeoutMs(), options.outstandingMax()).thenApply(opened -> {
             synchronized (connectLock) {
                 if (connection != null && connection.isOpen() && connection != opened) {
                     opened.close();
@@ -203,7 +215,7 @@ public final class SignalboxClient implements AutoCloseable {
         });
     }
 
-    private void dropConnection(NodeConnection failed) {
+    private void dropConnection(WireConnection failed) {
         synchronized (connectLock) {
             if (connection == failed) {
                 connection = null;
@@ -212,7 +224,7 @@ public final class SignalboxClient implements AutoCloseable {
         failed.close();
     }
 
-    private void redirect(NodeConnection from, String hint) {
+    private void redirect(WireConnection from, String hint) {
         HostPort leader;
         try {
             leader = HostPort.parse(hint);

@@ -1,12 +1,14 @@
 package io.signalbox.client;
 
 import io.netty.channel.EventLoopGroup;
-import io.signalbox.proto.client.Entry;
-import io.signalbox.proto.client.ErrorCode;
-import io.signalbox.proto.client.ReadResult;
-import io.signalbox.proto.client.Request;
-import io.signalbox.proto.client.Response;
-import io.signalbox.proto.client.SubscribeRequest;
+import io.signalbox.protocol.ErrorCode;
+import io.signalbox.protocol.Response;
+import io.signalbox.protocol.SignalboxException;
+import io.signalbox.protocol.StreamEntry;
+import io.signalbox.protocol.StreamSnapshot;
+import io.signalbox.protocol.SubscribeRequest;
+import io.signalbox.protocol.wire.WireConnection;
+import io.signalbox.state.Configuration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -25,9 +27,9 @@ public final class Subscription implements AutoCloseable {
     /** What a subscriber receives. */
     public interface Listener {
         /** The configuration as of {@code zxid}; entries after it follow. */
-        void onSnapshot(long zxid, ReadResult configuration);
+        void onSnapshot(long zxid, Configuration configuration);
 
-        void onEntry(Entry entry);
+        void onEntry(StreamEntry entry);
 
         /** The stream broke and will resume by itself; for logs and tests. */
         default void onInterrupted(Throwable cause) {}
@@ -39,7 +41,7 @@ public final class Subscription implements AutoCloseable {
     private final Listener listener;
     private volatile long lastZxid;
     private volatile boolean closed;
-    private volatile NodeConnection current;
+    private volatile WireConnection current;
     private int failures;
 
     Subscription(SignalboxClient client, EventLoopGroup group, long fromZxid, List<String> services, Listener listener) {
@@ -66,9 +68,7 @@ public final class Subscription implements AutoCloseable {
                 return;
             }
             current = connection;
-            Request.Builder request = Request.newBuilder().setSubscribe(SubscribeRequest.newBuilder()
-                    .setFromZxid(lastZxid).addAllServices(services));
-            connection.stream(request, this::onFrame, this::retryLater);
+            connection.stream(new SubscribeRequest(lastZxid, services), this::onFrame, this::retryLater);
         });
     }
 
@@ -77,15 +77,14 @@ public final class Subscription implements AutoCloseable {
             return;
         }
         failures = 0;
-        if (response.hasSnapshot()) {
-            if (response.getZxid() >= lastZxid) {
-                lastZxid = response.getZxid();
-                listener.onSnapshot(response.getZxid(), response.getSnapshot().getConfiguration());
+        if (response.reply() instanceof StreamSnapshot snapshot) {
+            if (snapshot.zxid() >= lastZxid) {
+                lastZxid = snapshot.zxid();
+                listener.onSnapshot(snapshot.zxid(), snapshot.configuration());
             }
-        } else if (response.hasEntry()) {
-            Entry entry = response.getEntry();
-            if (entry.getZxid() > lastZxid) {
-                lastZxid = entry.getZxid();
+        } else if (response.reply() instanceof StreamEntry entry) {
+            if (entry.zxid() > lastZxid) {
+                lastZxid = entry.zxid();
                 client.observe(lastZxid);
                 listener.onEntry(entry);
             }
@@ -107,7 +106,7 @@ public final class Subscription implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        NodeConnection connection = current;
+        WireConnection connection = current;
         if (connection != null) {
             // The node ends a stream when its connection closes; other requests on it retry elsewhere.
             connection.close();

@@ -1,5 +1,7 @@
 package io.signalbox.consensus;
 
+import io.signalbox.common.Zxid;
+
 /**
  * A read-only summary of one core, for status pages, metrics, tests and the simulator's checks.
  *

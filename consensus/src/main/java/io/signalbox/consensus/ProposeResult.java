@@ -1,5 +1,7 @@
 package io.signalbox.consensus;
 
+import io.signalbox.common.Zxid;
+
 /** The answer to {@link ZabCore#propose(byte[])}: appended with a zxid, or refused with the reason. */
 public sealed interface ProposeResult {
     record Accepted(long zxid) implements ProposeResult {

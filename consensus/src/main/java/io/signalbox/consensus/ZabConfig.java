@@ -1,5 +1,6 @@
 package io.signalbox.consensus;
 
+import io.signalbox.common.Zxid;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;

@@ -3,7 +3,7 @@ package io.signalbox.consensus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.signalbox.consensus.message.ZabMessage;
+import io.signalbox.common.Zxid;
 import io.signalbox.consensus.message.ZabMessage.AckEpoch;
 import io.signalbox.consensus.message.ZabMessage.AckNewLeader;
 import io.signalbox.consensus.message.ZabMessage.FollowerInfo;
@@ -12,6 +12,7 @@ import io.signalbox.consensus.message.ZabMessage.NewLeader;
 import io.signalbox.consensus.message.ZabMessage.Notification;
 import io.signalbox.consensus.message.ZabMessage.Proposal;
 import io.signalbox.consensus.message.ZabMessage.SyncDiff;
+import io.signalbox.consensus.message.ZabMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.signalbox.consensus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.signalbox.common.Zxid;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class ZxidAndConfigTest {
     @Test
     void counterOutOfRangeNamesTheValue() {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> Zxid.of(1, 1L << 32));
-        assertEquals("counter out of range: 4294967296", error.getMessage());
+        assertEquals("counter 4294967296 out of range: 0..4294967295", error.getMessage());
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.signalbox.proxysync;
 
 import io.signalbox.client.SignalboxClient;
-import io.signalbox.proto.client.ProxyReport;
+import io.signalbox.protocol.ProxyReport;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -44,7 +44,7 @@ final class ClusterReporter {
         client.reportAsync(next).whenComplete((response, failure) -> {
             if (failure != null && !lastFailed) {
                 LOG.warn("agent {}: the cluster did not take its report (applied zxid {}): {}; will repeat it",
-                        next.getAgentId(), Long.toHexString(next.getAppliedZxid()), failure.getMessage());
+                        next.agentId(), Long.toHexString(next.appliedZxid()), failure.getMessage());
             }
             lastFailed = failure != null;
             inFlight.set(false);

@@ -2,17 +2,13 @@ package io.signalbox.proxysync;
 
 import io.signalbox.client.SignalboxClient;
 import io.signalbox.client.Subscription;
-import io.signalbox.consensus.Zxid;
-import io.signalbox.proto.client.Entry;
-import io.signalbox.proto.client.ProxyReport;
-import io.signalbox.proto.client.ReadResult;
-import io.signalbox.proto.state.StateSnapshot;
+import io.signalbox.common.Zxid;
+import io.signalbox.protocol.ProxyReport;
+import io.signalbox.protocol.StreamEntry;
 import io.signalbox.state.Configuration;
 import io.signalbox.state.LbStateMachine;
 import io.signalbox.state.Limits;
-import io.signalbox.state.StateEvent;
 import io.signalbox.state.codec.StateCodec;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -128,10 +124,8 @@ public final class SyncAgent implements AutoCloseable {
         }
 
         @Override
-        public void onSnapshot(long zxid, ReadResult configuration) {
-            StateSnapshot snapshot = StateSnapshot.newBuilder().setZxid(zxid).addAllServices(configuration.getServicesList())
-                    .addAllServers(configuration.getServersList()).addAllSessions(configuration.getSessionsList()).build();
-            LbStateMachine restored = LbStateMachine.restore(snapshot.toByteArray(), Limits.DEFAULTS, 2);
+        public void onSnapshot(long zxid, Configuration configuration) {
+            LbStateMachine restored = LbStateMachine.restore(StateCodec.snapshotOf(configuration), Limits.DEFAULTS, 2);
             resumed();
             synchronized (lock) {
                 if (zxid >= view.appliedZxid()) {
@@ -140,19 +134,15 @@ public final class SyncAgent implements AutoCloseable {
                 }
             }
             LOG.info("agent {}: took a snapshot of the configuration at zxid {} ({} services, {} servers)", options.agentId(),
-                    Zxid.format(zxid), configuration.getServicesCount(), configuration.getServersCount());
+                    Zxid.format(zxid), configuration.services().size(), configuration.servers().values().stream().mapToInt(List::size).sum());
         }
 
         @Override
-        public void onEntry(Entry entry) {
-            List<StateEvent> events = new ArrayList<>(entry.getEventsCount());
-            for (io.signalbox.proto.state.Event event : entry.getEventsList()) {
-                events.add(StateCodec.fromProto(event));
-            }
+        public void onEntry(StreamEntry entry) {
             resumed();
             synchronized (lock) {
-                if (entry.getZxid() > view.appliedZxid()) {
-                    view.apply(entry.getZxid(), events);
+                if (entry.zxid() > view.appliedZxid()) {
+                    view.apply(entry.zxid(), entry.events());
                     changed();
                 }
             }
@@ -273,10 +263,8 @@ public final class SyncAgent implements AutoCloseable {
 
     private ProxyReport report() {
         String text = failure;
-        return ProxyReport.newBuilder().setAgentId(options.agentId()).setProxy(driver.proxy()).addAllServices(options.services())
-                .setAppliedZxid(appliedZxid).setFailedZxid(failedZxid)
-                .setFailure(text.length() > 2_000 ? text.substring(0, 2_000) + "…" : text)
-                .setReloads(reloads).setRuntimeCommands(commands).setRepairs(repairs).build();
+        return new ProxyReport(options.agentId(), driver.proxy(), options.services(), appliedZxid, failedZxid,
+                text.length() > 2_000 ? text.substring(0, 2_000) + "…" : text, reloads, commands, repairs);
     }
 
     private void waitQuietly(long millis) {

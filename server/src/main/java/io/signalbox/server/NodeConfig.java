@@ -125,6 +125,22 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
     }
 
     /** A local cluster's member list: node i listens on basePort+i (peers), +100+i (clients), +200+i (admin). */
+    /**
+     * Writes {@code nodeDir/signalbox.conf} for member {@code id} of {@code members}, with its
+     * data in {@code nodeDir/data}: the file {@link #load} reads. Returns its path.
+     */
+    public static Path writeFile(Path nodeDir, int id, List<Member> members) throws java.io.IOException {
+        Path conf = nodeDir.resolve("signalbox.conf");
+        StringBuilder text = new StringBuilder("id=" + id + "\n");
+        for (Member m : members) {
+            text.append("member.").append(m.id()).append('=').append(m.host()).append(':').append(m.peerPort()).append(':')
+                    .append(m.clientPort()).append(':').append(m.adminPort()).append('\n');
+        }
+        text.append("dataDir=").append(nodeDir.resolve("data").toAbsolutePath()).append('\n');
+        java.nio.file.Files.writeString(conf, text);
+        return conf;
+    }
+
     public static List<Member> localMembers(int count, int basePort) {
         List<Member> members = new ArrayList<>();
         for (int i = 1; i <= count; i++) {

@@ -1,8 +1,8 @@
 package io.signalbox.simulation;
 
+import io.signalbox.common.Zxid;
 import io.signalbox.consensus.NodeView;
 import io.signalbox.consensus.Txn;
-import io.signalbox.consensus.Zxid;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package io.signalbox.simulation;
 
+import io.signalbox.common.Zxid;
 import io.signalbox.consensus.Effect;
 import io.signalbox.consensus.RecoveredState;
 import io.signalbox.consensus.Snapshot;
 import io.signalbox.consensus.Txn;
 import io.signalbox.consensus.ZabConfig;
 import io.signalbox.consensus.ZabCore;
-import io.signalbox.consensus.Zxid;
 import io.signalbox.storage.Epochs;
 import io.signalbox.storage.InMemoryEpochStore;
 import io.signalbox.storage.InMemorySnapshotStore;

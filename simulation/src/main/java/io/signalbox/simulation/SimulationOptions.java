@@ -74,7 +74,7 @@ public record SimulationOptions(
                 random.nextInt(3) == 0 ? 0 : random.nextInt(11),
                 0.1 + random.nextDouble() * 1.4,
                 5 + random.nextInt(200),
-                random.nextInt(5) == 0 ? 8 + random.nextInt(40) : io.signalbox.consensus.Zxid.COUNTER_MAX,
+                random.nextInt(5) == 0 ? 8 + random.nextInt(40) : io.signalbox.common.Zxid.COUNTER_MAX,
                 bugs);
     }
 

@@ -1,12 +1,12 @@
 package io.signalbox.simulation;
 
+import io.signalbox.common.Zxid;
 import io.signalbox.consensus.Effect;
 import io.signalbox.consensus.InvariantViolation;
 import io.signalbox.consensus.ProposeResult;
 import io.signalbox.consensus.Role;
 import io.signalbox.consensus.Txn;
 import io.signalbox.consensus.ZabConfig;
-import io.signalbox.consensus.Zxid;
 import io.signalbox.consensus.message.ZabMessage;
 import java.util.ArrayList;
 import java.util.List;

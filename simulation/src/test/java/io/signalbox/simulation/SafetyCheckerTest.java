@@ -3,10 +3,10 @@ package io.signalbox.simulation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.signalbox.common.Zxid;
 import io.signalbox.consensus.NodeView;
 import io.signalbox.consensus.Role;
 import io.signalbox.consensus.Txn;
-import io.signalbox.consensus.Zxid;
 import org.junit.jupiter.api.Test;
 
 /** The checks themselves can fail: each invariant, fed a history that breaks it, says so. */

@@ -1,5 +1,6 @@
 package io.signalbox.storage;
 
+import io.signalbox.common.Zxid;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -74,12 +75,12 @@ public final class FileSnapshotStore implements SnapshotStore {
     public StoredSnapshot read(long zxid) {
         Path file = fileFor(zxid);
         if (!Files.exists(file)) {
-            throw new StorageException("no snapshot at zxid " + Zxids.format(zxid) + " in " + directory);
+            throw new StorageException("no snapshot at zxid " + Zxid.format(zxid) + " in " + directory);
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             return new StoredSnapshot(zxid, readVerified(channel, zxid, file));
         } catch (IOException e) {
-            throw new StorageException("cannot read snapshot at zxid " + Zxids.format(zxid) + " (" + file + "): " + e.getMessage(), e);
+            throw new StorageException("cannot read snapshot at zxid " + Zxid.format(zxid) + " (" + file + "): " + e.getMessage(), e);
         }
     }
 
@@ -147,7 +148,7 @@ public final class FileSnapshotStore implements SnapshotStore {
             }
             fsyncDirectory();
         } catch (IOException e) {
-            throw new StorageException("cannot delete snapshots older than " + Zxids.format(zxid) + ": " + e.getMessage(), e);
+            throw new StorageException("cannot delete snapshots older than " + Zxid.format(zxid) + ": " + e.getMessage(), e);
         }
     }
 
@@ -179,7 +180,7 @@ public final class FileSnapshotStore implements SnapshotStore {
     }
 
     private static StorageException corrupt(long zxid, Path file, String reason) {
-        return new StorageException("snapshot at zxid " + Zxids.format(zxid) + " (" + file + ") is corrupt: " + reason);
+        return new StorageException("snapshot at zxid " + Zxid.format(zxid) + " (" + file + ") is corrupt: " + reason);
     }
 
 
@@ -200,7 +201,7 @@ public final class FileSnapshotStore implements SnapshotStore {
                         StandardOpenOption.WRITE);
                 writeFully(ByteBuffer.allocate(16).put(MAGIC).putLong(zxid).flip());
             } catch (IOException e) {
-                throw new StorageException("cannot start snapshot at zxid " + Zxids.format(zxid) + ": " + e.getMessage(), e);
+                throw new StorageException("cannot start snapshot at zxid " + Zxid.format(zxid) + ": " + e.getMessage(), e);
             }
         }
 
@@ -208,7 +209,7 @@ public final class FileSnapshotStore implements SnapshotStore {
         public void write(int index, byte[] chunk) {
             ensureActive();
             if (index != nextIndex) {
-                throw new IllegalArgumentException("snapshot chunk " + index + " for zxid " + Zxids.format(zxid)
+                throw new IllegalArgumentException("snapshot chunk " + index + " for zxid " + Zxid.format(zxid)
                         + " is out of sequence; expected chunk " + nextIndex);
             }
             if (chunk.length > CHUNK_BYTES_MAX) {
@@ -220,7 +221,7 @@ public final class FileSnapshotStore implements SnapshotStore {
                 writeFully(ByteBuffer.allocate(8 + chunk.length).putInt(chunk.length).putInt((int) crc.getValue()).put(chunk).flip());
             } catch (IOException e) {
                 abort();
-                throw new StorageException("cannot write snapshot chunk " + index + " at zxid " + Zxids.format(zxid) + ": " + e.getMessage(), e);
+                throw new StorageException("cannot write snapshot chunk " + index + " at zxid " + Zxid.format(zxid) + ": " + e.getMessage(), e);
             }
             whole.update(chunk);
             total += chunk.length;
@@ -243,7 +244,7 @@ public final class FileSnapshotStore implements SnapshotStore {
                 } catch (IOException ignored) {
                     // the open of the next store removes it
                 }
-                throw new StorageException("cannot commit snapshot at zxid " + Zxids.format(zxid) + ": " + e.getMessage(), e);
+                throw new StorageException("cannot commit snapshot at zxid " + Zxid.format(zxid) + ": " + e.getMessage(), e);
             }
         }
 
@@ -263,7 +264,7 @@ public final class FileSnapshotStore implements SnapshotStore {
 
         private void ensureActive() {
             if (finished) {
-                throw new IllegalStateException("snapshot writer for zxid " + Zxids.format(zxid) + " already finished");
+                throw new IllegalStateException("snapshot writer for zxid " + Zxid.format(zxid) + " already finished");
             }
         }
 

@@ -1,5 +1,6 @@
 package io.signalbox.storage;
 
+import io.signalbox.common.Zxid;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,8 +80,8 @@ public final class GroupCommitLog implements AutoCloseable {
             long previous = lastAcceptedZxid;
             for (LogEntry entry : entries) {
                 if (entry.zxid() <= previous) {
-                    throw new IllegalArgumentException("append out of order: zxid " + Zxids.format(entry.zxid())
-                            + " after " + Zxids.format(previous));
+                    throw new IllegalArgumentException("append out of order: zxid " + Zxid.format(entry.zxid())
+                            + " after " + Zxid.format(previous));
                 }
                 previous = entry.zxid();
             }

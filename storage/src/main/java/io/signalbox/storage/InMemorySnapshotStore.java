@@ -1,5 +1,6 @@
 package io.signalbox.storage;
 
+import io.signalbox.common.Zxid;
 import java.io.ByteArrayOutputStream;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -32,7 +33,7 @@ public final class InMemorySnapshotStore implements SnapshotStore {
             public void write(int index, byte[] chunk) {
                 ensureActive();
                 if (index != nextIndex) {
-                    throw new IllegalArgumentException("snapshot chunk " + index + " for zxid " + Zxids.format(zxid)
+                    throw new IllegalArgumentException("snapshot chunk " + index + " for zxid " + Zxid.format(zxid)
                             + " is out of sequence; expected chunk " + nextIndex);
                 }
                 if (chunk.length > CHUNK_BYTES_MAX) {
@@ -59,10 +60,10 @@ public final class InMemorySnapshotStore implements SnapshotStore {
 
             private void ensureActive() {
                 if (finished) {
-                    throw new IllegalStateException("snapshot writer for zxid " + Zxids.format(zxid) + " already finished");
+                    throw new IllegalStateException("snapshot writer for zxid " + Zxid.format(zxid) + " already finished");
                 }
                 if (writerGeneration != generation) {
-                    throw new StorageException("snapshot writer for zxid " + Zxids.format(zxid) + " did not survive a crash");
+                    throw new StorageException("snapshot writer for zxid " + Zxid.format(zxid) + " did not survive a crash");
                 }
             }
         };
@@ -84,12 +85,12 @@ public final class InMemorySnapshotStore implements SnapshotStore {
     public StoredSnapshot read(long zxid) {
         Stored stored = committed.get(zxid);
         if (stored == null) {
-            throw new StorageException("no snapshot at zxid " + Zxids.format(zxid));
+            throw new StorageException("no snapshot at zxid " + Zxid.format(zxid));
         }
         CRC32C crc = new CRC32C();
         crc.update(stored.state());
         if ((int) crc.getValue() != stored.crc()) {
-            throw new StorageException("snapshot at zxid " + Zxids.format(zxid) + " fails its checksum");
+            throw new StorageException("snapshot at zxid " + Zxid.format(zxid) + " fails its checksum");
         }
         return new StoredSnapshot(zxid, stored.state());
     }
@@ -108,7 +109,7 @@ public final class InMemorySnapshotStore implements SnapshotStore {
     public void corrupt(long zxid) {
         Stored stored = committed.get(zxid);
         if (stored == null || stored.state().length == 0) {
-            throw new IllegalArgumentException("no non-empty snapshot at " + Zxids.format(zxid));
+            throw new IllegalArgumentException("no non-empty snapshot at " + Zxid.format(zxid));
         }
         byte[] damaged = stored.state().clone();
         damaged[0] ^= 0x01;

@@ -1,5 +1,6 @@
 package io.signalbox.storage;
 
+import io.signalbox.common.Zxid;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -25,8 +26,8 @@ public final class InMemoryTxnLog implements TxnLog {
         List<Record> encoded = new ArrayList<>(entries.size());
         for (LogEntry entry : entries) {
             if (entry.zxid() <= previous) {
-                throw new IllegalArgumentException("append out of order: zxid " + Zxids.format(entry.zxid())
-                        + " after " + Zxids.format(previous));
+                throw new IllegalArgumentException("append out of order: zxid " + Zxid.format(entry.zxid())
+                        + " after " + Zxid.format(previous));
             }
             byte[] bytes = LogEntryCodec.encode(entry);
             encoded.add(new Record(entry.zxid(), bytes));
@@ -83,8 +84,8 @@ public final class InMemoryTxnLog implements TxnLog {
     public void truncateAfter(long zxid) {
         ensureOpen();
         if (zxid < compactedUpTo) {
-            throw new IllegalArgumentException("cannot truncate after " + Zxids.format(zxid)
-                    + ": entries up to " + Zxids.format(compactedUpTo) + " were compacted into a snapshot");
+            throw new IllegalArgumentException("cannot truncate after " + Zxid.format(zxid)
+                    + ": entries up to " + Zxid.format(compactedUpTo) + " were compacted into a snapshot");
         }
         records.subList(firstIndexAfter(zxid), records.size()).clear();
         durableCount = records.size();
@@ -152,7 +153,7 @@ public final class InMemoryTxnLog implements TxnLog {
     public void corrupt(long zxid) {
         int index = firstIndexAfter(zxid - 1);
         if (index >= records.size() || records.get(index).zxid() != zxid) {
-            throw new IllegalArgumentException("no record for zxid " + Zxids.format(zxid));
+            throw new IllegalArgumentException("no record for zxid " + Zxid.format(zxid));
         }
         byte[] bytes = records.get(index).bytes().clone();
         bytes[bytes.length - 6] ^= 0x10;

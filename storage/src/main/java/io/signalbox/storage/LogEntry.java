@@ -1,5 +1,6 @@
 package io.signalbox.storage;
 
+import io.signalbox.common.Zxid;
 import java.util.Arrays;
 
 /** One entry of the transaction log: zxid, the epoch it was proposed in, and the payload. */
@@ -25,6 +26,6 @@ public record LogEntry(long zxid, long epoch, byte[] payload) {
 
     @Override
     public String toString() {
-        return "LogEntry[" + Zxids.format(zxid) + ", " + payload.length + " bytes]";
+        return "LogEntry[" + Zxid.format(zxid) + ", " + payload.length + " bytes]";
     }
 }

@@ -2,6 +2,7 @@ package io.signalbox.storage;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.signalbox.common.Zxid;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
@@ -44,7 +45,7 @@ public final class LogEntryCodec {
             throw new CorruptLogException(proto.getZxid(), String.format("crc32c %08x, stored %08x", crc, proto.getCrc32C()));
         }
         if (expectedZxid >= 0 && proto.getZxid() != expectedZxid) {
-            throw new CorruptLogException(expectedZxid, "record holds zxid " + Zxids.format(proto.getZxid()));
+            throw new CorruptLogException(expectedZxid, "record holds zxid " + Zxid.format(proto.getZxid()));
         }
         try {
             return new LogEntry(proto.getZxid(), proto.getEpoch(), payload);

@@ -1,5 +1,6 @@
 package io.signalbox.storage;
 
+import io.signalbox.common.Zxid;
 import io.signalbox.storage.rocksdb.RocksDbStorage;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -89,8 +90,8 @@ public final class NodeStorage implements AutoCloseable {
         long base = snapshot.map(StoredSnapshot::zxid).orElse(0L);
         TxnLog log = txnLog();
         if (log.compactedUpTo() > base) {
-            throw new StorageException("the log in " + directory + " starts after " + Zxids.format(log.compactedUpTo())
-                    + " but the newest valid snapshot is at " + Zxids.format(base)
+            throw new StorageException("the log in " + directory + " starts after " + Zxid.format(log.compactedUpTo())
+                    + " but the newest valid snapshot is at " + Zxid.format(base)
                     + ": the txns between are gone; this node needs a resync from its peers");
         }
         java.util.List<LogEntry> entries = new java.util.ArrayList<>();

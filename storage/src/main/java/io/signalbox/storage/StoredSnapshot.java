@@ -1,5 +1,6 @@
 package io.signalbox.storage;
 
+import io.signalbox.common.Zxid;
 import java.util.Arrays;
 
 /** A complete, checksum-verified snapshot of the state machine at {@code zxid}. */
@@ -16,6 +17,6 @@ public record StoredSnapshot(long zxid, byte[] state) {
 
     @Override
     public String toString() {
-        return "StoredSnapshot[" + Zxids.format(zxid) + ", " + state.length + " bytes]";
+        return "StoredSnapshot[" + Zxid.format(zxid) + ", " + state.length + " bytes]";
     }
 }

@@ -1,5 +1,6 @@
 package io.signalbox.bench.jmh;
 
+import io.signalbox.common.Zxid;
 import io.signalbox.consensus.Effect;
 import io.signalbox.consensus.ProposeResult;
 import io.signalbox.consensus.RecoveredState;
@@ -7,7 +8,6 @@ import io.signalbox.consensus.Role;
 import io.signalbox.consensus.Txn;
 import io.signalbox.consensus.ZabConfig;
 import io.signalbox.consensus.ZabCore;
-import io.signalbox.consensus.Zxid;
 import io.signalbox.consensus.message.ZabMessage;
 import io.signalbox.server.codec.PeerMessageCodec;
 import io.signalbox.state.Command;
@@ -19,6 +19,7 @@ import io.signalbox.storage.LogEntry;
 import io.signalbox.storage.LogEntryCodec;
 import io.signalbox.storage.TxnLog;
 import io.signalbox.storage.rocksdb.RocksDbStorage;
+import io.signalbox.testkit.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +91,7 @@ public class HotPathBenchmarks {
         @TearDown(Level.Trial)
         public void close() throws IOException {
             storage.close();
-            io.signalbox.bench.StorageBenchmark.deleteRecursively(directory);
+            Processes.deleteRecursively(directory);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.signalbox.consensus.impl;
 
+import io.signalbox.common.Zxid;
 import io.signalbox.consensus.Bug;
 import io.signalbox.consensus.Checks;
 import io.signalbox.consensus.Effect;
@@ -9,9 +10,8 @@ import io.signalbox.consensus.RecoveredState;
 import io.signalbox.consensus.Role;
 import io.signalbox.consensus.Snapshot;
 import io.signalbox.consensus.ZabConfig;
-import io.signalbox.consensus.Zxid;
-import io.signalbox.consensus.message.ZabMessage;
 import io.signalbox.consensus.message.ZabMessage.Notification;
+import io.signalbox.consensus.message.ZabMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -1,9 +1,9 @@
 package io.signalbox.consensus.impl;
 
+import io.signalbox.common.Zxid;
 import io.signalbox.consensus.Checks;
 import io.signalbox.consensus.Snapshot;
 import io.signalbox.consensus.Txn;
-import io.signalbox.consensus.Zxid;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,11 +1,11 @@
 package io.signalbox.consensus.impl;
 
+import io.signalbox.common.Zxid;
 import io.signalbox.consensus.Bug;
 import io.signalbox.consensus.Checks;
 import io.signalbox.consensus.ProposeResult;
 import io.signalbox.consensus.Quorum;
 import io.signalbox.consensus.Txn;
-import io.signalbox.consensus.Zxid;
 import io.signalbox.consensus.message.ZabMessage.Ack;
 import io.signalbox.consensus.message.ZabMessage.Commit;
 import io.signalbox.consensus.message.ZabMessage.Ping;

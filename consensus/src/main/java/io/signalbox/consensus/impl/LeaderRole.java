@@ -1,13 +1,12 @@
 package io.signalbox.consensus.impl;
 
+import io.signalbox.common.Zxid;
 import io.signalbox.consensus.Bug;
 import io.signalbox.consensus.Checks;
 import io.signalbox.consensus.Effect;
 import io.signalbox.consensus.Quorum;
 import io.signalbox.consensus.Role;
 import io.signalbox.consensus.Txn;
-import io.signalbox.consensus.Zxid;
-import io.signalbox.consensus.message.ZabMessage;
 import io.signalbox.consensus.message.ZabMessage.Ack;
 import io.signalbox.consensus.message.ZabMessage.AckEpoch;
 import io.signalbox.consensus.message.ZabMessage.AckNewLeader;
@@ -19,6 +18,7 @@ import io.signalbox.consensus.message.ZabMessage.SyncDiff;
 import io.signalbox.consensus.message.ZabMessage.SyncSnap;
 import io.signalbox.consensus.message.ZabMessage.SyncTrunc;
 import io.signalbox.consensus.message.ZabMessage.UpToDate;
+import io.signalbox.consensus.message.ZabMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package io.signalbox.consensus.impl;
 
+import io.signalbox.common.Zxid;
 import io.signalbox.consensus.Bug;
 import io.signalbox.consensus.Checks;
 import io.signalbox.consensus.Effect;
 import io.signalbox.consensus.Snapshot;
 import io.signalbox.consensus.Txn;
 import io.signalbox.consensus.ZabConfig;
-import io.signalbox.consensus.Zxid;
 import io.signalbox.consensus.message.ZabMessage;
 import java.util.ArrayList;
 import java.util.EnumSet;

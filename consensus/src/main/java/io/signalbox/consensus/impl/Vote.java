@@ -1,7 +1,7 @@
 package io.signalbox.consensus.impl;
 
+import io.signalbox.common.Zxid;
 import io.signalbox.consensus.Quorum;
-import io.signalbox.consensus.Zxid;
 
 /** A vote of Fast Leader Election: the proposed leader, its last zxid and its currentEpoch, in an election round. */
 record Vote(long round, int leader, long zxid, long epoch) {

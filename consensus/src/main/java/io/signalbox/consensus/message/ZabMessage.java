@@ -1,9 +1,9 @@
 package io.signalbox.consensus.message;
 
+import io.signalbox.common.Zxid;
 import io.signalbox.consensus.Role;
 import io.signalbox.consensus.Snapshot;
 import io.signalbox.consensus.Txn;
-import io.signalbox.consensus.Zxid;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package io.signalbox.proxysync.nginx;
 
-import io.signalbox.consensus.Zxid;
+import io.signalbox.common.Zxid;
 import io.signalbox.proxysync.SafeValues;
 import io.signalbox.state.Balance;
 import io.signalbox.state.Configuration;

@@ -1,6 +1,6 @@
 package io.signalbox.proxysync.nginx;
 
-import io.signalbox.consensus.Zxid;
+import io.signalbox.common.Zxid;
 import io.signalbox.proxysync.AgentStateDir;
 import io.signalbox.proxysync.ProxyDriver;
 import io.signalbox.proxysync.RenderException;

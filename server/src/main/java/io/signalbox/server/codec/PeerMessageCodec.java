@@ -18,8 +18,8 @@ import java.util.List;
  * allocate without bound.
  */
 public final class PeerMessageCodec {
-    /** The limit of every Signalbox link ({@link io.signalbox.client.Frames}); a SNAP travels in one frame, so it also bounds the snapshot. */
-    public static final int FRAME_BYTES_MAX = io.signalbox.client.Frames.FRAME_BYTES_MAX;
+    /** The limit of every Signalbox link ({@link io.signalbox.protocol.wire.Frames}); a SNAP travels in one frame, so it also bounds the snapshot. */
+    public static final int FRAME_BYTES_MAX = io.signalbox.protocol.wire.Frames.FRAME_BYTES_MAX;
 
     /** One decoded frame: the sender and its message. */
     public record Frame(int from, ZabMessage message) {}

@@ -140,7 +140,7 @@ final class AdminServer implements AutoCloseable {
                     HttpResponseStatus status = cause instanceof HistoryGoneException ? HttpResponseStatus.GONE
                             : HttpResponseStatus.SERVICE_UNAVAILABLE;
                     send(ctx, keepAlive, status, "application/json",
-                            ("{\"error\":" + io.signalbox.server.Json.quote(String.valueOf(cause.getMessage())) + "}").getBytes(StandardCharsets.UTF_8));
+                            ("{\"error\":" + io.signalbox.common.Json.quote(String.valueOf(cause.getMessage())) + "}").getBytes(StandardCharsets.UTF_8));
                 }
             });
         }

@@ -1,56 +1,55 @@
 package io.signalbox.server.node;
 
-import io.signalbox.proto.client.Entry;
-import io.signalbox.proto.client.ErrorCode;
-import io.signalbox.proto.client.ReadResult;
-import io.signalbox.proto.client.Response;
+import io.signalbox.protocol.ErrorCode;
+import io.signalbox.protocol.Response;
+import io.signalbox.protocol.StreamEntry;
 import io.signalbox.state.Configuration;
 import io.signalbox.state.Server;
 import io.signalbox.state.Service;
-import io.signalbox.state.Session;
 import io.signalbox.state.StateEvent;
-import io.signalbox.state.codec.StateCodec;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /** Builders for the responses every request handler sends. */
 final class Answers {
     private Answers() {}
 
     static Response error(long requestId, ErrorCode code, String message) {
-        return error(requestId, code, message, "");
+        return Response.error(requestId, code, message);
     }
 
     static Response error(long requestId, ErrorCode code, String message, String field) {
-        return Response.newBuilder().setRequestId(requestId).setError(io.signalbox.proto.client.Error.newBuilder()
-                .setCode(code).setMessage(message).setField(field)).build();
+        return Response.error(requestId, code, message, field);
     }
 
-    /** One stream or history entry: the events {@code include} accepts, as protobuf. */
-    static Entry.Builder entry(long zxid, List<StateEvent> events, java.util.function.Predicate<StateEvent> include) {
-        Entry.Builder entry = Entry.newBuilder().setZxid(zxid);
+    /** One stream or history entry: the events {@code include} accepts. */
+    static StreamEntry entry(long zxid, List<StateEvent> events, Predicate<StateEvent> include) {
+        List<StateEvent> included = new ArrayList<>(events.size());
         for (StateEvent event : events) {
             if (include.test(event)) {
-                entry.addEvents(StateCodec.toProto(event));
+                included.add(event);
             }
         }
-        return entry;
+        return new StreamEntry(zxid, included);
     }
 
-    static ReadResult configuration(Configuration configuration, String serviceFilter) {
-        ReadResult.Builder result = ReadResult.newBuilder().setDigest(configuration.digest());
-        for (Service service : configuration.services()) {
-            if (serviceFilter.isEmpty() || serviceFilter.equals(service.name())) {
-                result.addServices(StateCodec.toProto(service));
-                for (Server server : configuration.servers().getOrDefault(service.name(), List.of())) {
-                    result.addServers(StateCodec.toProto(server));
-                }
-            }
-        }
+    /** The whole configuration, or only one service and its servers (then without sessions); the digest is always the whole one's. */
+    static Configuration configuration(Configuration configuration, String serviceFilter) {
         if (serviceFilter.isEmpty()) {
-            for (Session session : configuration.sessions()) {
-                result.addSessions(StateCodec.toProto(session));
+            return configuration;
+        }
+        List<Service> services = new ArrayList<>(1);
+        Map<String, List<Server>> servers = new TreeMap<>();
+        for (Service service : configuration.services()) {
+            if (serviceFilter.equals(service.name())) {
+                services.add(service);
+                servers.put(service.name(), configuration.servers().getOrDefault(service.name(), List.of()));
             }
         }
-        return result.build();
+        return new Configuration(configuration.zxid(), List.copyOf(services), java.util.Collections.unmodifiableMap(servers), List.of(),
+                configuration.digest());
     }
 }

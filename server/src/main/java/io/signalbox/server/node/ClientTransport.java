@@ -1,6 +1,5 @@
 package io.signalbox.server.node;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -15,10 +14,11 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.TooLongFrameException;
-import io.signalbox.client.Frames;
-import io.signalbox.proto.client.ErrorCode;
-import io.signalbox.proto.client.Request;
-import io.signalbox.proto.client.Response;
+import io.signalbox.protocol.ErrorCode;
+import io.signalbox.protocol.Request;
+import io.signalbox.protocol.Response;
+import io.signalbox.protocol.wire.ClientWire;
+import io.signalbox.protocol.wire.Frames;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -26,11 +26,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client port. Each frame is one {@link Request}; it is handed to the node loop, and
- * the answer comes back through the connection's {@link Responder}. Bad input never
- * reaches the node: an oversized or undecodable frame gets a MALFORMED error and the
- * connection is closed; a request naming no operation gets MALFORMED and the connection
- * stays open. Connections beyond {@code connectionsMax} are closed at once.
+ * The client port. Each frame is one {@link Request}, decoded here into records; it is
+ * handed to the node loop, and the answer comes back through the connection's
+ * {@link Responder}. Bad input never reaches the node: an oversized or undecodable frame
+ * gets a MALFORMED error and the connection is closed; a request naming no operation gets
+ * MALFORMED, a malformed command INVALID naming the field, and the connection stays open. Connections beyond {@code connectionsMax} are closed at once.
  */
 final class ClientTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClientTransport.class);
@@ -63,10 +63,10 @@ final class ClientTransport implements AutoCloseable {
 
     private void write(Channel channel, Response response, io.netty.channel.ChannelPromise promise) {
         if (onLoopThread.getAsBoolean()) {
-            channel.write(Unpooled.wrappedBuffer(response.toByteArray()), promise);
+            channel.write(Unpooled.wrappedBuffer(ClientWire.encode(response)), promise);
             unflushed.wrote(channel);
         } else {
-            channel.writeAndFlush(Unpooled.wrappedBuffer(response.toByteArray()), promise);
+            channel.writeAndFlush(Unpooled.wrappedBuffer(ClientWire.encode(response)), promise);
         }
     }
 
@@ -111,15 +111,14 @@ final class ClientTransport implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
             Request request;
             try {
-                request = Request.parseFrom(ByteBufUtil.getBytes(frame));
-            } catch (InvalidProtocolBufferException e) {
-                rejectAndClose(ctx, "the frame is not a Signalbox request: " + e.getMessage());
+                request = ClientWire.decodeRequest(ByteBufUtil.getBytes(frame));
+            } catch (ClientWire.UndecodableFrameException e) {
+                rejectAndClose(ctx, e.getMessage());
                 return;
-            }
-            if (request.getBodyCase() == Request.BodyCase.BODY_NOT_SET) {
-                metrics.requestError("malformed");
-                respond(Answers.error(request.getRequestId(), ErrorCode.MALFORMED,
-                        "the request names no operation (command, read, history, subscribe or status)"));
+            } catch (ClientWire.RefusedRequestException e) {
+                metrics.requestError(e.answer().reply() instanceof io.signalbox.protocol.ErrorReply error
+                        && error.code() == ErrorCode.INVALID ? "invalid" : "malformed");
+                respond(e.answer());
                 return;
             }
             handler.accept(request, this);
@@ -128,7 +127,7 @@ final class ClientTransport implements AutoCloseable {
         private void rejectAndClose(ChannelHandlerContext ctx, String why) {
             metrics.requestError("malformed");
             LOG.info("closing client connection {}: {}", ctx.channel().remoteAddress(), why);
-            byte[] bytes = Answers.error(0, ErrorCode.MALFORMED, why).toByteArray();
+            byte[] bytes = ClientWire.encode(Answers.error(0, ErrorCode.MALFORMED, why));
             ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(ChannelFutureListener.CLOSE);
         }
 

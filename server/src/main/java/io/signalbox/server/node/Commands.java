@@ -1,13 +1,12 @@
 package io.signalbox.server.node;
 
-import io.signalbox.client.codec.CommandCodec;
+import io.signalbox.common.Zxid;
 import io.signalbox.consensus.ProposeResult;
-import io.signalbox.consensus.Zxid;
-import io.signalbox.proto.client.CommandRequest;
-import io.signalbox.proto.client.CommandResult;
-import io.signalbox.proto.client.ErrorCode;
-import io.signalbox.proto.client.Response;
 import io.signalbox.proto.state.EventBatch;
+import io.signalbox.protocol.CommandRequest;
+import io.signalbox.protocol.CommandResult;
+import io.signalbox.protocol.ErrorCode;
+import io.signalbox.protocol.Response;
 import io.signalbox.state.Command;
 import io.signalbox.state.LbStateMachine;
 import io.signalbox.state.Rejection;
@@ -63,32 +62,25 @@ final class Commands {
 
     /** On an established leader only; the caller forwards otherwise. */
     void submit(long requestId, CommandRequest request, Responder responder) {
-        Command command;
-        try {
-            command = CommandCodec.fromProto(request.getCommand());
-        } catch (Rejection e) {
+        Command command = request.command();
+        if (request.clientId().length() > CLIENT_ID_LENGTH_MAX) {
             metrics.requestError("invalid");
-            responder.respond(Answers.error(requestId, ErrorCode.INVALID, e.getMessage(), e.field()));
-            return;
-        }
-        if (request.getClientId().length() > CLIENT_ID_LENGTH_MAX) {
-            metrics.requestError("invalid");
-            responder.respond(Answers.error(requestId, ErrorCode.INVALID, "clientId of " + request.getClientId().length()
+            responder.respond(Answers.error(requestId, ErrorCode.INVALID, "clientId of " + request.clientId().length()
                     + " characters: at most " + CLIENT_ID_LENGTH_MAX, "clientId"));
             return;
         }
-        String clientKey = request.getClientId().isEmpty() ? "" : request.getClientId() + "#" + request.getSequence();
+        String clientKey = request.clientId().isEmpty() ? "" : request.clientId() + "#" + request.sequence();
         if (!clientKey.isEmpty()) {
-            ClientTable.Verdict verdict = replica.clients().verdict(request.getClientId(), request.getSequence());
+            ClientTable.Verdict verdict = replica.clients().verdict(request.clientId(), request.sequence());
             if (verdict == ClientTable.Verdict.DUPLICATE) {
-                ClientTable.Applied applied = replica.clients().applied(request.getClientId(), request.getSequence());
+                ClientTable.Applied applied = replica.clients().applied(request.clientId(), request.sequence());
                 responder.respond(success(requestId, applied.zxid(), applied.sessionId()));
                 return;
             }
             if (verdict == ClientTable.Verdict.TOO_OLD) {
-                responder.respond(Answers.error(requestId, ErrorCode.INVALID, "sequence " + request.getSequence() + " of client "
-                        + request.getClientId() + " is older than the " + ClientTable.SEQUENCES_PER_CLIENT_MAX
-                        + " it is remembered by (oldest " + replica.clients().oldestRemembered(request.getClientId())
+                responder.respond(Answers.error(requestId, ErrorCode.INVALID, "sequence " + request.sequence() + " of client "
+                        + request.clientId() + " is older than the " + ClientTable.SEQUENCES_PER_CLIENT_MAX
+                        + " it is remembered by (oldest " + replica.clients().oldestRemembered(request.clientId())
                         + "); whether it applied is unknown", "sequence"));
                 return;
             }
@@ -118,7 +110,7 @@ final class Commands {
             confirmer.confirm(requestId, success(requestId, saw, 0), responder, saw);
             return;
         }
-        long zxid = propose(prepared, request.getClientId(), request.getSequence(), requestId, responder);
+        long zxid = propose(prepared, request.clientId(), request.sequence(), requestId, responder);
         if (zxid > 0 && !clientKey.isEmpty()) {
             inflightByClientSequence.put(clientKey, zxid);
         }
@@ -259,7 +251,6 @@ final class Commands {
     }
 
     private static Response success(long requestId, long zxid, long sessionId) {
-        return Response.newBuilder().setRequestId(requestId).setZxid(zxid)
-                .setCommand(CommandResult.newBuilder().setSessionId(sessionId)).build();
+        return new Response(requestId, new CommandResult(zxid, sessionId));
     }
 }

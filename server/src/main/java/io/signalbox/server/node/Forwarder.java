@@ -1,12 +1,13 @@
 package io.signalbox.server.node;
 
 import io.netty.channel.EventLoopGroup;
-import io.signalbox.client.HostPort;
-import io.signalbox.client.NodeConnection;
-import io.signalbox.client.SignalboxException;
-import io.signalbox.proto.client.ErrorCode;
-import io.signalbox.proto.client.Request;
-import io.signalbox.proto.client.Response;
+import io.signalbox.protocol.ClientRequest;
+import io.signalbox.protocol.ErrorCode;
+import io.signalbox.protocol.HostPort;
+import io.signalbox.protocol.Request;
+import io.signalbox.protocol.Response;
+import io.signalbox.protocol.SignalboxException;
+import io.signalbox.protocol.wire.WireConnection;
 import io.signalbox.server.NodeConfig;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -22,7 +23,7 @@ final class Forwarder implements AutoCloseable {
     private final NodeConfig config;
     private final EventLoopGroup group;
     private int leaderId;
-    private CompletableFuture<NodeConnection> connection;
+    private CompletableFuture<WireConnection> connection;
 
     Forwarder(NodeConfig config, EventLoopGroup group) {
         this.config = config;
@@ -36,7 +37,7 @@ final class Forwarder implements AutoCloseable {
         }
         leaderId = newLeaderId;
         if (connection != null) {
-            connection.thenAccept(NodeConnection::close);
+            connection.thenAccept(WireConnection::close);
             connection = null;
         }
     }
@@ -47,10 +48,10 @@ final class Forwarder implements AutoCloseable {
     }
 
     void forward(Request request, Responder responder) {
-        long clientRequestId = request.getRequestId();
-        ask(request).whenComplete((response, failure) -> {
+        long clientRequestId = request.requestId();
+        ask(request.body()).whenComplete((response, failure) -> {
             if (failure == null) {
-                responder.respond(response.toBuilder().setRequestId(clientRequestId).build());
+                responder.respond(new Response(clientRequestId, response.reply()));
                 return;
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
@@ -60,8 +61,8 @@ final class Forwarder implements AutoCloseable {
     }
 
     /** Sends {@code request} to the leader; fails with UNAVAILABLE when no leader is known. */
-    CompletableFuture<Response> ask(Request request) {
-        CompletableFuture<NodeConnection> link;
+    CompletableFuture<Response> ask(ClientRequest request) {
+        CompletableFuture<WireConnection> link;
         synchronized (this) {
             if (leaderId == 0 || leaderId == config.id()) {
                 return CompletableFuture.failedFuture(new SignalboxException(ErrorCode.UNAVAILABLE,
@@ -70,18 +71,18 @@ final class Forwarder implements AutoCloseable {
             if (connection == null || (connection.isDone() && !connection.isCompletedExceptionally()
                     && !connection.join().isOpen()) || connection.isCompletedExceptionally()) {
                 NodeConfig.Member leader = config.member(leaderId);
-                connection = NodeConnection.open(group, new HostPort(leader.host(), leader.clientPort()), 2_000,
+                connection = WireConnection.open(group, new HostPort(leader.host(), leader.clientPort()), 2_000,
                         FORWARDED_OUTSTANDING_MAX);
             }
             link = connection;
         }
-        return link.thenCompose(c -> c.call(request.toBuilder(), config.requestTimeoutMs()));
+        return link.thenCompose(c -> c.call(request, config.requestTimeoutMs()));
     }
 
     @Override
     public synchronized void close() {
         if (connection != null) {
-            connection.thenAccept(NodeConnection::close);
+            connection.thenAccept(WireConnection::close);
         }
     }
 }

@@ -1,16 +1,17 @@
 package io.signalbox.server.node;
 
-import static io.signalbox.server.Json.quote;
+import static io.signalbox.common.Json.quote;
 
-import io.signalbox.consensus.Zxid;
-import io.signalbox.proto.client.Member;
-import io.signalbox.proto.client.StatusResult;
+import io.signalbox.common.Zxid;
+import io.signalbox.protocol.Member;
+import io.signalbox.protocol.ProxyReport;
+import io.signalbox.protocol.ProxyStatus;
+import io.signalbox.protocol.StatusResult;
 import io.signalbox.state.Configuration;
 import io.signalbox.state.EventText;
 import io.signalbox.state.LbStateMachine;
 import io.signalbox.state.Server;
 import io.signalbox.state.Service;
-import io.signalbox.state.StateEvent;
 import java.util.List;
 import java.util.Map;
 
@@ -19,44 +20,44 @@ final class JsonViews {
     private JsonViews() {}
 
     static String status(StatusResult status, boolean healthy) {
-        StringBuilder out = new StringBuilder("{\"node\":").append(status.getNodeId()).append(",\"healthy\":").append(healthy)
+        StringBuilder out = new StringBuilder("{\"node\":").append(status.nodeId()).append(",\"healthy\":").append(healthy)
                 .append(",\"members\":[");
-        for (int i = 0; i < status.getMembersCount(); i++) {
-            Member m = status.getMembers(i);
-            out.append(i == 0 ? "" : ",").append("{\"id\":").append(m.getId())
-                    .append(",\"peer\":").append(quote(m.getPeerAddress()))
-                    .append(",\"client\":").append(quote(m.getClientAddress()))
-                    .append(",\"admin\":").append(quote(m.getAdminAddress()))
-                    .append(",\"reachable\":").append(m.getReachable());
-            if (m.getId() == status.getNodeId()) {
-                out.append(",\"role\":").append(quote(m.getRole())).append(",\"leader\":").append(m.getLeaderId())
-                        .append(",\"established\":").append(m.getEstablished())
-                        .append(",\"epoch\":").append(m.getEpoch())
-                        .append(",\"lastZxid\":").append(quote(Zxid.format(m.getLastZxid())))
-                        .append(",\"committedZxid\":").append(quote(Zxid.format(m.getCommittedZxid())))
-                        .append(",\"appliedZxid\":").append(quote(Zxid.format(m.getAppliedZxid())))
-                        .append(",\"lastZxidRaw\":").append(m.getLastZxid())
-                        .append(",\"committedZxidRaw\":").append(m.getCommittedZxid());
+        for (int i = 0; i < status.members().size(); i++) {
+            Member m = status.members().get(i);
+            out.append(i == 0 ? "" : ",").append("{\"id\":").append(m.id())
+                    .append(",\"peer\":").append(quote(m.peerAddress()))
+                    .append(",\"client\":").append(quote(m.clientAddress()))
+                    .append(",\"admin\":").append(quote(m.adminAddress()))
+                    .append(",\"reachable\":").append(m.reachable());
+            if (m.id() == status.nodeId()) {
+                out.append(",\"role\":").append(quote(m.role())).append(",\"leader\":").append(m.leaderId())
+                        .append(",\"established\":").append(m.established())
+                        .append(",\"epoch\":").append(m.epoch())
+                        .append(",\"lastZxid\":").append(quote(Zxid.format(m.lastZxid())))
+                        .append(",\"committedZxid\":").append(quote(Zxid.format(m.committedZxid())))
+                        .append(",\"appliedZxid\":").append(quote(Zxid.format(m.appliedZxid())))
+                        .append(",\"lastZxidRaw\":").append(m.lastZxid())
+                        .append(",\"committedZxidRaw\":").append(m.committedZxid());
             }
             out.append('}');
         }
         out.append("],\"proxies\":[");
-        for (int i = 0; i < status.getProxiesCount(); i++) {
-            io.signalbox.proto.client.ProxyStatus p = status.getProxies(i);
-            io.signalbox.proto.client.ProxyReport r = p.getReport();
-            out.append(i == 0 ? "" : ",").append("{\"agent\":").append(quote(r.getAgentId()))
-                    .append(",\"proxy\":").append(quote(r.getProxy()))
-                    .append(",\"services\":").append(quote(String.join(",", r.getServicesList())))
-                    .append(",\"appliedZxid\":").append(quote(Zxid.format(r.getAppliedZxid())))
-                    .append(",\"lagEntries\":").append(p.getLagEntries())
-                    .append(",\"reportAgeMs\":").append(p.getReportAgeMs())
-                    .append(",\"failedZxid\":").append(quote(r.getFailedZxid() == 0 ? "" : Zxid.format(r.getFailedZxid())))
-                    .append(",\"failure\":").append(quote(r.getFailure()))
-                    .append(",\"reloads\":").append(r.getReloads())
-                    .append(",\"runtimeCommands\":").append(r.getRuntimeCommands())
-                    .append(",\"repairs\":").append(r.getRepairs()).append('}');
+        for (int i = 0; i < status.proxies().size(); i++) {
+            ProxyStatus p = status.proxies().get(i);
+            ProxyReport r = p.report();
+            out.append(i == 0 ? "" : ",").append("{\"agent\":").append(quote(r.agentId()))
+                    .append(",\"proxy\":").append(quote(r.proxy()))
+                    .append(",\"services\":").append(quote(String.join(",", r.services())))
+                    .append(",\"appliedZxid\":").append(quote(Zxid.format(r.appliedZxid())))
+                    .append(",\"lagEntries\":").append(p.lagEntries())
+                    .append(",\"reportAgeMs\":").append(p.reportAgeMs())
+                    .append(",\"failedZxid\":").append(quote(r.failedZxid() == 0 ? "" : Zxid.format(r.failedZxid())))
+                    .append(",\"failure\":").append(quote(r.failure()))
+                    .append(",\"reloads\":").append(r.reloads())
+                    .append(",\"runtimeCommands\":").append(r.runtimeCommands())
+                    .append(",\"repairs\":").append(r.repairs()).append('}');
         }
-        return out.append("],\"proxiesNote\":").append(quote(status.getProxiesNote())).append('}').toString();
+        return out.append("],\"proxiesNote\":").append(quote(status.proxiesNote())).append('}').toString();
     }
 
     static String configuration(Configuration c) {

@@ -1,8 +1,8 @@
 package io.signalbox.server.node;
 
-import io.signalbox.consensus.Zxid;
-import io.signalbox.proto.client.ProxyReport;
-import io.signalbox.proto.client.ProxyStatus;
+import io.signalbox.common.Zxid;
+import io.signalbox.protocol.ProxyReport;
+import io.signalbox.protocol.ProxyStatus;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -39,18 +39,18 @@ final class ProxyReports {
      * Nothing is recorded for a report that fails.
      */
     static String problem(ProxyReport report) {
-        String id = report.getAgentId();
+        String id = report.agentId();
         if (id.isEmpty() || id.length() > AGENT_ID_CHARS_MAX || !id.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             return "agent_id \"" + printable(id) + "\" must be 1.." + AGENT_ID_CHARS_MAX + " printable ASCII characters without spaces";
         }
-        if (!report.getProxy().equals("haproxy") && !report.getProxy().equals("nginx")) {
-            return "proxy \"" + printable(report.getProxy()) + "\" must be haproxy or nginx";
+        if (!report.proxy().equals("haproxy") && !report.proxy().equals("nginx")) {
+            return "proxy \"" + printable(report.proxy()) + "\" must be haproxy or nginx";
         }
-        if (report.getFailure().length() > FAILURE_CHARS_MAX) {
-            return "failure has " + report.getFailure().length() + " characters; at most " + FAILURE_CHARS_MAX;
+        if (report.failure().length() > FAILURE_CHARS_MAX) {
+            return "failure has " + report.failure().length() + " characters; at most " + FAILURE_CHARS_MAX;
         }
-        if (report.getServicesCount() > SERVICES_MAX) {
-            return "services lists " + report.getServicesCount() + " names; at most " + SERVICES_MAX;
+        if (report.services().size() > SERVICES_MAX) {
+            return "services lists " + report.services().size() + " names; at most " + SERVICES_MAX;
         }
         return null;
     }
@@ -58,23 +58,23 @@ final class ProxyReports {
     /** Records a checked report; false when the table is full of agents heard from recently. */
     boolean record(ProxyReport report, long nowMs) {
         forgetSilent(nowMs);
-        Received previous = byAgent.get(report.getAgentId());
+        Received previous = byAgent.get(report.agentId());
         if (previous == null && byAgent.size() >= AGENTS_MAX) {
             return false;
         }
-        byAgent.put(report.getAgentId(), new Received(report, nowMs));
-        boolean failedNow = report.getFailedZxid() != 0;
-        boolean failedBefore = previous != null && previous.report().getFailedZxid() != 0;
+        byAgent.put(report.agentId(), new Received(report, nowMs));
+        boolean failedNow = report.failedZxid() != 0;
+        boolean failedBefore = previous != null && previous.report().failedZxid() != 0;
         if (previous == null) {
-            LOG.info("node {}: {} agent {} reports applied zxid {}", nodeId, report.getProxy(), report.getAgentId(),
-                    Zxid.format(report.getAppliedZxid()));
+            LOG.info("node {}: {} agent {} reports applied zxid {}", nodeId, report.proxy(), report.agentId(),
+                    Zxid.format(report.appliedZxid()));
         }
-        if (failedNow && (!failedBefore || previous.report().getFailedZxid() != report.getFailedZxid())) {
-            LOG.warn("node {}: {} agent {} failed to apply zxid {} (still runs {}): {}", nodeId, report.getProxy(),
-                    report.getAgentId(), Zxid.format(report.getFailedZxid()), Zxid.format(report.getAppliedZxid()), report.getFailure());
+        if (failedNow && (!failedBefore || previous.report().failedZxid() != report.failedZxid())) {
+            LOG.warn("node {}: {} agent {} failed to apply zxid {} (still runs {}): {}", nodeId, report.proxy(),
+                    report.agentId(), Zxid.format(report.failedZxid()), Zxid.format(report.appliedZxid()), report.failure());
         } else if (!failedNow && failedBefore) {
-            LOG.info("node {}: {} agent {} recovered at zxid {}", nodeId, report.getProxy(), report.getAgentId(),
-                    Zxid.format(report.getAppliedZxid()));
+            LOG.info("node {}: {} agent {} recovered at zxid {}", nodeId, report.proxy(), report.agentId(),
+                    Zxid.format(report.appliedZxid()));
         }
         return true;
     }
@@ -84,9 +84,8 @@ final class ProxyReports {
         forgetSilent(nowMs);
         List<ProxyStatus> statuses = new ArrayList<>(byAgent.size());
         for (Received received : byAgent.values()) {
-            statuses.add(ProxyStatus.newBuilder().setReport(received.report())
-                    .setLagEntries(lagEntries(received.report().getAppliedZxid(), committedZxid))
-                    .setReportAgeMs(Math.max(0, nowMs - received.atMs())).build());
+            statuses.add(new ProxyStatus(received.report(), lagEntries(received.report().appliedZxid(), committedZxid),
+                    Math.max(0, nowMs - received.atMs())));
         }
         return statuses;
     }
@@ -108,8 +107,8 @@ final class ProxyReports {
         while (it.hasNext()) {
             Received received = it.next();
             if (nowMs - received.atMs() > FORGET_AFTER_MS) {
-                LOG.info("node {}: forgetting {} agent {}: no report for {} s", nodeId, received.report().getProxy(),
-                        received.report().getAgentId(), (nowMs - received.atMs()) / 1000);
+                LOG.info("node {}: forgetting {} agent {}: no report for {} s", nodeId, received.report().proxy(),
+                        received.report().agentId(), (nowMs - received.atMs()) / 1000);
                 it.remove();
             }
         }

@@ -1,16 +1,19 @@
 package io.signalbox.server.node;
 
-import io.signalbox.consensus.Zxid;
-import io.signalbox.proto.client.Consistency;
-import io.signalbox.proto.client.ErrorCode;
-import io.signalbox.proto.client.HistoryRequest;
-import io.signalbox.proto.client.HistoryResult;
-import io.signalbox.proto.client.ReadRequest;
-import io.signalbox.proto.client.Response;
+import io.signalbox.common.Zxid;
+import io.signalbox.protocol.Consistency;
+import io.signalbox.protocol.ErrorCode;
+import io.signalbox.protocol.HistoryRequest;
+import io.signalbox.protocol.HistoryResult;
+import io.signalbox.protocol.ReadRequest;
+import io.signalbox.protocol.ReadResult;
+import io.signalbox.protocol.Response;
+import io.signalbox.protocol.StreamEntry;
 import io.signalbox.state.Configuration;
 import io.signalbox.state.HistoryGoneException;
 import io.signalbox.state.LbStateMachine;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -54,8 +57,8 @@ final class Reads {
             responder.respond(Answers.error(requestId, ErrorCode.BUSY, PARKED_READS_MAX + " reads already wait on this node"));
             return true;
         }
-        Parked read = new Parked(requestId, request, responder, System.nanoTime(), request.getMinZxid(), null);
-        if (request.getConsistency() == Consistency.LINEARIZABLE) {
+        Parked read = new Parked(requestId, request, responder, System.nanoTime(), request.minZxid(), null);
+        if (request.consistency() == Consistency.LINEARIZABLE) {
             if (!establishedLeader) {
                 return false;
             }
@@ -71,7 +74,7 @@ final class Reads {
             }
             return true;
         }
-        if (replica.machine().appliedZxid() >= request.getMinZxid()) {
+        if (replica.machine().appliedZxid() >= request.minZxid()) {
             answer(read);
         } else {
             awaitingApply.add(read);
@@ -165,33 +168,31 @@ final class Reads {
         ReadRequest request = read.request();
         Configuration configuration;
         try {
-            configuration = request.getAtZxid() == 0 ? machine.configuration() : machine.configurationAt(request.getAtZxid());
+            configuration = request.atZxid() == 0 ? machine.configuration() : machine.configurationAt(request.atZxid());
         } catch (HistoryGoneException e) {
             read.responder().respond(Answers.error(read.requestId(), ErrorCode.HISTORY_GONE, e.getMessage(), "atZxid"));
             return;
         }
-        read.responder().respond(Response.newBuilder().setRequestId(read.requestId()).setZxid(configuration.zxid())
-                .setRead(Answers.configuration(configuration, request.getService())).build());
+        read.responder().respond(new Response(read.requestId(), new ReadResult(Answers.configuration(configuration, request.service()))));
     }
 
     void history(long requestId, HistoryRequest request, Responder responder) {
-        int limit = request.getLimit() == 0 ? 1_000 : request.getLimit();
-        if (limit > HISTORY_LIMIT_MAX) {
-            responder.respond(Answers.error(requestId, ErrorCode.INVALID, "limit " + limit + " is above " + HISTORY_LIMIT_MAX, "limit"));
+        int limit = request.limit() == 0 ? 1_000 : request.limit();
+        if (limit < 0 || limit > HISTORY_LIMIT_MAX) {
+            responder.respond(Answers.error(requestId, ErrorCode.INVALID, "limit " + limit + " is outside 1.." + HISTORY_LIMIT_MAX, "limit"));
             return;
         }
         List<LbStateMachine.Entry> entries;
         try {
-            entries = replica.machine().eventsAfter(request.getFromZxid());
+            entries = replica.machine().eventsAfter(request.fromZxid());
         } catch (HistoryGoneException e) {
             responder.respond(Answers.error(requestId, ErrorCode.HISTORY_GONE, e.getMessage(), "fromZxid"));
             return;
         }
-        HistoryResult.Builder result = HistoryResult.newBuilder();
+        List<StreamEntry> result = new ArrayList<>(Math.min(limit, entries.size()));
         for (LbStateMachine.Entry entry : entries.subList(0, Math.min(limit, entries.size()))) {
-            result.addEntries(Answers.entry(entry.zxid(), entry.events(), event -> true));
+            result.add(new StreamEntry(entry.zxid(), entry.events()));
         }
-        responder.respond(Response.newBuilder().setRequestId(requestId).setZxid(replica.machine().appliedZxid())
-                .setHistory(result).build());
+        responder.respond(new Response(requestId, new HistoryResult(replica.machine().appliedZxid(), result)));
     }
 }

@@ -2,6 +2,7 @@ package io.signalbox.server.node;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.signalbox.common.Zxid;
 import io.signalbox.consensus.Effect;
 import io.signalbox.consensus.ProposeResult;
 import io.signalbox.consensus.RecoveredState;
@@ -9,7 +10,6 @@ import io.signalbox.consensus.Snapshot;
 import io.signalbox.consensus.Txn;
 import io.signalbox.consensus.ZabConfig;
 import io.signalbox.consensus.ZabCore;
-import io.signalbox.consensus.Zxid;
 import io.signalbox.consensus.message.ZabMessage;
 import io.signalbox.proto.node.NodeSnapshot;
 import io.signalbox.proto.state.EventBatch;

@@ -1,6 +1,6 @@
 package io.signalbox.server.node;
 
-import io.signalbox.proto.client.Response;
+import io.signalbox.protocol.Response;
 
 /** Where the answers to one client connection's requests go. Thread-safe. */
 public interface Responder {

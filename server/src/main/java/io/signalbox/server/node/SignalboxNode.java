@@ -2,14 +2,23 @@ package io.signalbox.server.node;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.signalbox.common.Zxid;
 import io.signalbox.consensus.Effect;
 import io.signalbox.consensus.NodeView;
 import io.signalbox.consensus.Role;
-import io.signalbox.consensus.Zxid;
-import io.signalbox.proto.client.ErrorCode;
-import io.signalbox.proto.client.Member;
-import io.signalbox.proto.client.Request;
-import io.signalbox.proto.client.StatusResult;
+import io.signalbox.protocol.CommandRequest;
+import io.signalbox.protocol.ErrorCode;
+import io.signalbox.protocol.HistoryRequest;
+import io.signalbox.protocol.Member;
+import io.signalbox.protocol.ProxyReport;
+import io.signalbox.protocol.ProxyStatus;
+import io.signalbox.protocol.ReadRequest;
+import io.signalbox.protocol.ReportAccepted;
+import io.signalbox.protocol.Request;
+import io.signalbox.protocol.Response;
+import io.signalbox.protocol.StatusRequest;
+import io.signalbox.protocol.StatusResult;
+import io.signalbox.protocol.SubscribeRequest;
 import io.signalbox.server.NodeConfig;
 import io.signalbox.server.net.PeerTransport;
 import io.signalbox.state.Configuration;
@@ -17,6 +26,7 @@ import io.signalbox.state.LbStateMachine;
 import io.signalbox.state.StateEvent;
 import io.signalbox.storage.NodeStorage;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -169,94 +179,82 @@ public final class SignalboxNode implements AutoCloseable, Replica.Listener {
      * linearizable reads go straight to the leader; everything else is queued for the loop.
      */
     private void accept(Request request, Responder responder) {
-        boolean forLeader = request.hasCommand() || request.hasReport()
-                || request.hasRead() && request.getRead().getConsistency() == io.signalbox.proto.client.Consistency.LINEARIZABLE;
-        if (forLeader && !leadingEstablished && forwarder.knowsLeader()) {
+        if (request.body().forLeader() && !leadingEstablished && forwarder.knowsLeader()) {
             forwarder.forward(request, responder); // a stale leader refuses it, and the client retries
             return;
         }
         if (!loop.offerExternal(() -> handle(request, responder))) {
             metrics.requestError("busy");
-            responder.respond(Answers.error(request.getRequestId(), ErrorCode.BUSY, closed
+            responder.respond(Answers.error(request.requestId(), ErrorCode.BUSY, closed
                     ? "node " + config.id() + " is shutting down" : "node " + config.id() + " is overloaded; retry"));
         }
     }
 
     private void handle(Request request, Responder responder) {
-        long id = request.getRequestId();
-        switch (request.getBodyCase()) {
-            case COMMAND:
-                if (establishedLeader()) {
-                    commands.submit(id, request.getCommand(), responder);
-                } else {
-                    forwarder.forward(request, responder);
-                }
-                break;
-            case READ:
-                if (!reads.read(id, request.getRead(), responder, establishedLeader())) {
-                    forwarder.forward(request, responder);
-                }
-                break;
-            case HISTORY:
-                reads.history(id, request.getHistory(), responder);
-                break;
-            case SUBSCRIBE:
-                subscribers.subscribe(id, request.getSubscribe(), responder, replica.machine());
-                break;
-            case STATUS:
-                status(request, responder);
-                break;
-            case REPORT:
-                report(request, responder);
-                break;
-            default:
-                responder.respond(Answers.error(id, ErrorCode.MALFORMED, "unknown request"));
+        long id = request.requestId();
+        if (request.body() instanceof CommandRequest command) {
+            if (establishedLeader()) {
+                commands.submit(id, command, responder);
+            } else {
+                forwarder.forward(request, responder);
+            }
+        } else if (request.body() instanceof ReadRequest read) {
+            if (!reads.read(id, read, responder, establishedLeader())) {
+                forwarder.forward(request, responder);
+            }
+        } else if (request.body() instanceof HistoryRequest history) {
+            reads.history(id, history, responder);
+        } else if (request.body() instanceof SubscribeRequest subscribe) {
+            subscribers.subscribe(id, subscribe, responder, replica.machine());
+        } else if (request.body() instanceof StatusRequest status) {
+            status(id, status, responder);
+        } else if (request.body() instanceof ProxyReport report) {
+            report(request, report, responder);
         }
     }
 
     /** A sync agent's report: kept by the leader, forwarded there by followers. */
-    private void report(Request request, Responder responder) {
-        long id = request.getRequestId();
-        String problem = ProxyReports.problem(request.getReport());
+    private void report(Request request, ProxyReport report, Responder responder) {
+        long id = request.requestId();
+        String problem = ProxyReports.problem(report);
         if (problem != null) {
             responder.respond(Answers.error(id, ErrorCode.INVALID, "report refused: " + problem));
         } else if (!establishedLeader()) {
             forwarder.forward(request, responder);
-        } else if (!proxyReports.record(request.getReport(), System.currentTimeMillis())) {
+        } else if (!proxyReports.record(report, System.currentTimeMillis())) {
             responder.respond(Answers.error(id, ErrorCode.BUSY, ProxyReports.AGENTS_MAX + " agents already report to this leader"));
         } else {
-            responder.respond(io.signalbox.proto.client.Response.newBuilder().setRequestId(id)
-                    .setZxid(replica.machine().appliedZxid()).build());
+            responder.respond(new Response(id, new ReportAccepted(replica.machine().appliedZxid())));
         }
     }
 
     /** This node's view of the members, plus the proxies' reports, which only the leader has. */
-    private void status(Request request, Responder responder) {
-        long id = request.getRequestId();
-        long zxid = replica.machine().appliedZxid();
-        statusWithProxies(request.getStatus().getProxiesOnly()).whenComplete((status, failure) -> responder.respond(
-                io.signalbox.proto.client.Response.newBuilder().setRequestId(id).setZxid(zxid).setStatus(status).build()));
+    private void status(long id, StatusRequest request, Responder responder) {
+        statusWithProxies(request.proxiesOnly()).whenComplete((status, failure) -> responder.respond(new Response(id, status)));
     }
 
     /** Loop thread; completes on the loop or, when a follower asks its leader, on a Netty thread. */
     CompletableFuture<StatusResult> statusWithProxies(boolean proxiesOnly) {
-        StatusResult.Builder local = proxiesOnly ? StatusResult.newBuilder().setNodeId(config.id()) : status().toBuilder();
+        StatusResult local = proxiesOnly ? new StatusResult(replica.machine().appliedZxid(), config.id(), List.of(), List.of(), "")
+                : status();
         if (establishedLeader()) {
-            local.addAllProxies(proxyReports.statuses(replica.core().view().lastDeliveredZxid(), System.currentTimeMillis()));
-            return CompletableFuture.completedFuture(local.build());
+            return CompletableFuture.completedFuture(withProxies(local,
+                    proxyReports.statuses(replica.core().view().lastDeliveredZxid(), System.currentTimeMillis()), ""));
         }
         if (proxiesOnly) {
-            return CompletableFuture.completedFuture(local.setProxiesNote("node " + config.id() + " is not the leader").build());
+            return CompletableFuture.completedFuture(withProxies(local, List.of(), "node " + config.id() + " is not the leader"));
         }
-        Request ask = Request.newBuilder().setStatus(io.signalbox.proto.client.StatusRequest.newBuilder().setProxiesOnly(true)).build();
-        return forwarder.ask(ask).handle((response, failure) -> {
-            if (failure != null || !response.hasStatus()) {
-                String reason = failure != null ? failure.getMessage() : response.getError().getMessage();
-                return local.setProxiesNote("proxy reports are kept by the leader, which did not answer: " + reason).build();
+        return forwarder.ask(new StatusRequest(true)).handle((response, failure) -> {
+            if (failure != null || !(response.reply() instanceof StatusResult leaders)) {
+                String reason = failure != null ? failure.getMessage() : ((io.signalbox.protocol.ErrorReply) response.reply()).message();
+                return withProxies(local, List.of(), "proxy reports are kept by the leader, which did not answer: " + reason);
             }
-            return local.addAllProxies(response.getStatus().getProxiesList())
-                    .setProxiesNote(response.getStatus().getProxiesNote()).build();
+            return withProxies(local, leaders.proxies(), leaders.proxiesNote());
         });
+    }
+
+    private static StatusResult withProxies(StatusResult status, List<ProxyStatus> proxies, String note) {
+        return new StatusResult(status.zxid(), status.nodeId(), status.members(), proxies, note);
     }
 
     // ---- Replica.Listener (loop thread) ----
@@ -294,20 +292,18 @@ public final class SignalboxNode implements AutoCloseable, Replica.Listener {
 
     StatusResult status() {
         NodeView view = replica.core().view();
-        StatusResult.Builder status = StatusResult.newBuilder().setNodeId(config.id());
+        long applied = replica.machine().appliedZxid();
+        List<Member> members = new ArrayList<>(config.members().size());
         for (NodeConfig.Member m : config.members()) {
-            Member.Builder member = Member.newBuilder().setId(m.id()).setPeerAddress(m.peerAddress())
-                    .setClientAddress(m.clientAddress()).setAdminAddress(m.adminAddress());
             if (m.id() == config.id()) {
-                member.setRole(view.role().name()).setLeaderId(view.leaderId()).setEpoch(view.currentEpoch())
-                        .setLastZxid(view.lastZxid()).setCommittedZxid(view.lastDeliveredZxid())
-                        .setAppliedZxid(replica.machine().appliedZxid()).setReachable(true).setEstablished(view.established());
+                members.add(new Member(m.id(), m.peerAddress(), m.clientAddress(), m.adminAddress(), view.role().name(), view.leaderId(),
+                        view.currentEpoch(), view.lastZxid(), view.lastDeliveredZxid(), applied, true, view.established()));
             } else {
-                member.setReachable(peers.connected(m.id()));
+                members.add(new Member(m.id(), m.peerAddress(), m.clientAddress(), m.adminAddress(), "", 0, 0, 0, 0, 0,
+                        peers.connected(m.id()), false));
             }
-            status.addMembers(member);
         }
-        return status.build();
+        return new StatusResult(applied, config.id(), members, List.of(), "");
     }
 
     /** Runs {@code query} on the loop thread against this node's state; for the admin port. */

@@ -1,11 +1,12 @@
 package io.signalbox.server.node;
 
-import io.signalbox.consensus.Zxid;
-import io.signalbox.proto.client.Entry;
-import io.signalbox.proto.client.ErrorCode;
-import io.signalbox.proto.client.Response;
-import io.signalbox.proto.client.StreamSnapshot;
-import io.signalbox.proto.client.SubscribeRequest;
+import io.signalbox.common.Zxid;
+import io.signalbox.protocol.ErrorCode;
+import io.signalbox.protocol.ErrorReply;
+import io.signalbox.protocol.Response;
+import io.signalbox.protocol.StreamEntry;
+import io.signalbox.protocol.StreamSnapshot;
+import io.signalbox.protocol.SubscribeRequest;
 import io.signalbox.state.HistoryGoneException;
 import io.signalbox.state.LbStateMachine;
 import io.signalbox.state.StateEvent;
@@ -59,15 +60,13 @@ final class Subscribers {
             responder.respond(Answers.error(requestId, ErrorCode.BUSY, SUBSCRIBERS_MAX + " subscribers already on this node"));
             return;
         }
-        Subscriber subscriber = new Subscriber(responder, requestId, Set.copyOf(request.getServicesList()), request.getFromZxid());
+        Subscriber subscriber = new Subscriber(responder, requestId, Set.copyOf(request.services()), request.fromZxid());
         List<LbStateMachine.Entry> backlog;
         try {
-            backlog = machine.eventsAfter(request.getFromZxid());
+            backlog = machine.eventsAfter(request.fromZxid());
         } catch (HistoryGoneException e) {
             String filter = subscriber.services.size() == 1 ? subscriber.services.iterator().next() : "";
-            Response snapshot = Response.newBuilder().setRequestId(requestId).setZxid(machine.appliedZxid())
-                    .setSnapshot(StreamSnapshot.newBuilder().setConfiguration(Answers.configuration(machine.configuration(), filter)))
-                    .build();
+            Response snapshot = new Response(requestId, new StreamSnapshot(Answers.configuration(machine.configuration(), filter)));
             if (!responder.stream(snapshot)) {
                 end(subscriber, "the snapshot did not fit the subscriber's buffer");
                 return;
@@ -109,8 +108,8 @@ final class Subscribers {
         }
         // An entry with none of the subscriber's events still goes out, empty: it tells a sync
         // agent how far it has seen, so the lag it reports counts only what it has not applied.
-        Entry.Builder entry = Answers.entry(zxid, events, event -> matches(subscriber.services, event));
-        Response frame = Response.newBuilder().setRequestId(subscriber.requestId).setZxid(zxid).setEntry(entry).build();
+        StreamEntry entry = Answers.entry(zxid, events, event -> matches(subscriber.services, event));
+        Response frame = new Response(subscriber.requestId, entry);
         if (!subscriber.responder.stream(frame)) {
             end(subscriber, "the subscriber fell behind: its buffer is full");
             return false;
@@ -121,9 +120,8 @@ final class Subscribers {
 
     private void end(Subscriber subscriber, String reason) {
         LOG.info("node {}: ending a subscription at {}: {}", nodeId, Zxid.format(subscriber.sentUpToZxid), reason);
-        Response ended = Response.newBuilder().setRequestId(subscriber.requestId).setError(io.signalbox.proto.client.Error
-                .newBuilder().setCode(ErrorCode.STREAM_ENDED).setResumeZxid(subscriber.sentUpToZxid)
-                .setMessage(reason + "; resubscribe from zxid " + Zxid.format(subscriber.sentUpToZxid))).build();
+        Response ended = new Response(subscriber.requestId, new ErrorReply(ErrorCode.STREAM_ENDED,
+                reason + "; resubscribe from zxid " + Zxid.format(subscriber.sentUpToZxid), "", "", subscriber.sentUpToZxid));
         subscriber.responder.respond(ended);
     }
 

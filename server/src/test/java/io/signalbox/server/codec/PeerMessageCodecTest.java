@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.signalbox.common.Zxid;
 import io.signalbox.consensus.Role;
 import io.signalbox.consensus.Snapshot;
 import io.signalbox.consensus.Txn;
-import io.signalbox.consensus.Zxid;
 import io.signalbox.consensus.message.ZabMessage;
 import io.signalbox.proto.peer.PeerEnvelope;
 import io.signalbox.simulation.SimulationOptions;
@@ -16,9 +16,9 @@ import io.signalbox.simulation.Simulator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class PeerMessageCodecTest {
     private static final long MAX_ZXID = Zxid.of(0x7fff_ffffL, 0xffff_ffffL);

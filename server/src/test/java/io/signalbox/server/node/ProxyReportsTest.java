@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.signalbox.consensus.Zxid;
-import io.signalbox.proto.client.ProxyReport;
-import io.signalbox.proto.client.ProxyStatus;
+import io.signalbox.common.Zxid;
+import io.signalbox.protocol.ProxyReport;
+import io.signalbox.protocol.ProxyStatus;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProxyReportsTest {
     private static ProxyReport report(String agent, long applied) {
-        return ProxyReport.newBuilder().setAgentId(agent).setProxy("haproxy").setAppliedZxid(applied).build();
+        return new ProxyReport(agent, "haproxy", List.of(), applied, 0, "", 0, 0, 0);
     }
 
     @Test
@@ -24,10 +24,10 @@ class ProxyReportsTest {
         assertTrue(reports.record(report("b", Zxid.of(1, 90)), 2_000));
         List<ProxyStatus> statuses = reports.statuses(Zxid.of(2, 10), 2_500);
         assertEquals(2, statuses.size());
-        assertEquals(Zxid.of(2, 8), statuses.get(0).getReport().getAppliedZxid());
-        assertEquals(2, statuses.get(0).getLagEntries());
-        assertEquals(500, statuses.get(0).getReportAgeMs());
-        assertEquals(10, statuses.get(1).getLagEntries(), "across epochs: at least the current epoch's entries");
+        assertEquals(Zxid.of(2, 8), statuses.get(0).report().appliedZxid());
+        assertEquals(2, statuses.get(0).lagEntries());
+        assertEquals(500, statuses.get(0).reportAgeMs());
+        assertEquals(10, statuses.get(1).lagEntries(), "across epochs: at least the current epoch's entries");
     }
 
     @Test
@@ -48,7 +48,7 @@ class ProxyReportsTest {
         assertTrue(ProxyReports.problem(report("", 1)).startsWith("agent_id"));
         assertTrue(ProxyReports.problem(report("with space", 1)).contains("agent_id \"with space\""));
         assertTrue(ProxyReports.problem(report("new\nline", 1)).contains("\\u000a"));
-        assertTrue(ProxyReports.problem(report("a", 1).toBuilder().setProxy("envoy").build()).startsWith("proxy \"envoy\""));
-        assertTrue(ProxyReports.problem(report("a", 1).toBuilder().setFailure("x".repeat(3_000)).build()).startsWith("failure"));
+        assertTrue(ProxyReports.problem(new ProxyReport("a", "envoy", List.of(), 1, 0, "", 0, 0, 0)).startsWith("proxy \"envoy\""));
+        assertTrue(ProxyReports.problem(new ProxyReport("a", "haproxy", List.of(), 1, 1, "x".repeat(3_000), 0, 0, 0)).startsWith("failure"));
     }
 }

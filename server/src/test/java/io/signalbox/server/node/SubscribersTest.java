@@ -3,9 +3,12 @@ package io.signalbox.server.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.signalbox.proto.client.ErrorCode;
-import io.signalbox.proto.client.Response;
-import io.signalbox.proto.client.SubscribeRequest;
+import io.signalbox.protocol.ErrorCode;
+import io.signalbox.protocol.ErrorReply;
+import io.signalbox.protocol.Response;
+import io.signalbox.protocol.StreamEntry;
+import io.signalbox.protocol.StreamSnapshot;
+import io.signalbox.protocol.SubscribeRequest;
 import io.signalbox.state.Command;
 import io.signalbox.state.LbStateMachine;
 import io.signalbox.state.Limits;
@@ -69,10 +72,10 @@ class SubscribersTest {
     void aSubscriberWithinHistoryGetsTheBacklogThenNewEntriesInOrder() {
         setUp(2);
         Connection connection = new Connection(100);
-        subscribers.subscribe(9, SubscribeRequest.newBuilder().setFromZxid(2).build(), connection, machine);
+        subscribers.subscribe(9, new SubscribeRequest(2, List.of()), connection, machine);
         apply(new Command.SetWeight("web", "s0", 7, null));
-        assertEquals(List.of(3L, 4L, 5L), connection.frames.stream().map(Response::getZxid).toList());
-        assertTrue(connection.frames.stream().allMatch(f -> f.getRequestId() == 9 && f.hasEntry()));
+        assertEquals(List.of(3L, 4L, 5L), connection.frames.stream().map(f -> f.reply().zxid()).toList());
+        assertTrue(connection.frames.stream().allMatch(f -> f.requestId() == 9 && f.reply() instanceof StreamEntry));
     }
 
     @Test
@@ -82,33 +85,33 @@ class SubscribersTest {
             apply(new Command.SetWeight("web", "s0", 1 + i, null)); // history folds older entries away
         }
         Connection connection = new Connection(100);
-        subscribers.subscribe(1, SubscribeRequest.newBuilder().setFromZxid(0).build(), connection, machine);
+        subscribers.subscribe(1, new SubscribeRequest(0, List.of()), connection, machine);
         apply(new Command.SetWeight("web", "s0", 7, null));
         Response first = connection.frames.get(0);
-        assertTrue(first.hasSnapshot(), first.toString());
-        assertEquals(zxid - 1, first.getZxid());
-        assertEquals(12, first.getSnapshot().getConfiguration().getServersCount());
-        assertEquals(List.of(zxid), connection.frames.subList(1, connection.frames.size()).stream().map(Response::getZxid).toList());
+        assertTrue(first.reply() instanceof StreamSnapshot, first.toString());
+        assertEquals(zxid - 1, first.reply().zxid());
+        assertEquals(12, ((StreamSnapshot) first.reply()).configuration().servers().values().stream().mapToInt(List::size).sum());
+        assertEquals(List.of(zxid), connection.frames.subList(1, connection.frames.size()).stream().map(f -> f.reply().zxid()).toList());
     }
 
     @Test
     void aServiceFilterLeavesOutOtherServicesEventsButStillMarksProgress() {
         setUp(0);
         Connection connection = new Connection(100);
-        subscribers.subscribe(1, SubscribeRequest.newBuilder().setFromZxid(zxid).addServices("api").build(), connection, machine);
+        subscribers.subscribe(1, new SubscribeRequest(zxid, List.of("api")), connection, machine);
         apply(new Command.RegisterServer("web", "w", "10.0.0.1", 80, 1, "ready", false, Map.of(), 0, null));
         long webZxid = zxid;
         apply(new Command.RegisterServer("api", "a", "10.0.0.2", 80, 1, "ready", false, Map.of(), 0, null));
-        assertEquals(List.of(webZxid, zxid), connection.frames.stream().map(Response::getZxid).toList());
-        assertEquals(0, connection.frames.get(0).getEntry().getEventsCount(), "web's entry is a progress marker only");
-        assertEquals(1, connection.frames.get(1).getEntry().getEventsCount());
+        assertEquals(List.of(webZxid, zxid), connection.frames.stream().map(f -> f.reply().zxid()).toList());
+        assertEquals(0, ((StreamEntry) connection.frames.get(0).reply()).events().size(), "web's entry is a progress marker only");
+        assertEquals(1, ((StreamEntry) connection.frames.get(1).reply()).events().size());
     }
 
     @Test
     void aSubscriberThatCannotKeepUpIsEndedWithTheZxidToResumeFrom() {
         setUp(0);
         Connection slow = new Connection(2);
-        subscribers.subscribe(5, SubscribeRequest.newBuilder().setFromZxid(zxid).build(), slow, machine);
+        subscribers.subscribe(5, new SubscribeRequest(zxid, List.of()), slow, machine);
         long resumeFrom = zxid + 2;
         for (int i = 0; i < 4; i++) {
             apply(new Command.RegisterServer("web", "s" + i, "10.0.0." + (i + 1), 80, 1, "ready", false, Map.of(), 0, null));
@@ -116,9 +119,9 @@ class SubscribersTest {
         assertEquals(2, slow.frames.size());
         assertEquals(1, slow.answers.size());
         Response end = slow.answers.get(0);
-        assertEquals(ErrorCode.STREAM_ENDED, end.getError().getCode());
-        assertEquals(resumeFrom, end.getError().getResumeZxid());
-        assertTrue(end.getError().getMessage().contains("resubscribe from zxid"), end.getError().getMessage());
+        assertEquals(ErrorCode.STREAM_ENDED, ((ErrorReply) end.reply()).code());
+        assertEquals(resumeFrom, ((ErrorReply) end.reply()).resumeZxid());
+        assertTrue(((ErrorReply) end.reply()).message().contains("resubscribe from zxid"), ((ErrorReply) end.reply()).message());
         assertEquals(0, subscribers.count(), "an ended subscriber gets nothing more");
     }
 }

@@ -8,6 +8,7 @@ import io.signalbox.proto.state.Label;
 import io.signalbox.proto.state.ServerRef;
 import io.signalbox.proto.state.StateSnapshot;
 import io.signalbox.state.Balance;
+import io.signalbox.state.Configuration;
 import io.signalbox.state.HealthCheck;
 import io.signalbox.state.IpAddress;
 import io.signalbox.state.Mode;
@@ -68,6 +69,25 @@ public final class StateCodec {
 
     public static StateSnapshot.Builder snapshotBuilder(long zxid, long nextSessionId) {
         return StateSnapshot.newBuilder().setZxid(zxid).setNextSessionId(nextSessionId);
+    }
+
+    /**
+     * A snapshot of a configuration received from a node (a stream snapshot), for
+     * {@link io.signalbox.state.LbStateMachine#restore}: a sync agent's view starts from it.
+     * It carries no session counter, which only the cluster's own replicas need.
+     */
+    public static byte[] snapshotOf(Configuration configuration) {
+        StateSnapshot.Builder snapshot = snapshotBuilder(configuration.zxid(), 0);
+        for (Service service : configuration.services()) {
+            snapshot.addServices(toProto(service));
+            for (Server server : configuration.servers().getOrDefault(service.name(), List.of())) {
+                snapshot.addServers(toProto(server));
+            }
+        }
+        for (Session session : configuration.sessions()) {
+            snapshot.addSessions(toProto(session));
+        }
+        return snapshot.build().toByteArray();
     }
 
     public static StateSnapshot parseSnapshot(byte[] bytes) {

@@ -1,10 +1,10 @@
 package io.signalbox.storage.rocksdb;
 
+import io.signalbox.common.Zxid;
 import io.signalbox.storage.CorruptLogException;
 import io.signalbox.storage.LogEntry;
 import io.signalbox.storage.LogEntryCodec;
 import io.signalbox.storage.StorageException;
-import io.signalbox.storage.Zxids;
 import io.signalbox.storage.TxnLog;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +64,7 @@ public final class RocksDbTxnLog implements TxnLog {
                 try {
                     LogEntryCodec.decode(iterator.value(), zxid);
                     if (zxid <= previous) {
-                        throw new CorruptLogException(zxid, "out of order after " + Zxids.format(previous));
+                        throw new CorruptLogException(zxid, "out of order after " + Zxid.format(previous));
                     }
                     previous = zxid;
                 } catch (CorruptLogException e) {
@@ -75,7 +75,7 @@ public final class RocksDbTxnLog implements TxnLog {
                     db.delete(log, storage.syncedWrite, key(zxid));
                     torn = zxid;
                     LOG.log(System.Logger.Level.WARNING, "dropped torn log entry at zxid {0} in {1}: {2}",
-                            Zxids.format(zxid), storage.directory(), e.getMessage());
+                            Zxid.format(zxid), storage.directory(), e.getMessage());
                     break;
                 }
             }
@@ -107,8 +107,8 @@ public final class RocksDbTxnLog implements TxnLog {
         long previous = lastZxid;
         for (LogEntry entry : entries) {
             if (entry.zxid() <= previous) {
-                throw new IllegalArgumentException("append out of order: zxid " + Zxids.format(entry.zxid()) + " after "
-                        + Zxids.format(previous) + (previous == compactedUpTo && previous > 0 ? " (the log continues after " + Zxids.format(previous) + ")" : ""));
+                throw new IllegalArgumentException("append out of order: zxid " + Zxid.format(entry.zxid()) + " after "
+                        + Zxid.format(previous) + (previous == compactedUpTo && previous > 0 ? " (the log continues after " + Zxid.format(previous) + ")" : ""));
             }
             previous = entry.zxid();
         }
@@ -118,7 +118,7 @@ public final class RocksDbTxnLog implements TxnLog {
             }
             db.write(synced ? storage.syncedWrite : storage.unsyncedWrite, batch);
         } catch (RocksDBException e) {
-            throw new StorageException("cannot append " + entries.size() + " entries after " + Zxids.format(lastZxid) + ": " + e.getMessage(), e);
+            throw new StorageException("cannot append " + entries.size() + " entries after " + Zxid.format(lastZxid) + ": " + e.getMessage(), e);
         }
         lastZxid = previous;
     }
@@ -160,7 +160,7 @@ public final class RocksDbTxnLog implements TxnLog {
             }
             iterator.status();
         } catch (RocksDBException e) {
-            throw new StorageException("cannot read the log after " + Zxids.format(afterZxid) + ": " + e.getMessage(), e);
+            throw new StorageException("cannot read the log after " + Zxid.format(afterZxid) + ": " + e.getMessage(), e);
         }
         return out;
     }
@@ -168,14 +168,14 @@ public final class RocksDbTxnLog implements TxnLog {
     @Override
     public void truncateAfter(long zxid) {
         if (zxid < compactedUpTo) {
-            throw new IllegalArgumentException("cannot truncate after " + Zxids.format(zxid)
-                    + ": entries up to " + Zxids.format(compactedUpTo) + " were compacted into a snapshot");
+            throw new IllegalArgumentException("cannot truncate after " + Zxid.format(zxid)
+                    + ": entries up to " + Zxid.format(compactedUpTo) + " were compacted into a snapshot");
         }
         try (WriteBatch batch = new WriteBatch()) {
             batch.deleteRange(log, key(zxid + 1), key(Long.MAX_VALUE));
             db.write(storage.syncedWrite, batch);
         } catch (RocksDBException e) {
-            throw new StorageException("cannot truncate the log after " + Zxids.format(zxid) + ": " + e.getMessage(), e);
+            throw new StorageException("cannot truncate the log after " + Zxid.format(zxid) + ": " + e.getMessage(), e);
         }
         long kept = floor(zxid);
         lastZxid = kept;
@@ -190,7 +190,7 @@ public final class RocksDbTxnLog implements TxnLog {
             batch.deleteRange(log, key(0), key(point + 1));
             db.write(storage.syncedWrite, batch);
         } catch (RocksDBException e) {
-            throw new StorageException("cannot compact the log up to " + Zxids.format(zxid) + ": " + e.getMessage(), e);
+            throw new StorageException("cannot compact the log up to " + Zxid.format(zxid) + ": " + e.getMessage(), e);
         }
         compactedUpTo = point;
         if (lastZxid < point) {
@@ -206,7 +206,7 @@ public final class RocksDbTxnLog implements TxnLog {
             batch.deleteRange(log, key(0), key(Long.MAX_VALUE));
             db.write(storage.syncedWrite, batch);
         } catch (RocksDBException e) {
-            throw new StorageException("cannot reset the log to " + Zxids.format(zxid) + ": " + e.getMessage(), e);
+            throw new StorageException("cannot reset the log to " + Zxid.format(zxid) + ": " + e.getMessage(), e);
         }
         compactedUpTo = zxid;
         lastZxid = zxid;

@@ -1,7 +1,6 @@
 package io.signalbox.storage.rocksdb;
 
-import io.signalbox.storage.Zxids;
-
+import io.signalbox.common.Zxid;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +24,7 @@ final class RawRocksDb {
              RocksDB db = RocksDB.open(options, directory.toString(), descriptors, handles)) {
             byte[] value = db.get(handles.get(1), RocksDbTxnLog.key(zxid));
             if (value == null) {
-                throw new IllegalArgumentException("no log entry at " + Zxids.format(zxid));
+                throw new IllegalArgumentException("no log entry at " + Zxid.format(zxid));
             }
             db.put(handles.get(1), sync, RocksDbTxnLog.key(zxid), damage.apply(value.clone()));
         } finally {

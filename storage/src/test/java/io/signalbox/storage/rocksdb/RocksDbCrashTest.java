@@ -1,10 +1,9 @@
 package io.signalbox.storage.rocksdb;
 
-import io.signalbox.storage.Zxids;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.signalbox.common.Zxid;
 import io.signalbox.storage.LogEntry;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -90,7 +89,7 @@ class RocksDbCrashTest {
             }
             long last = entries.isEmpty() ? 0 : entries.get(entries.size() - 1).zxid();
             assertTrue(last >= reportedMax, "after kill " + kill + ": reported durable up to "
-                    + Zxids.format(reportedMax) + " but only " + Zxids.format(last) + " survived");
+                    + Zxid.format(reportedMax) + " but only " + Zxid.format(last) + " survived");
         }
     }
 }

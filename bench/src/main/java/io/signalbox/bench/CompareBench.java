@@ -1,0 +1,209 @@
+package io.signalbox.bench;
+
+import io.signalbox.common.Json;
+import io.signalbox.testkit.Launch;
+import io.signalbox.testkit.Processes;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code bench compare}: Apache ZooKeeper 3.9 and Signalbox, one after the other on this
+ * machine, same node count, heap, durability (fsync on), value size, outstanding requests and
+ * client spread; durable writes and local reads; a table with the ratio Signalbox / ZooKeeper
+ * per row, and a JSON file under the results directory.
+ */
+public final class CompareBench {
+    public static final int ZOOKEEPER_BASE_PORT = 18_000;
+    public static final int SIGNALBOX_BASE_PORT = 18_500;
+
+    /**
+     * What to compare, and where.
+     *
+     * @param systems zookeeper and/or signalbox (one only for profiling); ZooKeeper runs first
+     * @param resultsDir where the JSON document is written
+     * @param json print the JSON document instead of the table
+     * @param zooKeeperBasePort ZooKeeper server i listens on base+i, base+100+i and base+200+i
+     * @param signalboxBasePort the same for the Signalbox nodes
+     */
+    public record Settings(LoadSettings load, List<String> systems, Path resultsDir, boolean json, int zooKeeperBasePort,
+                           int signalboxBasePort) {
+        public Settings {
+            systems = SettingChecks.systems(systems);
+            SettingChecks.basePort("ZooKeeper's base port", zooKeeperBasePort);
+            SettingChecks.basePort("Signalbox's base port", signalboxBasePort);
+        }
+
+        /** Today's ports: ZooKeeper from 18,000, Signalbox from 18,500. */
+        public Settings(LoadSettings load, List<String> systems, Path resultsDir, boolean json) {
+            this(load, systems, resultsDir, json, ZOOKEEPER_BASE_PORT, SIGNALBOX_BASE_PORT);
+        }
+    }
+
+    private final Settings settings;
+    private final LoadSettings load;
+    private final PrintWriter out;
+
+    private CompareBench(PrintWriter out, Settings settings) {
+        this.out = out;
+        this.settings = settings;
+        this.load = settings.load();
+    }
+
+    /** Runs the systems, prints a row per op and number outstanding and the ratios (or the JSON); returns the file written. */
+    public static Path run(PrintWriter out, Settings settings) throws Exception {
+        return new CompareBench(out, settings).run();
+    }
+
+    private Path run() throws Exception {
+        String machine = Machine.describe();
+        if (!settings.json()) {
+            out.println("compare: nodes=" + load.nodes() + " value_bytes=" + load.valueBytes() + " duration_s=" + load.seconds()
+                    + " warmup_s=" + load.warmupSeconds() + " heap=" + load.heap() + " " + machine);
+            out.printf("%-10s %-6s %11s %12s %9s %9s %9s %7s %13s%n", "system", "op", "outstanding", "ops/s", "p50_ms", "p99_ms",
+                    "p999_ms", "errors", "server_cpu_s");
+            out.flush();
+        }
+        List<LoadRun.Row> rows = new ArrayList<>();
+        if (settings.systems().contains("zookeeper")) {
+            rows.addAll(runZooKeeper());
+        }
+        if (settings.systems().contains("signalbox")) {
+            rows.addAll(runSignalbox());
+        }
+        String document = json(machine, load, rows);
+        if (settings.json()) {
+            out.println(document);
+        } else {
+            out.print(ratios(rows));
+        }
+        Path file = BenchResults.write(settings.resultsDir(), "compare", document);
+        if (!settings.json()) {
+            out.println("results written to " + file);
+        }
+        out.flush();
+        return file;
+    }
+
+    private List<LoadRun.Row> runZooKeeper() throws Exception {
+        Path dir = Files.createTempDirectory("signalbox-compare-zk-");
+        List<LoadRun.Row> rows = new ArrayList<>();
+        try (ZooKeeperEnsemble ensemble = new ZooKeeperEnsemble(load.nodes(), settings.zooKeeperBasePort(), dir, Launch.java(load.heap()));
+             Cleanup hook = new Cleanup(ensemble)) {
+            ensemble.awaitQuorum(60_000);
+            try (ZooKeeperWorkload zk = new ZooKeeperWorkload(ensemble, load.nodes(), load.valueBytes())) {
+                zk.prepare();
+                for (String op : List.of("write", "read")) {
+                    for (int count : load.outstanding()) {
+                        double before = LoadRun.cpuSeconds(ensemble.processes());
+                        LoadRun.Row row = LoadRun.run("zookeeper", op, count, load.warmupSeconds(), load.seconds(),
+                                op.equals("write") ? zk::write : zk::read);
+                        row = row.withCpu(LoadRun.cpuSeconds(ensemble.processes()) - before);
+                        rows.add(row);
+                        print(row);
+                    }
+                }
+            }
+        } finally {
+            Processes.deleteRecursively(dir);
+        }
+        return rows;
+    }
+
+    private List<LoadRun.Row> runSignalbox() throws Exception {
+        Path dir = Files.createTempDirectory("signalbox-compare-sb-");
+        List<LoadRun.Row> rows = new ArrayList<>();
+        try (ClusterBench bench = new ClusterBench(load.nodes(), settings.signalboxBasePort(), dir, load.valueBytes(), load.heap(), false);
+             Cleanup hook = new Cleanup(bench)) {
+            bench.prepare();
+            for (String op : List.of("write", "read")) {
+                for (int count : load.outstanding()) {
+                    LoadRun.Row row = bench.measure(op.equals("write") ? "write" : "read-local", count, load.warmupSeconds(), load.seconds());
+                    row = new LoadRun.Row("signalbox", op, count, row.opsPerSecond(), row.p50Ms(), row.p99Ms(), row.p999Ms(),
+                            row.errors(), row.serverCpuSeconds());
+                    rows.add(row);
+                    print(row);
+                }
+            }
+        } finally {
+            Processes.deleteRecursively(dir);
+        }
+        return rows;
+    }
+
+    private void print(LoadRun.Row row) {
+        if (!settings.json()) {
+            out.printf("%-10s %-6s %11d %12.0f %9.2f %9.2f %9.2f %7d %13.1f%n", row.system(), row.workload(), row.outstanding(),
+                    row.opsPerSecond(), row.p50Ms(), row.p99Ms(), row.p999Ms(), row.errors(), row.serverCpuSeconds());
+            out.flush();
+        }
+    }
+
+    /** Stops the started processes on Ctrl-C too; on a normal end it is removed and the owner closes them. */
+    private static final class Cleanup implements AutoCloseable {
+        private final Thread hook;
+
+        Cleanup(AutoCloseable owner) {
+            this.hook = new Thread(() -> {
+                try {
+                    owner.close();
+                } catch (Exception e) {
+                    // stopping anyway
+                }
+            }, "signalbox-compare-cleanup");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        @Override
+        public void close() {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already stopping: the hook runs
+            }
+        }
+    }
+
+    /** The results as one JSON document. */
+    static String json(String machine, LoadSettings load, List<LoadRun.Row> rows) {
+        StringBuilder out = new StringBuilder("{\"machine\":").append(Json.quote(machine)).append(",\"nodes\":").append(load.nodes())
+                .append(",\"valueBytes\":").append(load.valueBytes()).append(",\"durationSeconds\":").append(load.seconds())
+                .append(",\"warmupSeconds\":").append(load.warmupSeconds()).append(",\"heap\":").append(Json.quote(load.heap()))
+                .append(",\"rows\":[");
+        for (int i = 0; i < rows.size(); i++) {
+            LoadRun.Row r = rows.get(i);
+            out.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
+                    "{\"system\":\"%s\",\"op\":\"%s\",\"outstanding\":%d,\"opsPerSecond\":%.1f,\"p50Ms\":%.3f,\"p99Ms\":%.3f,"
+                            + "\"p999Ms\":%.3f,\"errors\":%d,\"serverCpuSeconds\":%.2f}", r.system(), r.workload(), r.outstanding(),
+                    r.opsPerSecond(), nanToZero(r.p50Ms()), nanToZero(r.p99Ms()), nanToZero(r.p999Ms()), r.errors(), r.serverCpuSeconds()));
+        }
+        return out.append("]}").toString();
+    }
+
+    /** Signalbox over ZooKeeper, ops/s and p99, for each row both systems ran; empty when only one ran. */
+    static String ratios(List<LoadRun.Row> rows) {
+        StringBuilder out = new StringBuilder();
+        for (LoadRun.Row sb : rows) {
+            if (!sb.system().equals("signalbox")) {
+                continue;
+            }
+            for (LoadRun.Row zk : rows) {
+                if (zk.system().equals("zookeeper") && zk.workload().equals(sb.workload()) && zk.outstanding() == sb.outstanding()) {
+                    if (out.length() == 0) {
+                        out.append(String.format("%-6s %11s %16s %16s%n", "op", "outstanding", "ops_ratio_sb/zk", "p99_ratio_sb/zk"));
+                    }
+                    out.append(String.format("%-6s %11d %16.2f %16.2f%n", sb.workload(), sb.outstanding(),
+                            sb.opsPerSecond() / zk.opsPerSecond(), sb.p99Ms() / zk.p99Ms()));
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static double nanToZero(double v) {
+        return Double.isNaN(v) ? 0 : v;
+    }
+}

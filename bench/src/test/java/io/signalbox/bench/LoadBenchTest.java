@@ -1,0 +1,72 @@
+package io.signalbox.bench;
+
+import static io.signalbox.bench.Printed.INTEGER;
+import static io.signalbox.bench.Printed.NUMBER;
+import static io.signalbox.bench.Printed.number;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bench cluster} and {@code bench compare} against real server processes (and a real
+ * ZooKeeper ensemble) at toy sizes: one second per row, no warm-up, one request in flight.
+ */
+class LoadBenchTest {
+    private static final LoadSettings TINY = new LoadSettings(3, 1, 0, List.of(1), 100, "256m");
+    /** workload/system, op, outstanding, ops/s, p50, p99, p999, errors, server CPU seconds. */
+    private static final String ROW = " +" + INTEGER + " +" + NUMBER + " +" + NUMBER + " +" + NUMBER + " +" + NUMBER + " +" + INTEGER + " +" + NUMBER;
+
+    private final Printed printed = new Printed();
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void clusterPrintsARowPerWorkload() throws Exception {
+        List<LoadRun.Row> rows = ClusterBench.run(printed.out,
+                new ClusterBench.Settings(TINY, ClusterBench.WORKLOADS, TestPorts.distinctBases(1, 3).get(0), false));
+
+        List<List<String>> printedRows = printed.lines("(write|read-local|read-linearizable)" + ROW);
+        assertEquals(ClusterBench.WORKLOADS, printedRows.stream().map(r -> r.get(0)).toList(), printed.text());
+        for (List<String> row : printedRows) {
+            assertLoadRow(row.subList(1, row.size()));
+        }
+        assertEquals(3, rows.size());
+    }
+
+    @Test
+    @Timeout(value = 150, unit = TimeUnit.SECONDS)
+    void compareRunsBothSystemsAndWritesTheRowsAndRatios(@TempDir Path results) throws Exception {
+        List<Integer> bases = TestPorts.distinctBases(2, 3);
+        CompareBench.run(printed.out, new CompareBench.Settings(TINY, List.of("zookeeper", "signalbox"), results, false, bases.get(0), bases.get(1)));
+
+        List<List<String>> printedRows = printed.lines("(zookeeper|signalbox) +(write|read)" + ROW);
+        assertEquals(List.of("zookeeper write", "zookeeper read", "signalbox write", "signalbox read"),
+                printedRows.stream().map(r -> r.get(0) + " " + r.get(1)).toList(), printed.text());
+        for (List<String> row : printedRows) {
+            assertLoadRow(row.subList(2, row.size()));
+        }
+        List<List<String>> ratios = printed.lines("(write|read) +1 +" + NUMBER + " +" + NUMBER);
+        assertEquals(2, ratios.size(), printed.text());
+        for (List<String> ratio : ratios) {
+            printed.assertPositive("ops ratio", number(ratio.get(1)));
+            printed.assertPositive("p99 ratio", number(ratio.get(2)));
+        }
+        String json = printed.resultFile(results, "compare");
+        assertEquals(2, Printed.occurrences(json, "\"system\":\"zookeeper\""), json);
+        assertEquals(2, Printed.occurrences(json, "\"system\":\"signalbox\""), json);
+        assertTrue(json.contains("\"nodes\":3,\"valueBytes\":100,\"durationSeconds\":1.0,\"warmupSeconds\":0.0,\"heap\":\"256m\""), json);
+    }
+
+    /** outstanding, ops/s, p50, p99, p999, errors, server CPU seconds. */
+    private void assertLoadRow(List<String> row) {
+        assertEquals("1", row.get(0), printed.text());
+        printed.assertPositive("ops/s", number(row.get(1)));
+        printed.assertAscending("p50, p99, p999", number(row.get(2)), number(row.get(3)), number(row.get(4)));
+        assertTrue(number(row.get(6)) >= 0, () -> "server CPU seconds are known on Linux:\n" + printed.text());
+    }
+}

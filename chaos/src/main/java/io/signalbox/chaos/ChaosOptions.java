@@ -1,0 +1,20 @@
+package io.signalbox.chaos;
+
+import java.util.List;
+
+/**
+ * What one chaos run does; checked when built, with an error that names the value.
+ *
+ * @param nemesis     any of {@link ChaosNemesis#KINDS}
+ * @param unsafeReads TEST ONLY: servers answer LINEARIZABLE reads without the quorum round (ZOOKEEPER-1675)
+ */
+public record ChaosOptions(int nodes, long seconds, List<String> nemesis, long seed, int clients, int keys, boolean unsafeReads) {
+    public ChaosOptions {
+        nemesis = List.copyOf(nemesis);
+        if ((nodes != 3 && nodes != 5) || seconds < 5 || seconds > 3_600 || clients < 1 || clients > 64 || keys < 1 || keys > 1_000) {
+            throw new IllegalArgumentException("--nodes 3 or 5, --time 5s..1h, --clients 1..64, --keys 1..1000 (got " + nodes + ", "
+                    + seconds + "s, " + clients + ", " + keys + ")");
+        }
+        ChaosNemesis.checkKinds(nemesis);
+    }
+}

@@ -1,0 +1,11 @@
+package io.signalbox.protocol;
+
+import io.signalbox.state.StateEvent;
+import java.util.List;
+
+/** One committed log entry's events; a filtered stream sends an entry with none of its events empty, as a progress marker. */
+public record StreamEntry(long zxid, List<StateEvent> events) implements ClientReply {
+    public StreamEntry {
+        events = List.copyOf(events);
+    }
+}

@@ -1,0 +1,127 @@
+package io.signalbox.proxysync;
+
+import io.signalbox.protocol.HostPort;
+import io.signalbox.proxysync.haproxy.HaproxyDriver;
+import io.signalbox.proxysync.nginx.NginxDriver;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A sync agent's configuration as keys and values: what the flags of {@code signalbox sync
+ * haproxy|nginx} say, and what an agent's configuration file says to {@link SyncAgentMain}.
+ * {@link #parse} checks every value and builds the driver (which checks addresses and ports
+ * at once); an error names the key, the value and what is allowed.
+ */
+public record AgentConfig(List<HostPort> connect, Path stateDir, SyncOptions options, ProxyDriver driver) {
+    static final String DEFAULT_CONNECT = "127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103";
+    private static final Set<String> COMMON_KEYS = Set.of("proxy", "connect", "stateDir", "services", "agentId", "driftCheckMs",
+            "reportEveryMs", "manage", "bind", "binary");
+    private static final Set<String> HAPROXY_KEYS = Set.of("haproxySocket", "masterSocket", "config", "drainGraceMs");
+    private static final Set<String> NGINX_KEYS = Set.of("upstreamsFile", "nginxConf", "nginxPrefix", "versionPort", "versionAddress",
+            "debounceMs", "maxDelayMs");
+
+    /** @throws IllegalArgumentException naming the key and value that are wrong, and what is allowed */
+    public static AgentConfig parse(Map<String, String> given) {
+        Map<String, String> values = new TreeMap<>(given);
+        values.values().removeIf(String::isEmpty);
+        String proxy = values.getOrDefault("proxy", "");
+        if (!proxy.equals("haproxy") && !proxy.equals("nginx")) {
+            throw new IllegalArgumentException("proxy \"" + proxy + "\" must be haproxy or nginx");
+        }
+        Set<String> allowed = new TreeSet<>(COMMON_KEYS);
+        allowed.addAll(proxy.equals("haproxy") ? HAPROXY_KEYS : NGINX_KEYS);
+        for (String key : values.keySet()) {
+            if (!allowed.contains(key)) {
+                throw new IllegalArgumentException("key \"" + key + "\" is not one of " + allowed + " (for proxy=" + proxy + ")");
+            }
+        }
+        if (!values.containsKey("stateDir")) {
+            throw new IllegalArgumentException("stateDir is required: the agent's own directory (its view, applied zxid, rendered files)");
+        }
+        Path stateDir = Path.of(values.get("stateDir")).toAbsolutePath();
+        List<HostPort> connect = HostPort.parseList(values.getOrDefault("connect", DEFAULT_CONNECT));
+        List<String> services = new ArrayList<>();
+        for (String service : values.getOrDefault("services", "").split(",")) {
+            if (!service.isBlank()) {
+                services.add(service.strip());
+            }
+        }
+        String agentId = values.containsKey("agentId") ? values.get("agentId") : defaultAgentId(proxy, stateDir);
+        SyncOptions options = SyncOptions.defaults(agentId).withServices(services)
+                .withDriftCheckMs(number(values, "driftCheckMs", 10_000)).withReportEveryMs(number(values, "reportEveryMs", 2_000));
+        boolean manage = bool(values, "manage");
+        String bind = values.getOrDefault("bind", "127.0.0.1");
+        String binary = values.getOrDefault("binary", proxy);
+        if (proxy.equals("haproxy")) {
+            return new AgentConfig(connect, stateDir, options, haproxy(values, stateDir, manage, bind, binary));
+        }
+        options = options.withDebounce(number(values, "debounceMs", 200), number(values, "maxDelayMs", 1_000));
+        return new AgentConfig(connect, stateDir, options, nginx(values, stateDir, manage, bind, binary));
+    }
+
+    private static ProxyDriver haproxy(Map<String, String> values, Path stateDir, boolean manage, String bind, String binary) {
+        if (!manage && !(values.containsKey("haproxySocket") && values.containsKey("masterSocket") && values.containsKey("config"))) {
+            throw new IllegalArgumentException("without manage, give haproxySocket, masterSocket and config (the agent drives a "
+                    + "HAProxy already running from them)");
+        }
+        HaproxyDriver.Settings layout = HaproxyDriver.Settings.managedIn(stateDir, bind);
+        return new HaproxyDriver(new HaproxyDriver.Settings(path(values, "config", layout.configFile()),
+                path(values, "haproxySocket", layout.adminSocket()), path(values, "masterSocket", layout.masterSocket()),
+                layout.stateDir(), bind, binary, manage, number(values, "drainGraceMs", 2_000), layout.reloadTimeoutMs()));
+    }
+
+    private static ProxyDriver nginx(Map<String, String> values, Path stateDir, boolean manage, String bind, String binary) {
+        if (!manage && !values.containsKey("upstreamsFile")) {
+            throw new IllegalArgumentException("without manage, give upstreamsFile (included by nginxConf's http block)");
+        }
+        long port = number(values, "versionPort", 8099);
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("versionPort " + port + " is outside 1..65535");
+        }
+        String versionAddress = values.getOrDefault("versionAddress", "127.0.0.1");
+        NginxDriver.Settings layout = NginxDriver.Settings.managedIn(stateDir, (int) port, bind);
+        NginxDriver.Settings settings = manage
+                ? new NginxDriver.Settings(path(values, "upstreamsFile", layout.upstreamsFile()), layout.nginxConf(), layout.prefix(),
+                        layout.stateDir(), versionAddress, (int) port, bind, binary, true, layout.reloadTimeoutMs())
+                : new NginxDriver.Settings(path(values, "upstreamsFile", null), path(values, "nginxConf", Path.of("/etc/nginx/nginx.conf")),
+                        path(values, "nginxPrefix", null), layout.stateDir(), versionAddress, (int) port, bind, binary, false,
+                        layout.reloadTimeoutMs());
+        return new NginxDriver(settings);
+    }
+
+    /** PROXY@HOST:STATE-DIR, printable and at most 128 characters: unique per proxy on a host. */
+    private static String defaultAgentId(String proxy, Path stateDir) {
+        String host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+        String id = (proxy + "@" + host + ":" + stateDir.normalize()).replaceAll("[^\\x21-\\x7e]", "_");
+        return id.length() <= 128 ? id : id.substring(id.length() - 128);
+    }
+
+    private static long number(Map<String, String> values, String key, long fallback) {
+        String text = values.get(key);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " \"" + text + "\" is not a whole number");
+        }
+    }
+
+    private static boolean bool(Map<String, String> values, String key) {
+        String text = values.getOrDefault(key, "false").strip();
+        if (!text.equals("true") && !text.equals("false")) {
+            throw new IllegalArgumentException(key + " \"" + text + "\" must be true or false");
+        }
+        return text.equals("true");
+    }
+
+    private static Path path(Map<String, String> values, String key, Path fallback) {
+        return values.containsKey(key) ? Path.of(values.get(key)).toAbsolutePath() : fallback;
+    }
+}

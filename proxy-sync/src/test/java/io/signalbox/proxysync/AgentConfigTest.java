@@ -1,0 +1,64 @@
+package io.signalbox.proxysync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.signalbox.protocol.HostPort;
+import io.signalbox.proxysync.haproxy.HaproxyDriver;
+import io.signalbox.proxysync.nginx.NginxDriver;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An agent's keys and values, as the command line and an agent's configuration file give them. */
+class AgentConfigTest {
+    @TempDir
+    Path stateDir;
+
+    private String refused(Map<String, String> values) {
+        return assertThrows(IllegalArgumentException.class, () -> AgentConfig.parse(values)).getMessage();
+    }
+
+    @Test
+    void aManagedHaproxyAgentGetsItsDefaults() {
+        AgentConfig config = AgentConfig.parse(Map.of("proxy", "haproxy", "stateDir", stateDir.toString(), "manage", "true",
+                "services", "web, api", "agentId", "edge-1"));
+        assertTrue(config.driver() instanceof HaproxyDriver);
+        assertEquals(List.of("web", "api"), config.options().services());
+        assertEquals("edge-1", config.options().agentId());
+        assertEquals(10_000, config.options().driftCheckMs());
+        assertEquals(List.of(HostPort.parse("127.0.0.1:7101"), HostPort.parse("127.0.0.1:7102"), HostPort.parse("127.0.0.1:7103")),
+                config.connect());
+        config.driver().close();
+    }
+
+    @Test
+    void nginxTakesItsDebounceAndDefaultsItsAgentIdToProxyHostAndDirectory() {
+        AgentConfig config = AgentConfig.parse(Map.of("proxy", "nginx", "stateDir", stateDir.toString(), "manage", "true",
+                "debounceMs", "50", "maxDelayMs", "500", "versionPort", "29998"));
+        assertTrue(config.driver() instanceof NginxDriver);
+        assertEquals(50, config.options().debounceMs());
+        assertTrue(config.options().agentId().startsWith("nginx@") && config.options().agentId().endsWith(stateDir.toString()),
+                config.options().agentId());
+        config.driver().close();
+    }
+
+    @Test
+    void badValuesAreRefusedNamingTheKeyTheValueAndWhatIsAllowed() {
+        assertTrue(refused(Map.of("proxy", "envoy")).contains("proxy \"envoy\" must be haproxy or nginx"));
+        assertTrue(refused(Map.of("proxy", "haproxy", "manage", "true")).contains("stateDir is required"));
+        String unknown = refused(Map.of("proxy", "haproxy", "stateDir", stateDir.toString(), "debounceMs", "5"));
+        assertTrue(unknown.contains("\"debounceMs\"") && unknown.contains("drainGraceMs"), unknown);
+        assertTrue(refused(Map.of("proxy", "haproxy", "stateDir", stateDir.toString(), "manage", "true", "driftCheckMs", "often"))
+                .contains("driftCheckMs \"often\" is not a whole number"));
+        assertTrue(refused(Map.of("proxy", "haproxy", "stateDir", stateDir.toString(), "manage", "yes")).contains("true or false"));
+        assertTrue(refused(Map.of("proxy", "haproxy", "stateDir", stateDir.toString())).contains("without manage"));
+        assertTrue(refused(Map.of("proxy", "nginx", "stateDir", stateDir.toString(), "manage", "true", "versionPort", "70000"))
+                .contains("versionPort 70000"));
+        assertTrue(refused(Map.of("proxy", "haproxy", "stateDir", stateDir.toString(), "manage", "true", "connect", "nowhere"))
+                .contains("\"nowhere\""));
+    }
+}

@@ -1,0 +1,153 @@
+package io.signalbox.testkit;
+
+import io.signalbox.client.ClientOptions;
+import io.signalbox.client.SignalboxClient;
+import io.signalbox.protocol.HostPort;
+import io.signalbox.protocol.Member;
+import io.signalbox.protocol.SignalboxException;
+import io.signalbox.server.NodeConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * Real server processes on 127.0.0.1 that can be killed, paused, wiped and restarted: for
+ * end-to-end tests and benchmarks. Node i keeps its configuration, data and {@code node.log}
+ * in {@code directory/node<i>}. {@link #close()} kills what is left.
+ */
+public final class ProcessCluster implements AutoCloseable {
+    public final List<NodeConfig.Member> members;
+    public final Path directory;
+    private final Process[] processes;
+    private final List<String> extra;
+
+    /** Starts {@code count} nodes on ports from {@code basePort} (see {@link NodeConfig#localMembers}); {@code extraArgs} go to every server. */
+    public ProcessCluster(int count, int basePort, Path directory, String... extraArgs) throws IOException {
+        this.members = NodeConfig.localMembers(count, basePort);
+        this.directory = directory;
+        this.processes = new Process[count + 1];
+        this.extra = List.of(extraArgs);
+        for (int id = 1; id <= count; id++) {
+            start(id);
+        }
+    }
+
+    /** Starts (or restarts) node {@code id}; its output is appended to its node.log. */
+    public void start(int id) throws IOException {
+        Path nodeDir = directory.resolve("node" + id);
+        Files.createDirectories(nodeDir);
+        Path conf = NodeConfig.writeFile(nodeDir, id, members);
+        processes[id] = new ProcessBuilder(Launch.server(Launch.DEFAULT_HEAP, List.of(), conf, extra)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(nodeDir.resolve("node.log").toFile())).start();
+    }
+
+    public void kill9(int id) throws InterruptedException {
+        processes[id].destroyForcibly();
+        processes[id].waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM; returns the exit code. */
+    public int terminate(int id) throws InterruptedException {
+        processes[id].destroy();
+        if (!processes[id].waitFor(20, TimeUnit.SECONDS)) {
+            processes[id].destroyForcibly();
+            return -1;
+        }
+        return processes[id].exitValue();
+    }
+
+    /** Removes node {@code id}'s data directory (kill it first): restarted, it must catch up from the others. */
+    public void wipe(int id) throws IOException {
+        Processes.deleteRecursively(directory.resolve("node" + id).resolve("data"));
+    }
+
+    public String log(int id) throws IOException {
+        return Files.readString(directory.resolve("node" + id).resolve("node.log"));
+    }
+
+    public String addresses() {
+        return members.stream().map(NodeConfig.Member::clientAddress).collect(Collectors.joining(","));
+    }
+
+    public SignalboxClient client() {
+        return new SignalboxClient(ClientOptions.of(addresses()));
+    }
+
+    public SignalboxClient clientOf(int id) {
+        return new SignalboxClient(ClientOptions.of(List.of(HostPort.parse(members.get(id - 1).clientAddress())))
+                .withRetryDeadlineMs(2_000).withRequestTimeoutMs(2_000));
+    }
+
+    /** The member's own view of itself, or null when it does not answer. */
+    public Member self(int id) {
+        return self(members.get(id - 1), 2_000);
+    }
+
+    public int leader() {
+        return leader(members, 2_000);
+    }
+
+    /** Waits until a member leads an established epoch; returns its id. */
+    public int awaitLeader(Duration limit) throws InterruptedException {
+        int[] leader = {0};
+        await("a leader", limit, () -> (leader[0] = leader()) != 0);
+        return leader[0];
+    }
+
+    /** What {@code member} says of itself, or null when it does not answer within {@code timeoutMs}. */
+    public static Member self(NodeConfig.Member member, int timeoutMs) {
+        ClientOptions one = ClientOptions.of(List.of(HostPort.parse(member.clientAddress()))).withRetryDeadlineMs(timeoutMs)
+                .withRequestTimeoutMs(timeoutMs);
+        try (SignalboxClient client = new SignalboxClient(one)) {
+            return client.status().member(member.id());
+        } catch (SignalboxException e) {
+            return null;
+        }
+    }
+
+    /** The member that says it leads an established epoch, or 0. */
+    public static int leader(List<NodeConfig.Member> members, int timeoutMs) {
+        for (NodeConfig.Member m : members) {
+            Member self = self(m, timeoutMs);
+            if (self != null && self.leadsEstablished()) {
+                return m.id();
+            }
+        }
+        return 0;
+    }
+
+    public static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not within " + limit.toSeconds() + " s: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Override
+    /** Kills every node still running and waits (10 s at most each) until it is gone, so its ports are free again. */
+    public void close() {
+        for (Process process : processes) {
+            if (process != null && process.isAlive()) {
+                process.destroyForcibly();
+            }
+        }
+        for (Process process : processes) {
+            if (process != null) {
+                try {
+                    process.waitFor(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+}
