@@ -8,9 +8,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code signalbox simulate}: the deterministic simulator over many seeds, or one seed to reproduce. */
 @Command(name = "simulate",
@@ -71,9 +71,9 @@ public final class SimulateCommand implements Callable<Integer> {
         boolean perSeedLines = verbose || count == 1;
         SimulationRunner.Summary summary = new SimulationRunner(nodes, ticks, bugs).run(firstSeed, count, stopAtFirst, result -> {
             if (perSeedLines) {
-                out.printf("seed=%d %s ticks=%d commits=%d acknowledged=%d trace_digest=%016x elapsed_ms=%d%n", result.seed(),
-                        result.violated() ? "VIOLATION" : "ok", result.ticks(), result.commits(), result.acknowledged(),
-                        result.traceDigest(), result.elapsedMs());
+                out.printf("seed=%d %s ticks=%d commits=%d acknowledged=%d client_ops_linearizable=%d trace_digest=%016x elapsed_ms=%d%n",
+                        result.seed(), result.violated() ? "VIOLATION" : "ok", result.ticks(), result.commits(), result.acknowledged(),
+                        result.clientOperations(), result.traceDigest(), result.elapsedMs());
             }
             if (result.violated()) {
                 out.print(result.report());

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 class ModuleLayoutTest {
     /** Top to bottom: a module may depend only on modules after it. */
-    static final List<String> ORDER = List.of("cli", "bench", "chaos", "proxy-sync", "testkit", "client", "server", "simulation",
-            "protocol", "state", "storage", "consensus", "common", "proto");
+    static final List<String> ORDER = List.of("cli", "bench", "chaos", "register", "proxy-sync", "testkit", "client", "server",
+            "simulation", "node", "protocol", "state", "storage", "consensus", "common", "proto");
 
     /** Which module owns a package; the longest matching prefix wins. */
     static final Map<String, String> PACKAGES = new LinkedHashMap<>();
@@ -41,11 +41,13 @@ class ModuleLayoutTest {
         PACKAGES.put("io.signalbox.storage.", "storage");
         PACKAGES.put("io.signalbox.state.", "state");
         PACKAGES.put("io.signalbox.protocol.", "protocol");
+        PACKAGES.put("io.signalbox.node.", "node");
         PACKAGES.put("io.signalbox.simulation.", "simulation");
         PACKAGES.put("io.signalbox.server.", "server");
         PACKAGES.put("io.signalbox.client.", "client");
         PACKAGES.put("io.signalbox.testkit.", "testkit");
         PACKAGES.put("io.signalbox.proxysync.", "proxy-sync");
+        PACKAGES.put("io.signalbox.register.", "register");
         PACKAGES.put("io.signalbox.chaos.", "chaos");
         PACKAGES.put("io.signalbox.bench.", "bench");
         PACKAGES.put("io.signalbox.cli.", "cli");

@@ -23,7 +23,7 @@ class SimulateCommandTest {
     @Test
     void cleanSeedsExitZeroAndEndWithTheSummaryLine() {
         assertEquals(0, run("simulate", "--seeds", "5", "--seed", "100", "--nodes", "5", "--ticks", "500"));
-        assertTrue(lastLine().matches("seeds=5 violations=0 ticks=\\d+ commits=\\d+ elapsed_ms=\\d+ ticks_per_s=\\d+ seeds_per_min=\\d+"),
+        assertTrue(lastLine().matches("seeds=5 violations=0 ticks=\\d+ commits=\\d+ client_ops=[1-9]\\d* elapsed_ms=\\d+ ticks_per_s=\\d+ seeds_per_min=\\d+"),
                 lastLine());
     }
 

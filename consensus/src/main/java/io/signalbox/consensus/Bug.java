@@ -4,9 +4,11 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * Deliberate protocol bugs, each re-introducing a real ZooKeeper defect, so the
- * simulator can prove that its checks find them. They are reachable only through
- * {@link ZabCore#withBugsForSimulation}; the server never passes any.
+ * Deliberate bugs, each re-introducing a real defect, so the simulator can prove that its
+ * checks find them: protocol bugs of ZooKeeper in the core (reachable only through
+ * {@link ZabCore#withBugsForSimulation}), and bugs of the node's request layer and its
+ * clients that the chaos harness found, which the simulator switches on in the node it hosts
+ * and in its simulated clients. The server never passes any.
  */
 public enum Bug {
     /** ZOOKEEPER-3911: a follower ACKs NEWLEADER before the synced txns are durable. */
@@ -20,7 +22,18 @@ public enum Bug {
     /** ZOOKEEPER-1154: a follower with an extra suffix from an old epoch gets DIFF instead of TRUNC. */
     SKIP_TRUNCATE("skip-truncate"),
     /** ZOOKEEPER-3642: a learner keeps a SNAP only in memory, yet reports it as durable. */
-    SNAP_NOT_DURABLE("snap-not-durable");
+    SNAP_NOT_DURABLE("snap-not-durable"),
+    /** Found by the chaos harness: clients share one client id, so the cluster answers one's command as another's retry. */
+    SHARED_CLIENT_ID("shared-client-id"),
+    /** Found by the chaos harness: a leader refuses (CONFLICT) without a quorum round, so a deposed leader refuses wrongly. */
+    REFUSAL_WITHOUT_QUORUM("refusal-without-quorum"),
+    /** ZOOKEEPER-1675: LINEARIZABLE reads served by the leader without a quorum round: a deposed leader reads stale. */
+    READ_WITHOUT_QUORUM("read-without-quorum");
+
+    /** True for the bugs of the request layer and the clients, which the core itself ignores. */
+    public boolean requestLayer() {
+        return this == SHARED_CLIENT_ID || this == REFUSAL_WITHOUT_QUORUM || this == READ_WITHOUT_QUORUM;
+    }
 
     private final String switchName;
 

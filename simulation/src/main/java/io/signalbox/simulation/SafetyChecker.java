@@ -143,6 +143,25 @@ final class SafetyChecker {
         return canonicalSize;
     }
 
+    /** At the end of a run: every zxid a client was told is committed is in the log the replicas delivered. */
+    void checkAcknowledgedAreCommitted() {
+        for (int i = 0; i < acknowledgedSize; i++) {
+            if (Arrays.binarySearch(canonicalZxids, 0, canonicalSize, acknowledged[i]) < 0) {
+                throw new Violation("acknowledged-writes", "a client was told " + Zxid.format(acknowledged[i])
+                        + " is committed, and no replica delivered it (" + canonicalSize + " entries delivered)");
+            }
+        }
+    }
+
+    /** The committed zxid right after {@code zxid} (ZERO: the first), or -1 when none is known yet: what a stream sends next. */
+    long committedAfter(long zxid) {
+        int at = zxid == Zxid.ZERO ? -1 : Arrays.binarySearch(canonicalZxids, 0, canonicalSize, zxid);
+        if (zxid != Zxid.ZERO && at < 0) {
+            return -2; // not a committed zxid at all
+        }
+        return at + 1 < canonicalSize ? canonicalZxids[at + 1] : -1;
+    }
+
     private long lastCanonicalBefore(long zxid) {
         for (int i = canonicalSize - 1; i >= 0; i--) {
             if (canonicalZxids[i] < zxid) {

@@ -7,6 +7,11 @@ import io.signalbox.consensus.Snapshot;
 import io.signalbox.consensus.Txn;
 import io.signalbox.consensus.ZabConfig;
 import io.signalbox.consensus.ZabCore;
+import io.signalbox.node.Node;
+import io.signalbox.node.NodeEffect;
+import io.signalbox.node.NodeOptions;
+import io.signalbox.node.PeerMessage;
+import io.signalbox.protocol.Response;
 import io.signalbox.storage.Epochs;
 import io.signalbox.storage.InMemoryEpochStore;
 import io.signalbox.storage.InMemorySnapshotStore;
@@ -18,23 +23,28 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * One simulated node: durable storage that survives crashes (the in-memory stores with
- * crash semantics) and the volatile part that does not (the real {@link ZabCore}, the
- * state machine, an fsync in flight). It carries out the core's effects in order, as
- * the server's runtime will.
+ * One simulated node: the production {@link Node} (core, state machine, request layer) hosted
+ * with durable storage that survives crashes (the in-memory stores with crash semantics) and
+ * a simulated network and disk. It carries out the node's effects in order, as the server's
+ * loop does with RocksDB and Netty; a crash point may kill it between two durable writes.
  */
 final class SimNode {
     /** What the node reports to its simulator. */
     interface Host {
-        void send(int from, int to, io.signalbox.consensus.message.ZabMessage message);
+        void send(int from, int to, PeerMessage message);
 
         void startDiskSync(SimNode node);
 
-        void delivered(SimNode node, Txn txn);
+        void proposed(SimNode node, Txn txn, long deliveredZxid);
 
-        void stateReset(SimNode node, long snapshotZxid);
+        void delivered(SimNode node, Txn txn, long digestAfter);
+
+        void stateReset(SimNode node, long snapshotZxid, long digest);
 
         void roleChanged(SimNode node, Effect.RoleChanged change);
+
+        /** An answer (or stream frame) to the simulated client on {@code connectionId}. */
+        void reply(SimNode node, long connectionId, Response response, boolean streamFrame);
 
         void traced(SimNode node, String kind, Object detail, long fingerprint);
 
@@ -47,60 +57,53 @@ final class SimNode {
 
     final int id;
     private final ZabConfig config;
+    private final NodeOptions nodeOptions;
     private final Host host;
     final InMemoryTxnLog log = new InMemoryTxnLog();
     final InMemoryEpochStore epochs = new InMemoryEpochStore();
     final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
-    private final int snapshotEveryTxns;
-    ZabCore core;
-    SimStateMachine state;
+    Node node;
     int incarnation;
     boolean syncInFlight;
     long syncTargetZxid;
-    private long lastSnapshotZxid;
-    private int deliveredSinceSnapshot;
 
-    SimNode(int id, ZabConfig config, int snapshotEveryTxns, Host host) {
+    SimNode(int id, ZabConfig config, NodeOptions nodeOptions, Host host) {
         this.id = id;
         this.config = config;
-        this.snapshotEveryTxns = snapshotEveryTxns;
+        this.nodeOptions = nodeOptions;
         this.host = host;
     }
 
     boolean up() {
-        return core != null;
+        return node != null;
     }
 
     /** Start-up: read back epochs, the newest valid snapshot and the log after it. */
     void start(SimulationOptions options, long coreSeed) {
         incarnation++;
         Epochs stored = epochs.load();
-        StoredSnapshot stored_snapshot = snapshots.latest().orElse(null);
-        Snapshot snapshot = stored_snapshot == null ? Snapshot.GENESIS : new Snapshot(stored_snapshot.zxid(), stored_snapshot.state());
+        StoredSnapshot storedSnapshot = snapshots.latest().orElse(null);
+        Snapshot snapshot = storedSnapshot == null ? Snapshot.GENESIS : new Snapshot(storedSnapshot.zxid(), storedSnapshot.state());
         List<Txn> entries = new ArrayList<>();
         for (LogEntry entry : log.read(snapshot.zxid(), Integer.MAX_VALUE)) {
             entries.add(new Txn(entry.zxid(), entry.payload()));
         }
         RecoveredState recovered = new RecoveredState(stored.acceptedEpoch(), stored.currentEpoch(), snapshot, entries);
         SplittableRandom random = new SplittableRandom(coreSeed);
-        core = options.bugs().isEmpty()
+        ZabCore core = options.bugs().isEmpty()
                 ? ZabCore.create(config, recovered, random::nextLong)
                 : ZabCore.withBugsForSimulation(config, recovered, random::nextLong, options.bugs());
-        state = new SimStateMachine();
-        state.restore(snapshot.state());
-        lastSnapshotZxid = snapshot.zxid();
-        deliveredSinceSnapshot = 0;
+        node = new Node(nodeOptions, core, snapshot);
         syncInFlight = false;
         host.traced(this, "start", "epochs=" + stored.acceptedEpoch() + "/" + stored.currentEpoch() + " snapshot="
                 + Zxid.format(snapshot.zxid()) + " log=" + Zxid.format(log.lastZxid()), log.lastZxid());
-        host.stateReset(this, snapshot.zxid());
+        host.stateReset(this, snapshot.zxid(), node.machine().digest());
         applyEffects();
     }
 
     /** kill -9: unsynced writes may be lost or torn; in-flight snapshot writes vanish. */
     void crash(SplittableRandom random) {
-        core = null;
-        state = null;
+        node = null;
         syncInFlight = false;
         log.crash(random::nextLong);
         long torn = log.recover();
@@ -113,7 +116,7 @@ final class SimNode {
     void diskSyncDone() {
         syncInFlight = false;
         long durable = log.syncThrough(syncTargetZxid);
-        core.persisted(durable);
+        node.persisted(durable);
         applyEffects();
         if (up() && !syncInFlight && log.lastDurableZxid() < log.lastZxid()) {
             beginSync();
@@ -126,33 +129,52 @@ final class SimNode {
         host.startDiskSync(this);
     }
 
-    /** Carries out the core's effects strictly in order; see {@link Effect} for the contract. */
+    /** Carries out the node's effects strictly in order; see {@link NodeEffect} for the contract. */
     void applyEffects() {
         while (up()) {
-            List<Effect> effects = core.takeEffects();
+            List<NodeEffect> effects = node.takeEffects();
             if (effects.isEmpty()) {
                 break;
             }
-            for (Effect effect : effects) {
+            for (NodeEffect effect : effects) {
                 apply(effect);
-                if (isDurableWrite(effect) && host.crashPointHits(this)) {
+                boolean durableWrite = effect instanceof NodeEffect.Durable || effect instanceof NodeEffect.TakeSnapshot;
+                if (durableWrite && host.crashPointHits(this)) {
                     host.crashedAtCrashPoint(this);
                     return;
                 }
             }
-            maybeSnapshot();
         }
     }
 
-    private static boolean isDurableWrite(Effect effect) {
-        return effect instanceof Effect.PersistEpochs || effect instanceof Effect.TruncateLog
-                || effect instanceof Effect.InstallSnapshot || effect instanceof Effect.AppendTxns;
+    private void apply(NodeEffect effect) {
+        if (effect instanceof NodeEffect.Send send) {
+            host.send(id, send.to(), send.message());
+        } else if (effect instanceof NodeEffect.Durable durable) {
+            write(durable.write());
+        } else if (effect instanceof NodeEffect.TakeSnapshot take) {
+            Snapshot snapshot = take.snapshot();
+            snapshots.writeWhole(snapshot.zxid(), snapshot.state());
+            log.compactUpTo(snapshot.zxid());
+            snapshots.deleteOlderThan(snapshot.zxid());
+            host.traced(this, "snapshot", snapshot, snapshot.zxid());
+        } else if (effect instanceof NodeEffect.Reply reply) {
+            host.reply(this, reply.connectionId(), reply.response(), false);
+        } else if (effect instanceof NodeEffect.StreamFrame frame) {
+            host.reply(this, frame.connectionId(), frame.response(), true);
+        } else if (effect instanceof NodeEffect.Proposed proposed) {
+            host.proposed(this, proposed.txn(), proposed.deliveredZxid());
+        } else if (effect instanceof NodeEffect.Applied applied) {
+            host.delivered(this, applied.txn(), applied.digestAfter());
+        } else if (effect instanceof NodeEffect.Restored restored) {
+            host.stateReset(this, restored.snapshotZxid(), restored.digest());
+        } else if (effect instanceof NodeEffect.RoleChanged change) {
+            host.roleChanged(this, change.change());
+        }
     }
 
-    private void apply(Effect effect) {
-        if (effect instanceof Effect.Send send) {
-            host.send(id, send.to(), send.message());
-        } else if (effect instanceof Effect.AppendTxns append) {
+    private void write(Effect write) {
+        if (write instanceof Effect.AppendTxns append) {
             List<LogEntry> entries = new ArrayList<>(append.txns().size());
             for (Txn txn : append.txns()) {
                 entries.add(new LogEntry(txn.zxid(), Zxid.epoch(txn.zxid()), txn.payload()));
@@ -161,48 +183,19 @@ final class SimNode {
             if (!syncInFlight) {
                 beginSync();
             }
-        } else if (effect instanceof Effect.Deliver deliver) {
-            state.apply(deliver.txn());
-            deliveredSinceSnapshot++;
-            host.delivered(this, deliver.txn());
-        } else if (effect instanceof Effect.PersistEpochs persist) {
+        } else if (write instanceof Effect.PersistEpochs persist) {
             epochs.store(new Epochs(persist.acceptedEpoch(), persist.currentEpoch()));
             host.traced(this, "persist-epochs", persist, persist.acceptedEpoch() * 31 + persist.currentEpoch());
-        } else if (effect instanceof Effect.TruncateLog truncate) {
+        } else if (write instanceof Effect.TruncateLog truncate) {
             log.truncateAfter(truncate.afterZxid());
             host.traced(this, "truncate", truncate, truncate.afterZxid());
-        } else if (effect instanceof Effect.InstallSnapshot install) {
+        } else if (write instanceof Effect.InstallSnapshot install) {
             Snapshot snapshot = install.snapshot();
             if (install.durable()) {
-                writeSnapshot(snapshot);
+                snapshots.writeWhole(snapshot.zxid(), snapshot.state());
             }
             log.reset(snapshot.zxid());
-            state.restore(snapshot.state());
-            lastSnapshotZxid = snapshot.zxid();
-            deliveredSinceSnapshot = 0;
             host.traced(this, "install-snapshot", snapshot + (install.durable() ? "" : " (in memory only)"), snapshot.zxid());
-            host.stateReset(this, snapshot.zxid());
-        } else if (effect instanceof Effect.RoleChanged change) {
-            host.roleChanged(this, change);
         }
-    }
-
-    /** Every {@code snapshotEveryTxns} deliveries: a durable snapshot, then the log prefix it covers goes. */
-    private void maybeSnapshot() {
-        if (!up() || deliveredSinceSnapshot < snapshotEveryTxns || state.appliedZxid() <= lastSnapshotZxid) {
-            return;
-        }
-        Snapshot snapshot = new Snapshot(state.appliedZxid(), state.serialize());
-        writeSnapshot(snapshot);
-        core.snapshotTaken(snapshot);
-        log.compactUpTo(snapshot.zxid());
-        snapshots.deleteOlderThan(snapshot.zxid());
-        lastSnapshotZxid = snapshot.zxid();
-        deliveredSinceSnapshot = 0;
-        host.traced(this, "snapshot", snapshot, snapshot.zxid());
-    }
-
-    private void writeSnapshot(Snapshot snapshot) {
-        snapshots.writeWhole(snapshot.zxid(), snapshot.state());
     }
 }

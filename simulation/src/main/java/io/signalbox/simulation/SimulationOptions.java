@@ -17,6 +17,8 @@ import java.util.SplittableRandom;
  * @param delaySpikeProbability     per message: a long delay, which reorders
  * @param partitionsPerThousandTicks how often the network is split (halves, isolated leader, one-way)
  * @param crashesPerThousandTicks   how often a node is killed (losing unsynced writes)
+ * @param pausesPerThousandTicks    how often a node (mostly the leader) stops for a while, as under SIGSTOP or a long GC, and
+ *                                  then goes on as if nothing happened: a deposed leader that still believes it leads
  * @param crashPointProbability     chance that a node is killed right after a disk write, before its next effect
  * @param slowDiskProbability       chance that a disk sync is very slow
  * @param tickDriftPercentMax       per-node tick period deviation
@@ -35,6 +37,7 @@ public record SimulationOptions(
         double delaySpikeProbability,
         int partitionsPerThousandTicks,
         int crashesPerThousandTicks,
+        int pausesPerThousandTicks,
         double crashPointProbability,
         double slowDiskProbability,
         int tickDriftPercentMax,
@@ -69,6 +72,7 @@ public record SimulationOptions(
                 pick(random, 0.0, 0.1),
                 random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(6),
                 random.nextInt(5) == 0 ? 0 : 1 + random.nextInt(12),
+                random.nextInt(3) == 0 ? 0 : 1 + random.nextInt(4),
                 pick(random, 0.0, 0.02),
                 pick(random, 0.0, 0.2),
                 random.nextInt(3) == 0 ? 0 : random.nextInt(11),

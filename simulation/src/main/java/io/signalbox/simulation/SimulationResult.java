@@ -5,26 +5,29 @@ import java.util.List;
 /**
  * The outcome of one seed. {@code invariant} is null when every check passed.
  *
- * @param acknowledged writes a client was told are committed
+ * @param acknowledged     commands a client was told are committed
+ * @param clientOperations register operations of the clients checked for linearizability
  */
 public record SimulationResult(
         SimulationOptions options,
         long ticks,
         long commits,
         long acknowledged,
+        long clientOperations,
         long traceDigest,
         long elapsedMs,
         String invariant,
         String detail,
         List<String> recentEvents) {
 
-    static SimulationResult passed(SimulationOptions options, long ticks, long commits, long acknowledged, long digest, long elapsedMs) {
-        return new SimulationResult(options, ticks, commits, acknowledged, digest, elapsedMs, null, null, List.of());
+    static SimulationResult passed(SimulationOptions options, long ticks, long commits, long acknowledged, long clientOperations,
+                                   long digest, long elapsedMs) {
+        return new SimulationResult(options, ticks, commits, acknowledged, clientOperations, digest, elapsedMs, null, null, List.of());
     }
 
     static SimulationResult failed(SimulationOptions options, long ticks, long commits, long digest, long elapsedMs,
                                    String invariant, String detail, List<String> recentEvents) {
-        return new SimulationResult(options, ticks, commits, 0, digest, elapsedMs, invariant, detail, recentEvents);
+        return new SimulationResult(options, ticks, commits, 0, 0, digest, elapsedMs, invariant, detail, recentEvents);
     }
 
     public boolean violated() {

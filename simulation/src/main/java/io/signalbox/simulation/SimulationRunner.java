@@ -7,13 +7,13 @@ import java.util.function.Consumer;
 /** Runs consecutive seeds, hands each result to the caller, and sums them up. */
 public final class SimulationRunner {
     /** What a batch of seeds found. */
-    public record Summary(int seeds, int violations, long ticks, long commits, long elapsedMs, long firstViolatingSeed,
-                          int seedsUntilFirstViolation) {
-        /** The last line of every run: {@code seeds=... violations=... ticks=... commits=... elapsed_ms=...}. */
+    public record Summary(int seeds, int violations, long ticks, long commits, long clientOperations, long elapsedMs,
+                          long firstViolatingSeed, int seedsUntilFirstViolation) {
+        /** The last line of every run: {@code seeds=... violations=... ticks=... commits=... client_ops=... elapsed_ms=...}. */
         public String line() {
             long elapsed = Math.max(1, elapsedMs);
             return "seeds=" + seeds + " violations=" + violations + " ticks=" + ticks + " commits=" + commits
-                    + " elapsed_ms=" + elapsedMs + " ticks_per_s=" + ticks * 1000 / elapsed
+                    + " client_ops=" + clientOperations + " elapsed_ms=" + elapsedMs + " ticks_per_s=" + ticks * 1000 / elapsed
                     + " seeds_per_min=" + seeds * 60_000L / elapsed;
         }
     }
@@ -43,6 +43,7 @@ public final class SimulationRunner {
         int violations = 0;
         long totalTicks = 0;
         long commits = 0;
+        long clientOperations = 0;
         long firstViolating = -1;
         int seedsUntilFirst = 0;
         int ran = 0;
@@ -51,6 +52,7 @@ public final class SimulationRunner {
             ran++;
             totalTicks += result.ticks();
             commits += result.commits();
+            clientOperations += result.clientOperations();
             eachResult.accept(result);
             if (result.violated()) {
                 violations++;
@@ -64,6 +66,6 @@ public final class SimulationRunner {
             }
         }
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-        return new Summary(ran, violations, totalTicks, commits, elapsedMs, firstViolating, seedsUntilFirst);
+        return new Summary(ran, violations, totalTicks, commits, clientOperations, elapsedMs, firstViolating, seedsUntilFirst);
     }
 }

@@ -1,13 +1,16 @@
 package io.signalbox.simulation;
 
 import io.signalbox.common.Zxid;
+import io.signalbox.consensus.Bug;
 import io.signalbox.consensus.Effect;
 import io.signalbox.consensus.InvariantViolation;
-import io.signalbox.consensus.ProposeResult;
 import io.signalbox.consensus.Role;
 import io.signalbox.consensus.Txn;
 import io.signalbox.consensus.ZabConfig;
-import io.signalbox.consensus.message.ZabMessage;
+import io.signalbox.node.NodeOptions;
+import io.signalbox.node.PeerMessage;
+import io.signalbox.state.LbStateMachine;
+import io.signalbox.state.codec.EntryCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -20,9 +23,22 @@ import java.util.function.UnaryOperator;
  * phase with faults is followed by a liveness phase with every fault healed.
  */
 public final class Simulator implements SimNode.Host {
-    private enum Kind { TICK, MESSAGE, DISK_SYNC, CLIENT, PARTITION, HEAL_PARTITION, CRASH, RESTART }
+    private enum Kind { TICK, MESSAGE, DISK_SYNC, CLIENT, CLIENT_ANSWER, CLIENT_TIMEOUT, CLIENT_RETRY, DELIVER_REQUEST, SUBSCRIBE,
+        PARTITION, HEAL_PARTITION, CRASH, RESTART, PAUSE, RESUME }
 
-    private record Event(long time, long sequence, Kind kind, int node, int from, int incarnation, ZabMessage message) {}
+    /** For client events, {@code node} is the client's index and {@code payload} the answer or the attempt's request id. */
+    private record Event(long time, long sequence, Kind kind, int node, int from, int incarnation, Object payload) {}
+
+    /** The simulated clients' connections are as fast as the cluster's own links, and never cut (they do not partition). */
+    private static final long CLIENT_LINK_DELAY_UNITS_MAX = 400;
+    /** How long a client waits before sending a refused-as-retryable command again. */
+    private static final long CLIENT_BACKOFF_UNITS = 5 * SimulationOptions.TICK_UNITS;
+    /** The simulated nodes' tick, for session timeouts and the request timeout (in ticks). */
+    private static final int NODE_TICK_MS = 50;
+    private static final int REQUEST_TIMEOUT_TICKS = 100;
+    /** Small, so history folding runs often under simulation too. */
+    static final int HISTORY_ENTRIES_MAX = 64;
+    private static final long ATTEMPT_TIMEOUT_UNITS = SimClients.ATTEMPT_TIMEOUT_TICKS * SimulationOptions.TICK_UNITS;
 
     /** The message type in the trace digest: a simple name's hash is the same in every JVM, unlike identity hashes. */
     private static final ClassValue<Long> CLASS_FINGERPRINTS = new ClassValue<>() {
@@ -33,7 +49,7 @@ public final class Simulator implements SimNode.Host {
     };
 
     private final SimulationOptions options;
-    private final UnaryOperator<ZabMessage> wire;
+    private final UnaryOperator<PeerMessage> wire;
     private final SplittableRandom random;
     private final PriorityQueue<Event> queue = new PriorityQueue<>((a, b) -> a.time != b.time
             ? Long.compare(a.time, b.time) : Long.compare(a.sequence, b.sequence));
@@ -42,11 +58,16 @@ public final class Simulator implements SimNode.Host {
     private final SimNetwork network;
     private final SafetyChecker checker;
     private final Workload workload;
+    private final SimClients clients;
+    private final SimSubscriber subscriber;
+    /** Each client command's (client id and sequence) entry, as first delivered: none may apply twice. */
+    private final java.util.Map<String, Long> entryOfCommand = new java.util.HashMap<>();
+    private final LongMap<Boolean> deliveredOnce = new LongMap<>();
+    /** Per node: when a pause ends (0: running). A paused node neither ticks nor hears; its peers give up on their links. */
+    private final long[] pausedUntil;
     private final Trace trace = new Trace();
-    /** A client write awaiting its answer: which leader incarnation took it, and when. */
-    private record PendingWrite(int leader, int incarnation, long proposedAt) {}
-
-    private final LongMap<PendingWrite> pendingClientWrites = new LongMap<>();
+    /** Zxids some client was told are committed; a retried or changed-nothing answer may name one again. */
+    private final LongMap<Boolean> acknowledgedZxids = new LongMap<>();
     private long sequence;
     private long now;
     private boolean healed;
@@ -63,22 +84,31 @@ public final class Simulator implements SimNode.Host {
      * A simulator whose every message passes through {@code wire} on its way, for example
      * a codec's encode and decode, so the codec meets everything a real run sends.
      */
-    public Simulator(SimulationOptions options, UnaryOperator<ZabMessage> wire) {
+    public Simulator(SimulationOptions options, UnaryOperator<PeerMessage> wire) {
         this.options = options;
         this.wire = wire;
         this.random = new SplittableRandom(options.seed());
         this.network = new SimNetwork(options.nodes(), options);
         this.checker = new SafetyChecker(options.nodes());
         this.workload = new Workload(random);
+        this.clients = new SimClients(random, options.nodes(), options.bugs().contains(Bug.SHARED_CLIENT_ID));
+        this.subscriber = new SimSubscriber(random, options.nodes(), checker);
         this.nodes = new SimNode[options.nodes() + 1];
         this.tickPeriodUnits = new long[options.nodes() + 1];
+        this.pausedUntil = new long[options.nodes() + 1];
         List<Integer> voters = new ArrayList<>();
         for (int id = 1; id <= options.nodes(); id++) {
             voters.add(id);
         }
+        List<NodeOptions.Member> members = new ArrayList<>();
+        for (int id = 1; id <= options.nodes(); id++) {
+            members.add(new NodeOptions.Member(id, "sim-" + id + ":1", "sim-" + id + ":2", "sim-" + id + ":3"));
+        }
         for (int id = 1; id <= options.nodes(); id++) {
             ZabConfig config = ZabConfig.defaults(id, voters).withZxidCounterMax(options.zxidCounterMax());
-            nodes[id] = new SimNode(id, config, options.snapshotEveryTxns(), this);
+            NodeOptions nodeOptions = new NodeOptions(id, members, NODE_TICK_MS, REQUEST_TIMEOUT_TICKS, options.snapshotEveryTxns(),
+                    HISTORY_ENTRIES_MAX, options.bugs().contains(Bug.READ_WITHOUT_QUORUM), options.bugs().contains(Bug.REFUSAL_WITHOUT_QUORUM));
+            nodes[id] = new SimNode(id, config, nodeOptions, this);
             int drift = options.tickDriftPercentMax() == 0 ? 0
                     : random.nextInt(2 * options.tickDriftPercentMax() + 1) - options.tickDriftPercentMax();
             tickPeriodUnits[id] = SimulationOptions.TICK_UNITS * (100 + drift) / 100;
@@ -94,8 +124,10 @@ public final class Simulator implements SimNode.Host {
                 schedule(random.nextLong(tickPeriodUnits[id]), Kind.TICK, id, 0, nodes[id].incarnation, null);
             }
             scheduleClient();
+            schedule(random.nextLong(50 * SimulationOptions.TICK_UNITS), Kind.SUBSCRIBE, 0, 0, 0, null);
             scheduleFault(Kind.PARTITION, options.partitionsPerThousandTicks());
             scheduleFault(Kind.CRASH, options.crashesPerThousandTicks());
+            scheduleFault(Kind.PAUSE, options.pausesPerThousandTicks());
             long safetyEnd = options.safetyTicks() * SimulationOptions.TICK_UNITS;
             long livenessEnd = safetyEnd + options.livenessTicksMax() * SimulationOptions.TICK_UNITS;
             while (!queue.isEmpty()) {
@@ -115,8 +147,15 @@ public final class Simulator implements SimNode.Host {
                 }
                 handle(event);
             }
-            return SimulationResult.passed(options, now / SimulationOptions.TICK_UNITS, checker.commits(), checker.acknowledgedCount(),
-                    trace.digest(), elapsedMs(started));
+            checker.checkAcknowledgedAreCommitted();
+            List<LbStateMachine> replicas = new ArrayList<>();
+            for (int id = 1; id <= options.nodes(); id++) {
+                replicas.add(nodes[id].node.machine());
+            }
+            FinalChecks.ephemeralServersHaveSessions(replicas);
+            int checked = FinalChecks.linearizable(clients.history());
+            return SimulationResult.passed(options, now / SimulationOptions.TICK_UNITS, checker.commits(), clients.acknowledged(),
+                    checked, trace.digest(), elapsedMs(started));
         } catch (Violation violation) {
             return SimulationResult.failed(options, now / SimulationOptions.TICK_UNITS, checker.commits(), trace.digest(), elapsedMs(started),
                     violation.invariant(), violation.getMessage(), trace.recentEvents());
@@ -131,26 +170,50 @@ public final class Simulator implements SimNode.Host {
         switch (event.kind) {
             case TICK -> {
                 if (node.up() && node.incarnation == event.incarnation) {
-                    node.core.tick();
-                    node.applyEffects();
+                    if (!paused(node)) {
+                        node.node.tick();
+                        node.applyEffects();
+                    }
                     schedule(now + tickPeriodUnits[node.id], Kind.TICK, node.id, 0, node.incarnation, null);
                 }
             }
             case MESSAGE -> {
-                if (node.up() && !network.isBlocked(event.from, event.node)) {
-                    trace.record(now, node.id, "recv", event.message, fingerprint(event.message) * 31 + event.from);
-                    node.core.receive(event.from, event.message);
+                if (node.up() && !paused(node) && !network.isBlocked(event.from, event.node)) {
+                    PeerMessage message = (PeerMessage) event.payload;
+                    trace.record(now, node.id, "recv", message, fingerprint(message) * 31 + event.from);
+                    node.node.receive(event.from, message);
                     node.applyEffects();
                 }
             }
             case DISK_SYNC -> {
-                if (node.up() && node.incarnation == event.incarnation && node.syncInFlight) {
+                if (paused(node)) {
+                    schedule(pausedUntil[node.id], Kind.DISK_SYNC, node.id, 0, event.incarnation, null);
+                } else if (node.up() && node.incarnation == event.incarnation && node.syncInFlight) {
                     node.diskSyncDone();
                 }
             }
             case CLIENT -> {
-                proposeFromClient();
+                sendNewCommand();
                 scheduleClient();
+            }
+            case CLIENT_ANSWER -> clientAnswered(event.node, (io.signalbox.protocol.Response) event.payload);
+            case CLIENT_TIMEOUT -> {
+                if (clients.stillWaiting(event.node, (Long) event.payload)) {
+                    carry(clients.retry(event.node));
+                }
+            }
+            case CLIENT_RETRY -> carry(clients.retry(event.node));
+            case SUBSCRIBE -> subscribe();
+            case DELIVER_REQUEST -> deliver((SimClients.Send) event.payload);
+            case PAUSE -> {
+                pauseSomeNode();
+                scheduleFault(Kind.PAUSE, options.pausesPerThousandTicks());
+            }
+            case RESUME -> {
+                if (pausedUntil[node.id] == now) {
+                    pausedUntil[node.id] = 0;
+                    trace.record(now, node.id, "resume", "goes on as if no time had passed", 5);
+                }
             }
             case PARTITION -> {
                 startPartition();
@@ -172,28 +235,86 @@ public final class Simulator implements SimNode.Host {
         }
     }
 
-    private void proposeFromClient() {
-        List<SimNode> leaders = new ArrayList<>();
+    /** An idle client sends a new command, drawn against some running node's state. */
+    private void sendNewCommand() {
+        List<SimNode> running = new ArrayList<>();
         for (int id = 1; id <= options.nodes(); id++) {
-            if (nodes[id].up() && nodes[id].core.role() == Role.LEADING && nodes[id].core.established()) {
-                leaders.add(nodes[id]);
+            if (nodes[id].up()) {
+                running.add(nodes[id]);
             }
         }
-        if (leaders.isEmpty()) {
+        if (running.isEmpty()) {
             return;
         }
-        SimNode leader = leaders.get(random.nextInt(leaders.size()));
-        byte[] command = workload.nextPayload(leader.state.machine());
-        if (command == null) {
+        SimNode view = running.get(random.nextInt(running.size()));
+        carry(clients.next(workload.nextCommand(view.node.machine()), now));
+    }
+
+    /** Delivers one attempt of a client's command to its node, and schedules the client's patience. */
+    private void carry(SimClients.Send send) {
+        if (send == null) {
             return;
         }
-        ProposeResult result = leader.core.propose(command);
-        if (result instanceof ProposeResult.Accepted accepted) {
-            checker.onProposed(leader.id, accepted.zxid(), command, leader.core.lastDeliveredZxid());
-            pendingClientWrites.putIfAbsent(accepted.zxid(), new PendingWrite(leader.id, leader.incarnation, now));
-            trace.record(now, leader.id, "propose", Zxid.format(accepted.zxid()), accepted.zxid());
+        trace.record(now, send.node(), "client-request", send.request(), send.request().requestId() * 31 + send.client());
+        schedule(now + ATTEMPT_TIMEOUT_UNITS, Kind.CLIENT_TIMEOUT, send.client(), 0, 0, send.request().requestId());
+        deliver(send);
+    }
+
+    /** A request reaches its node; a paused node finds it in its socket when it resumes. */
+    private void deliver(SimClients.Send send) {
+        SimNode target = nodes[send.node()];
+        if (paused(target)) {
+            schedule(pausedUntil[target.id], Kind.DELIVER_REQUEST, 0, 0, 0, send);
+        } else if (target.up()) {
+            target.node.request(send.connectionId(), send.request());
+            target.applyEffects();
         }
-        leader.applyEffects();
+    }
+
+    private boolean paused(SimNode node) {
+        return pausedUntil[node.id] > now;
+    }
+
+    private void pauseSomeNode() {
+        int leader = currentLeader();
+        int victim = leader != 0 && random.nextInt(3) > 0 ? leader : 1 + random.nextInt(options.nodes());
+        if (!nodes[victim].up() || paused(nodes[victim])) {
+            return;
+        }
+        long until = now + (40 + random.nextInt(160)) * SimulationOptions.TICK_UNITS;
+        pausedUntil[victim] = until;
+        trace.record(now, victim, "pause", "until " + until / SimulationOptions.TICK_UNITS, until);
+        schedule(until, Kind.RESUME, victim, 0, 0, null);
+    }
+
+    private void subscribe() {
+        SimClients.Send send = subscriber.subscribe();
+        SimNode target = nodes[send.node()];
+        trace.record(now, send.node(), "subscribe", send.request(), send.request().requestId());
+        if (target.up()) {
+            deliver(send);
+        } else {
+            subscriber.lost();
+            schedule(now + CLIENT_BACKOFF_UNITS, Kind.SUBSCRIBE, 0, 0, 0, null);
+        }
+    }
+
+    private void clientAnswered(int client, io.signalbox.protocol.Response answer) {
+        long sentAt = clients.sentAt(client);
+        SimClients.Outcome outcome = clients.answered(client, answer, now);
+        trace.record(now, 0, "client-answer", answer, outcome.ordinal() * 31L + answer.requestId());
+        if (outcome == SimClients.Outcome.RETRY) {
+            schedule(now + CLIENT_BACKOFF_UNITS, Kind.CLIENT_RETRY, client, 0, 0, null);
+        } else if (outcome == SimClients.Outcome.ACKNOWLEDGED) {
+            long zxid = answer.reply().zxid();
+            if (zxid != 0 && acknowledgedZxids.putIfAbsent(zxid, Boolean.TRUE) == null) {
+                checker.onAcknowledged(zxid);
+            }
+            if (healed && sentAt >= healTime && !committedAfterHeal && zxid != 0) {
+                committedAfterHeal = true;
+                firstZxidCommittedAfterHeal = zxid;
+            }
+        }
     }
 
     private void startPartition() {
@@ -211,7 +332,17 @@ public final class Simulator implements SimNode.Host {
             return;
         }
         node.crash(random);
+        pausedUntil[node.id] = 0;
+        streamLost(node);
         scheduleRestart(node);
+    }
+
+    /** The node the subscriber streams from died: it subscribes again elsewhere. */
+    private void streamLost(SimNode node) {
+        if (subscriber.subscribed() && subscriber.node() == node.id) {
+            subscriber.lost();
+            schedule(now + CLIENT_BACKOFF_UNITS, Kind.SUBSCRIBE, 0, 0, 0, null);
+        }
     }
 
     private void scheduleRestart(SimNode node) {
@@ -228,6 +359,7 @@ public final class Simulator implements SimNode.Host {
         healed = true;
         healTime = now;
         network.healAll();
+        java.util.Arrays.fill(pausedUntil, 0);
         for (int id = 1; id <= options.nodes(); id++) {
             if (!nodes[id].up()) {
                 restart(nodes[id]);
@@ -238,7 +370,7 @@ public final class Simulator implements SimNode.Host {
 
     private boolean allNodesDelivered(long zxid) {
         for (int id = 1; id <= options.nodes(); id++) {
-            if (!nodes[id].up() || nodes[id].core.lastDeliveredZxid() < zxid) {
+            if (!nodes[id].up() || nodes[id].node.view().lastDeliveredZxid() < zxid) {
                 return false;
             }
         }
@@ -247,7 +379,7 @@ public final class Simulator implements SimNode.Host {
 
     private int currentLeader() {
         for (int id = 1; id <= options.nodes(); id++) {
-            if (nodes[id].up() && nodes[id].core.role() == Role.LEADING) {
+            if (nodes[id].up() && nodes[id].node.view().role() == Role.LEADING) {
                 return id;
             }
         }
@@ -270,14 +402,14 @@ public final class Simulator implements SimNode.Host {
         }
     }
 
-    private void schedule(long time, Kind kind, int node, int from, int incarnation, ZabMessage message) {
-        queue.add(new Event(time, sequence++, kind, node, from, incarnation, message));
+    private void schedule(long time, Kind kind, int node, int from, int incarnation, Object payload) {
+        queue.add(new Event(time, sequence++, kind, node, from, incarnation, payload));
     }
 
     // ---- SimNode.Host ----
 
     @Override
-    public void send(int from, int to, ZabMessage message) {
+    public void send(int from, int to, PeerMessage message) {
         int copies = network.copies(random);
         for (int i = 0; i < copies; i++) {
             schedule(now + network.delay(random), Kind.MESSAGE, to, from, 0, wire.apply(message));
@@ -294,29 +426,48 @@ public final class Simulator implements SimNode.Host {
     }
 
     @Override
-    public void delivered(SimNode node, Txn txn) {
-        checker.onDelivered(node.id, txn, node.state.digest());
-        PendingWrite pending = pendingClientWrites.get(txn.zxid());
-        if (pending != null && pending.leader() == node.id && pending.incarnation() == node.incarnation) {
-            pendingClientWrites.remove(txn.zxid());
-            checker.onAcknowledged(txn.zxid());
-            if (healed && pending.proposedAt() >= healTime && !committedAfterHeal) {
-                committedAfterHeal = true;
-                firstZxidCommittedAfterHeal = txn.zxid();
+    public void proposed(SimNode node, Txn txn, long deliveredZxid) {
+        checker.onProposed(node.id, txn.zxid(), txn.payload(), deliveredZxid);
+        trace.record(now, node.id, "propose", Zxid.format(txn.zxid()), txn.zxid());
+    }
+
+    @Override
+    public void delivered(SimNode node, Txn txn, long digestAfter) {
+        checker.onDelivered(node.id, txn, digestAfter);
+        if (deliveredOnce.putIfAbsent(txn.zxid(), Boolean.TRUE) == null) {
+            EntryCodec.StampedEvents entry = EntryCodec.decodeEntry(txn.zxid(), txn.payload());
+            if (!entry.clientId().isEmpty()) {
+                Long first = entryOfCommand.putIfAbsent(entry.clientId() + "#" + entry.clientSequence(), txn.zxid());
+                if (first != null) {
+                    throw new Violation("at-most-once", "command " + entry.clientSequence() + " of client " + entry.clientId()
+                            + " applied twice: at " + Zxid.format(first) + " and at " + Zxid.format(txn.zxid()));
+                }
             }
         }
     }
 
     @Override
-    public void stateReset(SimNode node, long snapshotZxid) {
-        checker.onStateReset(node.id, snapshotZxid, node.state.digest());
+    public void stateReset(SimNode node, long snapshotZxid, long digest) {
+        checker.onStateReset(node.id, snapshotZxid, digest);
     }
 
     @Override
     public void roleChanged(SimNode node, Effect.RoleChanged change) {
         trace.record(now, node.id, "role", change, change.role().ordinal() * 7L + change.epoch());
         if (change.role() == Role.LEADING && change.established()) {
-            checker.onEstablished(node.id, change.epoch(), node.core.view(), node.core::historyCovers);
+            checker.onEstablished(node.id, change.epoch(), node.node.view(), node.node::historyCovers);
+        }
+    }
+
+    @Override
+    public void reply(SimNode node, long connectionId, io.signalbox.protocol.Response response, boolean streamFrame) {
+        if (connectionId == SimSubscriber.CONNECTION_ID) {
+            if (node.id == subscriber.node() && !subscriber.received(response)) {
+                schedule(now + CLIENT_BACKOFF_UNITS, Kind.SUBSCRIBE, 0, 0, 0, null);
+            }
+        } else if (!streamFrame) {
+            schedule(now + 1 + random.nextLong(CLIENT_LINK_DELAY_UNITS_MAX), Kind.CLIENT_ANSWER, SimClients.clientOf(connectionId), node.id,
+                    0, response);
         }
     }
 
@@ -329,6 +480,7 @@ public final class Simulator implements SimNode.Host {
     public void crashedAtCrashPoint(SimNode node) {
         trace.record(now, node.id, "crash-point", "killed between two effects", 3);
         node.crash(random);
+        streamLost(node);
         scheduleRestart(node);
     }
 
@@ -340,13 +492,13 @@ public final class Simulator implements SimNode.Host {
     private String clusterState() {
         StringBuilder out = new StringBuilder();
         for (int id = 1; id <= options.nodes(); id++) {
-            out.append(nodes[id].up() ? nodes[id].core.view().toString() : "node " + id + " down").append("; ");
+            out.append(nodes[id].up() ? nodes[id].node.view().toString() : "node " + id + " down").append("; ");
         }
         return out.toString();
     }
 
-    private static long fingerprint(ZabMessage message) {
-        return CLASS_FINGERPRINTS.get(message.getClass());
+    private static long fingerprint(PeerMessage message) {
+        return CLASS_FINGERPRINTS.get(message instanceof PeerMessage.Zab zab ? zab.message().getClass() : message.getClass());
     }
 
     private static long elapsedMs(long startedNanos) {

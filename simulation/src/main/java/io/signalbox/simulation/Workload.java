@@ -3,7 +3,6 @@ package io.signalbox.simulation;
 import io.signalbox.state.Command;
 import io.signalbox.state.HealthCheck;
 import io.signalbox.state.LbStateMachine;
-import io.signalbox.state.Rejection;
 import io.signalbox.state.Server;
 import io.signalbox.state.Service;
 import java.util.List;
@@ -11,9 +10,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The simulated clients: real load-balancer commands (services, servers, weights,
- * drains, sessions with ephemeral servers, expiry), prepared by the leader against its
- * own applied state, as the server will. A refused command is simply not proposed.
+ * What the simulated clients ask for: real load-balancer commands (services, servers,
+ * weights, drains, sessions with ephemeral servers, closes, multis), drawn against a node's
+ * applied state so most make sense; the node validates them as it does any client's, and a
+ * refused one is answered with the error.
  */
 final class Workload {
     static final int SERVICES_MAX = 4;
@@ -27,19 +27,8 @@ final class Workload {
         this.random = random;
     }
 
-    /** The payload of the next proposal, or null when the command drawn was refused. */
-    byte[] nextPayload(LbStateMachine leaderState) {
-        Command command = nextCommand(leaderState);
-        try {
-            byte[] payload = leaderState.prepareEntry(command, leaderState.view());
-            return payload.length == 0 ? null : payload;
-        } catch (Rejection rejection) {
-            return null; // e.g. weight of a server deregistered a moment ago: a client would see the error
-        }
-    }
-
-    private Command nextCommand(LbStateMachine state) {
-        List<Service> services = state.services();
+    Command nextCommand(LbStateMachine state) {
+        List<Service> services = state.services().stream().filter(s -> !s.name().equals(SimClients.SERVICE)).toList();
         if (services.isEmpty() || (services.size() < SERVICES_MAX && random.nextInt(20) == 0)) {
             int index = random.nextInt(SERVICES_MAX);
             return new Command.PutService("svc" + index, random.nextBoolean() ? "http" : "tcp", 10_000 + index,
@@ -64,12 +53,12 @@ final class Workload {
         List<io.signalbox.state.Session> sessions = state.sessions();
         long session = sessions.isEmpty() ? 1 : sessions.get(random.nextInt(sessions.size())).id();
         if (roll < 86) {
-            return sessions.size() < SESSIONS_OPEN_MAX ? new Command.OpenSession(5_000) : new Command.ExpireSession(session);
+            return sessions.size() < SESSIONS_OPEN_MAX ? new Command.OpenSession(5_000) : new Command.CloseSession(session);
         } else if (roll < 94) {
             return new Command.RegisterServer(service, "e" + random.nextInt(6), "10.9.0." + (1 + random.nextInt(250)), 9000, 1,
-                    null, false, Map.of(), session, null);
+                    "", false, Map.of(), session, null); // "" (the default state), as every client's wire sends an unset one
         } else if (roll < 98) {
-            return random.nextBoolean() ? new Command.ExpireSession(session) : new Command.CloseSession(session);
+            return random.nextBoolean() ? new Command.KeepAlive(session) : new Command.CloseSession(session);
         }
         return new Command.Multi(List.of(
                 new Command.SetWeight(service, existing, random.nextInt(257), null),

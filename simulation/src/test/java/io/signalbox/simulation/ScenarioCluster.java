@@ -2,11 +2,16 @@ package io.signalbox.simulation;
 
 import io.signalbox.common.Zxid;
 import io.signalbox.consensus.Effect;
-import io.signalbox.consensus.ProposeResult;
 import io.signalbox.consensus.Role;
 import io.signalbox.consensus.Txn;
 import io.signalbox.consensus.ZabConfig;
-import io.signalbox.consensus.message.ZabMessage;
+import io.signalbox.node.NodeOptions;
+import io.signalbox.node.PeerMessage;
+import io.signalbox.protocol.CommandRequest;
+import io.signalbox.protocol.CommandResult;
+import io.signalbox.protocol.ErrorReply;
+import io.signalbox.protocol.Request;
+import io.signalbox.protocol.Response;
 import io.signalbox.storage.LogEntry;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,7 +27,7 @@ import java.util.TreeSet;
  * as the simulator.
  */
 final class ScenarioCluster implements SimNode.Host {
-    private record InFlight(int from, int to, ZabMessage message) {}
+    private record InFlight(int from, int to, PeerMessage message) {}
 
     private final List<SimNode> nodes = new ArrayList<>();
     private final List<InFlight> network = new ArrayList<>();
@@ -32,6 +37,10 @@ final class ScenarioCluster implements SimNode.Host {
     private SimulationOptions options;
     private final List<String> out = new ArrayList<>();
     private final SplittableRandom random = new SplittableRandom(7);
+    /** What the current {@code propose} command asked for, so its proposal is printed under its name. */
+    private String proposing;
+    private long nextRequestId = 1;
+    private final java.util.Set<Long> acknowledged = new java.util.HashSet<>();
 
     /** Runs one command and returns what it printed. */
     String run(String command) {
@@ -69,7 +78,7 @@ final class ScenarioCluster implements SimNode.Host {
     }
 
     private void addNodes(int count, long snapshotEvery, long counterMax) {
-        options = new SimulationOptions(1, count, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, (int) snapshotEvery, counterMax, java.util.Set.of());
+        options = new SimulationOptions(1, count, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, (int) snapshotEvery, counterMax, java.util.Set.of());
         checker = new SafetyChecker(count);
         blocked = new boolean[count + 1][count + 1];
         List<Integer> voters = new ArrayList<>();
@@ -78,7 +87,11 @@ final class ScenarioCluster implements SimNode.Host {
         }
         for (int id = 1; id <= count; id++) {
             ZabConfig config = ZabConfig.defaults(id, voters).withZxidCounterMax(counterMax);
-            SimNode node = new SimNode(id, config, (int) snapshotEvery, this);
+            List<NodeOptions.Member> members = new ArrayList<>();
+            for (int member = 1; member <= count; member++) {
+                members.add(new NodeOptions.Member(member, "n" + member + ":1", "n" + member + ":2", "n" + member + ":3"));
+            }
+            SimNode node = new SimNode(id, config, new NodeOptions(id, members, 50, 100, (int) snapshotEvery, 64, false, false), this);
             nodes.add(node);
             node.start(options, 1000 + id);
         }
@@ -89,7 +102,7 @@ final class ScenarioCluster implements SimNode.Host {
             for (int id : ids) {
                 SimNode node = node(id);
                 if (node.up()) {
-                    node.core.tick();
+                    node.node.tick();
                     node.applyEffects();
                 }
             }
@@ -102,18 +115,18 @@ final class ScenarioCluster implements SimNode.Host {
         for (InFlight message : batch) {
             SimNode to = node(message.to());
             if (!to.up() || blocked[message.from()][message.to()]) {
-                out.add(message.from() + "->" + message.to() + " " + message.message() + " (lost)");
+                out.add(message.from() + "->" + message.to() + " " + text(message.message()) + " (lost)");
                 continue;
             }
-            out.add(message.from() + "->" + message.to() + " " + message.message());
-            to.core.receive(message.from(), message.message());
+            out.add(message.from() + "->" + message.to() + " " + text(message.message()));
+            to.node.receive(message.from(), message.message());
             to.applyEffects();
         }
     }
 
     private void drop(List<Integer> receivers) {
         for (InFlight message : take(receivers)) {
-            out.add(message.from() + "->" + message.to() + " " + message.message() + " (dropped)");
+            out.add(message.from() + "->" + message.to() + " " + text(message.message()) + " (dropped)");
         }
     }
 
@@ -187,23 +200,20 @@ final class ScenarioCluster implements SimNode.Host {
         node(id).start(options, 2000 + id);
     }
 
+    /** A client without a client id asks node {@code id} to create the service {@code text}; the proposal is printed. */
     private void propose(int id, String text) {
         SimNode node = node(id);
-        // The text names a service; the proposing node prepares it against its own state, as a leader does.
-        byte[] command = node.state.machine().prepareEntry(
+        proposing = text;
+        node.node.request(1, new Request(nextRequestId++, new CommandRequest("", 0,
                 new io.signalbox.state.Command.PutService(text, "http", 10_000 + Math.floorMod(text.hashCode(), 50_000),
-                        "roundrobin", null, 1_000, 1_000, 1_000, null), node.state.machine().view());
-        ProposeResult result = node.core.propose(command);
-        out.add("node " + id + " propose " + text + ": " + result);
-        if (result instanceof ProposeResult.Accepted accepted) {
-            checker.onProposed(id, accepted.zxid(), command, node.core.lastDeliveredZxid());
-        }
+                        "roundrobin", null, 1_000, 1_000, 1_000, null))));
         node.applyEffects();
+        proposing = null;
     }
 
     private void status() {
         for (SimNode node : nodes) {
-            out.add(node.up() ? node.core.view().toString() : "node " + node.id + " down");
+            out.add(node.up() ? node.node.view().toString() : "node " + node.id + " down");
         }
     }
 
@@ -246,7 +256,7 @@ final class ScenarioCluster implements SimNode.Host {
     // ---- SimNode.Host ----
 
     @Override
-    public void send(int from, int to, ZabMessage message) {
+    public void send(int from, int to, PeerMessage message) {
         network.add(new InFlight(from, to, message));
     }
 
@@ -256,25 +266,43 @@ final class ScenarioCluster implements SimNode.Host {
     }
 
     @Override
-    public void delivered(SimNode node, Txn txn) {
-        checker.onDelivered(node.id, txn, node.state.digest());
-        out.add("node " + node.id + " delivers " + Zxid.format(txn.zxid()));
-        if (node.core.role() == Role.LEADING) {
-            checker.onAcknowledged(txn.zxid()); // the leader answers the client that proposed it
-        }
+    public void proposed(SimNode node, Txn txn, long deliveredZxid) {
+        checker.onProposed(node.id, txn.zxid(), txn.payload(), deliveredZxid);
+        out.add("node " + node.id + " propose " + proposing + ": Accepted[zxid=" + Zxid.format(txn.zxid()) + "]");
     }
 
     @Override
-    public void stateReset(SimNode node, long snapshotZxid) {
-        checker.onStateReset(node.id, snapshotZxid, node.state.digest());
+    public void delivered(SimNode node, Txn txn, long digestAfter) {
+        checker.onDelivered(node.id, txn, digestAfter);
+        out.add("node " + node.id + " delivers " + Zxid.format(txn.zxid()));
+    }
+
+    @Override
+    public void stateReset(SimNode node, long snapshotZxid, long digest) {
+        checker.onStateReset(node.id, snapshotZxid, digest);
     }
 
     @Override
     public void roleChanged(SimNode node, Effect.RoleChanged change) {
         out.add("node " + node.id + " " + change);
         if (change.role() == Role.LEADING && change.established()) {
-            checker.onEstablished(node.id, change.epoch(), node.core.view(), node.core::historyCovers);
+            checker.onEstablished(node.id, change.epoch(), node.node.view(), node.node::historyCovers);
         }
+    }
+
+    /** The scenario's client is told its command committed: the leader answers once it applied the entry. */
+    @Override
+    public void reply(SimNode node, long connectionId, Response response, boolean streamFrame) {
+        if (response.reply() instanceof CommandResult result && acknowledged.add(result.zxid())) {
+            checker.onAcknowledged(result.zxid());
+        } else if (response.reply() instanceof ErrorReply error) {
+            out.add("node " + node.id + " answers " + error.code() + ": " + error.message());
+        }
+    }
+
+    /** Peer messages as the transcripts print them: ZAB messages as themselves. */
+    private static String text(PeerMessage message) {
+        return message instanceof PeerMessage.Zab zab ? zab.message().toString() : message.toString();
     }
 
     @Override

@@ -129,12 +129,30 @@ final class Preparer {
         }
         ServerKey key = new ServerKey(c.service(), name);
         Server existing = view.server(key);
+        refuseAnotherOwner(existing, c.sessionId());
         expect("server.expectVersion", "server " + key, existing == null ? 0 : existing.version(), c.expectVersion());
         if (existing == null && view.serversOf(c.service()).size() >= limits.serversPerServiceMax()) {
             throw new Rejection("server", "service " + c.service() + " has reached the limit of " + limits.serversPerServiceMax() + " servers");
         }
         return List.of(new StateEvent.ServerRegistered(new Server(c.service(), name, address, port, weight, state, c.backup(),
                 c.labels() == null ? new TreeMap<>() : new TreeMap<>(c.labels()), c.sessionId(), 0)));
+    }
+
+    /**
+     * An ephemeral server belongs to its session until that session ends (its servers leave with
+     * it): a second sidecar, a restarted one whose old session has not expired yet, or a
+     * sessionless {@code ctl server add} must not take it over, or the first owner's expiry
+     * would remove a server someone else now keeps alive. A permanent server has no owner and
+     * may be adopted by a session. Deregistering stays open to anyone (the operator's way out).
+     */
+    private static void refuseAnotherOwner(Server existing, long sessionId) {
+        if (existing == null || existing.sessionId() == 0 || existing.sessionId() == sessionId) {
+            return;
+        }
+        throw new Rejection("server.name", "server " + existing.key() + " is already registered by live session " + existing.sessionId()
+                + " (ephemeral; " + (sessionId == 0 ? "this command has no session" : "this command's session is " + sessionId)
+                + "): only session " + existing.sessionId() + " may register it again; it leaves when that session closes or expires,"
+                + " or remove it first (ctl server rm " + existing.service() + " " + existing.name() + ")");
     }
 
     private static Service existingService(StateView view, String field, String name) {

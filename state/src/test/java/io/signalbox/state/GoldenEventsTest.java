@@ -73,6 +73,14 @@ class GoldenEventsTest {
         step("keep alive an expired session", new Command.KeepAlive(1));
         step("open session 2", new Command.OpenSession(5_000));
         step("register ephemeral e3 under session 2", ephemeral("web", "e3", "10.0.0.11", 2));
+        step("open session 3", new Command.OpenSession(5_000));
+        step("session 3 registers e3, which session 2 owns", ephemeral("web", "e3", "10.0.0.12", 3));
+        step("register e3 without a session while session 2 owns it", server("web", "e3", "10.0.0.12", 8080));
+        step("session 2 registers its own e3 again, drained", new Command.RegisterServer("web", "e3", "10.0.0.11", 8080, 10, "drain",
+                false, java.util.Map.of(), 2, null));
+        step("session 3 adopts the permanent server b", new Command.RegisterServer("web", "b", "fd00::1", 8082, 10, "drain",
+                false, java.util.Map.of(), 3, null));
+        step("close session 3: b leaves with it", new Command.CloseSession(3));
         step("close session 2", new Command.CloseSession(2));
         step("multi: put service api, register two servers in it", new Command.Multi(List.of(
                 service("api", 9090),

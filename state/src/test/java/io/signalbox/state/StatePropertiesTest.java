@@ -83,6 +83,25 @@ class StatePropertiesTest {
         }
     }
 
+    @Property(tries = 300)
+    void anEphemeralServerKeepsItsOwnerForAsLongAsThatSessionIsOpen(@ForAll("sequences") List<Command> commands) {
+        Run run = run(commands);
+        LbStateMachine replay = new LbStateMachine(Limits.DEFAULTS, 1_000);
+        for (LbStateMachine.Entry entry : run.entries()) {
+            Map<ServerKey, Long> ownersBefore = new java.util.HashMap<>();
+            for (Service service : replay.services()) {
+                replay.servers(service.name()).stream().filter(s -> s.sessionId() != 0).forEach(s -> ownersBefore.put(s.key(), s.sessionId()));
+            }
+            replay.apply(entry.zxid(), entry.events());
+            ownersBefore.forEach((key, owner) -> {
+                Server now = replay.server(key.service(), key.name());
+                if (now != null && replay.view().session(owner) != null) {
+                    assertEquals(owner, now.sessionId(), key + " changed owner while session " + owner + " was open: " + entry.events());
+                }
+            });
+        }
+    }
+
     @Provide
     Arbitrary<List<Command>> sequences() {
         // Mostly valid values, so servers exist and later commands act on them; some invalid ones mixed in.

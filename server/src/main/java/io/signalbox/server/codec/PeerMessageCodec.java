@@ -6,8 +6,14 @@ import io.signalbox.consensus.Role;
 import io.signalbox.consensus.Snapshot;
 import io.signalbox.consensus.Txn;
 import io.signalbox.consensus.message.ZabMessage;
+import io.signalbox.node.PeerMessage;
+import io.signalbox.proto.peer.ForwardedReply;
+import io.signalbox.proto.peer.ForwardedRequest;
 import io.signalbox.proto.peer.PeerEnvelope;
 import io.signalbox.proto.peer.ServerState;
+import io.signalbox.protocol.Request;
+import io.signalbox.protocol.Response;
+import io.signalbox.protocol.wire.ClientWire;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,9 +28,24 @@ public final class PeerMessageCodec {
     public static final int FRAME_BYTES_MAX = io.signalbox.protocol.wire.Frames.FRAME_BYTES_MAX;
 
     /** One decoded frame: the sender and its message. */
-    public record Frame(int from, ZabMessage message) {}
+    public record Frame(int from, PeerMessage message) {}
 
     private PeerMessageCodec() {}
+
+    public static byte[] encode(int from, PeerMessage message) {
+        if (message instanceof PeerMessage.Zab zab) {
+            return encode(from, zab.message());
+        }
+        PeerEnvelope.Builder envelope = PeerEnvelope.newBuilder().setFrom(from);
+        if (message instanceof PeerMessage.Forward m) {
+            envelope.setForwardedRequest(ForwardedRequest.newBuilder().setForwardId(m.forwardId())
+                    .setRequest(ByteString.copyFrom(ClientWire.encode(new Request(m.forwardId(), m.request())))));
+        } else if (message instanceof PeerMessage.ForwardReply m) {
+            envelope.setForwardedReply(ForwardedReply.newBuilder().setForwardId(m.forwardId())
+                    .setResponse(ByteString.copyFrom(ClientWire.encode(new Response(m.forwardId(), m.reply())))));
+        }
+        return checked(envelope.build().toByteArray(), message);
+    }
 
     public static byte[] encode(int from, ZabMessage message) {
         PeerEnvelope.Builder envelope = PeerEnvelope.newBuilder().setFrom(from);
@@ -73,7 +94,10 @@ public final class PeerMessageCodec {
         } else {
             throw new IllegalArgumentException("no encoding for message type " + message.getClass().getName());
         }
-        byte[] frame = envelope.build().toByteArray();
+        return checked(envelope.build().toByteArray(), message);
+    }
+
+    private static byte[] checked(byte[] frame, Object message) {
         if (frame.length > FRAME_BYTES_MAX) {
             throw new IllegalArgumentException("a " + message.getClass().getSimpleName() + " of " + frame.length
                     + " bytes exceeds the frame limit of " + FRAME_BYTES_MAX + " bytes");
@@ -101,8 +125,17 @@ public final class PeerMessageCodec {
             throw new MalformedFrameException("frame names sender " + envelope.getFrom() + "; peer ids are positive");
         }
         try {
-            return new Frame(envelope.getFrom(), toMessage(envelope));
-        } catch (IllegalArgumentException e) {
+            if (envelope.hasForwardedRequest()) {
+                Request request = ClientWire.decodeRequest(envelope.getForwardedRequest().getRequest().toByteArray());
+                return new Frame(envelope.getFrom(), new PeerMessage.Forward(envelope.getForwardedRequest().getForwardId(), request.body()));
+            }
+            if (envelope.hasForwardedReply()) {
+                Response response = ClientWire.decodeResponse(envelope.getForwardedReply().getResponse().toByteArray());
+                return new Frame(envelope.getFrom(), new PeerMessage.ForwardReply(envelope.getForwardedReply().getForwardId(),
+                        response.reply()));
+            }
+            return new Frame(envelope.getFrom(), new PeerMessage.Zab(toMessage(envelope)));
+        } catch (IllegalArgumentException | ClientWire.UndecodableFrameException | ClientWire.RefusedRequestException e) {
             throw new MalformedFrameException("frame from " + envelope.getFrom() + " holds an invalid message: " + e.getMessage());
         }
     }

@@ -16,7 +16,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.signalbox.consensus.message.ZabMessage;
+import io.signalbox.node.PeerMessage;
 import io.signalbox.proto.peer.PeerEnvelope;
 import io.signalbox.protocol.wire.Frames;
 import io.signalbox.server.codec.MalformedFrameException;
@@ -44,7 +44,10 @@ public final class PeerTransport implements AutoCloseable {
 
     /** Where decoded messages and lost links go; called on Netty threads. */
     public interface Inbound {
-        void received(int from, ZabMessage message);
+        void received(int from, PeerMessage message);
+
+        /** A link to {@code peer} is up: what the status shows as reachable. */
+        void linkUp(int peer);
 
         void linkLost(int peer);
     }
@@ -117,7 +120,7 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     /** Called by the node loop; never blocks. */
-    public void send(int to, ZabMessage message) {
+    public void send(int to, PeerMessage message) {
         Channel channel = channels.get(to);
         if (channel == null || !channel.isActive() || !channel.isWritable()) {
             onDrop.run();
@@ -204,6 +207,7 @@ public final class PeerTransport implements AutoCloseable {
                 old.close();
             }
             LOG.info("node {}: link to peer {} up ({})", selfId, id, channel.remoteAddress());
+            inbound.linkUp(id);
         }
 
         @Override

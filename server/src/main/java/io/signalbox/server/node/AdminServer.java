@@ -22,6 +22,9 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.signalbox.node.Node;
+import io.signalbox.protocol.StatusRequest;
+import io.signalbox.protocol.StatusResult;
 import io.signalbox.state.HistoryGoneException;
 import io.signalbox.state.LbStateMachine;
 import java.io.IOException;
@@ -91,16 +94,20 @@ final class AdminServer implements AutoCloseable {
                     send(ctx, request, HttpResponseStatus.OK, "text/plain; version=0.0.4", node.metrics().scrape());
                     break;
                 case "/status":
-                    reply(ctx, keepAlive, node.onLoop(n -> n.statusWithProxies(false).thenApply(s -> JsonViews.status(s, n.healthy())))
-                            .thenCompose(json -> json));
+                    reply(ctx, keepAlive, node.ask(new StatusRequest(false)).thenCompose(answer -> node.onLoop(n -> {
+                        if (!(answer.reply() instanceof StatusResult status)) {
+                            throw new IllegalStateException("the node answered the status with " + answer.reply());
+                        }
+                        return JsonViews.status(status, n.healthy());
+                    })));
                     break;
                 case "/health":
-                    node.onLoop(SignalboxNode::healthy).whenComplete((healthy, failure) -> send(ctx, keepAlive,
+                    node.onLoop(Node::healthy).whenComplete((healthy, failure) -> send(ctx, keepAlive,
                             Boolean.TRUE.equals(healthy) ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
                             "text/plain", (Boolean.TRUE.equals(healthy) ? "ok\n" : "not ready\n").getBytes(StandardCharsets.UTF_8)));
                     break;
                 case "/config":
-                    reply(ctx, keepAlive, node.onLoop(n -> JsonViews.configuration(n.configuration())));
+                    reply(ctx, keepAlive, node.onLoop(n -> JsonViews.configuration(n.machine().configuration())));
                     break;
                 case "/events":
                     long from;

@@ -9,45 +9,71 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.TooLongFrameException;
+import io.signalbox.protocol.CommandRequest;
+import io.signalbox.protocol.CommandResult;
 import io.signalbox.protocol.ErrorCode;
+import io.signalbox.protocol.ErrorReply;
 import io.signalbox.protocol.Request;
 import io.signalbox.protocol.Response;
 import io.signalbox.protocol.wire.ClientWire;
 import io.signalbox.protocol.wire.Frames;
+import io.signalbox.server.net.PendingFlushes;
 import java.net.InetSocketAddress;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client port. Each frame is one {@link Request}, decoded here into records; it is
- * handed to the node loop, and the answer comes back through the connection's
- * {@link Responder}. Bad input never reaches the node: an oversized or undecodable frame
- * gets a MALFORMED error and the connection is closed; a request naming no operation gets
- * MALFORMED, a malformed command INVALID naming the field, and the connection stays open. Connections beyond {@code connectionsMax} are closed at once.
+ * The client port. Each frame is one {@link Request}, decoded here into records and handed to
+ * the node loop with the connection's id; the node's replies come back by that id. Bad input
+ * never reaches the node: an oversized or undecodable frame gets a MALFORMED error and the
+ * connection is closed; a request naming no operation gets MALFORMED, a malformed command
+ * INVALID naming the field, and the connection stays open. Connections beyond
+ * {@code connectionsMax} are closed at once. A stream whose connection has
+ * {@code streamBufferMax} frames unwritten loses the frame, and the node is told, so it ends
+ * the stream with the zxid to resume from; no later frame of it is written.
  */
 final class ClientTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClientTransport.class);
+
+    /** What the node loop is told about connections (called on Netty threads). */
+    interface Handler {
+        void request(long connectionId, Request request, Responder immediate);
+
+        void closed(long connectionId);
+    }
+
+    /** Answers given on the Netty thread, before a request reaches the loop (the loop is full or stopping). */
+    interface Responder {
+        void respond(Response response);
+    }
 
     private final EventLoopGroup group;
     private final int connectionsMax;
     private final int streamBufferMax;
     private final NodeMetrics metrics;
-    private final BiConsumer<Request, Responder> handler;
-    private final java.util.function.BooleanSupplier onLoopThread;
-    private final AtomicInteger connections = new AtomicInteger();
+    private final Handler handler;
+    private final BooleanSupplier onLoopThread;
+    private final AtomicInteger connectionCount = new AtomicInteger();
+    private final AtomicLong nextConnectionId = new AtomicLong(1);
+    private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
     /** Channels the node loop wrote to in this round; flushed once each at the end of the round. */
-    private final io.signalbox.server.net.PendingFlushes unflushed = new io.signalbox.server.net.PendingFlushes();
+    private final PendingFlushes unflushed = new PendingFlushes();
     private Channel server;
 
-    ClientTransport(EventLoopGroup group, int connectionsMax, int streamBufferMax, NodeMetrics metrics,
-                    BiConsumer<Request, Responder> handler, java.util.function.BooleanSupplier onLoopThread) {
+    ClientTransport(EventLoopGroup group, int connectionsMax, int streamBufferMax, NodeMetrics metrics, Handler handler,
+                    BooleanSupplier onLoopThread) {
         this.group = group;
         this.connectionsMax = connectionsMax;
         this.streamBufferMax = streamBufferMax;
@@ -61,7 +87,21 @@ final class ClientTransport implements AutoCloseable {
         unflushed.flushAll();
     }
 
-    private void write(Channel channel, Response response, io.netty.channel.ChannelPromise promise) {
+    /** The node's answer on {@code connectionId}; dropped when the connection is gone. */
+    void reply(long connectionId, Response response) {
+        Connection connection = connections.get(connectionId);
+        if (connection != null) {
+            connection.reply(response);
+        }
+    }
+
+    /** One frame of a stream; false when it was dropped because the connection's buffer is full (tell the node). */
+    boolean stream(long connectionId, Response frame) {
+        Connection connection = connections.get(connectionId);
+        return connection == null || connection.stream(frame);
+    }
+
+    private void write(Channel channel, Response response, ChannelPromise promise) {
         if (onLoopThread.getAsBoolean()) {
             channel.write(Unpooled.wrappedBuffer(ClientWire.encode(response)), promise);
             unflushed.wrote(channel);
@@ -78,32 +118,48 @@ final class ClientTransport implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         Frames.install(ch.pipeline());
-                        ch.pipeline().addLast(new Connection());
+                        ch.pipeline().addLast(new Connection(nextConnectionId.getAndIncrement()));
                     }
                 })
                 .bind(bind).syncUninterruptibly().channel();
     }
 
     private final class Connection extends SimpleChannelInboundHandler<ByteBuf> implements Responder {
+        private final long id;
         private final AtomicInteger streamFramesQueued = new AtomicInteger();
+        /** When each command arrived, for the commit latency; entries leave with their answer. */
+        private final Map<Long, Long> commandStartedNanos = new ConcurrentHashMap<>();
+        /** Per stream (request id): the zxid of the last frame written; -1 once a frame was dropped. */
+        private final Map<Long, Long> streamedZxid = new ConcurrentHashMap<>();
         private volatile Channel channel;
+        private boolean counted;
+
+        Connection(long id) {
+            this.id = id;
+        }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             channel = ctx.channel();
-            if (connections.incrementAndGet() > connectionsMax) {
+            if (connectionCount.incrementAndGet() > connectionsMax) {
+                connectionCount.decrementAndGet();
                 metrics.requestError("connections_max");
-                respond(Answers.error(0, ErrorCode.BUSY, "this node serves at most " + connectionsMax + " client connections"));
+                respond(Response.error(0, ErrorCode.BUSY, "this node serves at most " + connectionsMax + " client connections"));
                 ctx.close();
                 return;
             }
+            counted = true;
+            connections.put(id, this);
             metrics.clientConnections(1);
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (connections.getAndDecrement() <= connectionsMax) {
+            if (counted) {
+                connectionCount.decrementAndGet();
                 metrics.clientConnections(-1);
+                connections.remove(id);
+                handler.closed(id);
             }
         }
 
@@ -116,18 +172,19 @@ final class ClientTransport implements AutoCloseable {
                 rejectAndClose(ctx, e.getMessage());
                 return;
             } catch (ClientWire.RefusedRequestException e) {
-                metrics.requestError(e.answer().reply() instanceof io.signalbox.protocol.ErrorReply error
-                        && error.code() == ErrorCode.INVALID ? "invalid" : "malformed");
                 respond(e.answer());
                 return;
             }
-            handler.accept(request, this);
+            if (request.body() instanceof CommandRequest) {
+                commandStartedNanos.put(request.requestId(), System.nanoTime());
+            }
+            handler.request(id, request, this);
         }
 
         private void rejectAndClose(ChannelHandlerContext ctx, String why) {
             metrics.requestError("malformed");
             LOG.info("closing client connection {}: {}", ctx.channel().remoteAddress(), why);
-            byte[] bytes = ClientWire.encode(Answers.error(0, ErrorCode.MALFORMED, why));
+            byte[] bytes = ClientWire.encode(Response.error(0, ErrorCode.MALFORMED, why));
             ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(ChannelFutureListener.CLOSE);
         }
 
@@ -141,35 +198,62 @@ final class ClientTransport implements AutoCloseable {
             }
         }
 
+        /** An answer (from the loop, or refused before it): counted in the metrics, then written. */
         @Override
         public void respond(Response response) {
+            if (response.reply() instanceof ErrorReply error) {
+                metrics.requestError(error.code().name().toLowerCase(Locale.ROOT));
+            }
+            Long started = commandStartedNanos.remove(response.requestId());
+            if (started != null && response.reply() instanceof CommandResult) {
+                metrics.commitLatency(System.nanoTime() - started);
+            }
             Channel ch = channel;
             if (ch != null && ch.isActive()) {
                 write(ch, response, ch.voidPromise());
             }
         }
 
-        @Override
-        public boolean stream(Response response) {
+        void reply(Response response) {
+            streamedZxid.remove(response.requestId()); // a stream's last word (STREAM_ENDED) ends its bookkeeping
+            respond(response);
+        }
+
+        boolean stream(Response frame) {
             Channel ch = channel;
             if (ch == null || !ch.isActive()) {
-                return false;
+                return true; // the node hears of the closed connection anyway
+            }
+            long requestId = frame.requestId();
+            if (streamedZxid.getOrDefault(requestId, 0L) < 0) {
+                return true; // a frame was dropped already; the node is ending this stream
             }
             if (streamFramesQueued.incrementAndGet() > streamBufferMax) {
                 streamFramesQueued.decrementAndGet();
                 return false;
             }
-            io.netty.channel.ChannelPromise promise = ch.newPromise();
+            ChannelPromise promise = ch.newPromise();
             promise.addListener(f -> streamFramesQueued.decrementAndGet());
-            write(ch, response, promise);
+            streamedZxid.put(requestId, frame.reply().zxid());
+            write(ch, frame, promise);
             return true;
         }
 
-        @Override
-        public boolean open() {
-            Channel ch = channel;
-            return ch != null && ch.isActive();
+        /** After a dropped frame: no later frame of that stream goes out until the node ends it. */
+        void dropStream(long requestId) {
+            streamedZxid.put(requestId, -1L);
         }
+    }
+
+    /** Marks the stream as dropped (see {@link #stream}); returns the zxid of its last frame written before. */
+    long dropStream(long connectionId, long requestId) {
+        Connection connection = connections.get(connectionId);
+        if (connection == null) {
+            return 0;
+        }
+        long last = connection.streamedZxid.getOrDefault(requestId, 0L);
+        connection.dropStream(requestId);
+        return Math.max(0, last);
     }
 
     @Override

@@ -9,10 +9,19 @@ import io.signalbox.consensus.Role;
 import io.signalbox.consensus.Snapshot;
 import io.signalbox.consensus.Txn;
 import io.signalbox.consensus.message.ZabMessage;
+import io.signalbox.node.PeerMessage;
 import io.signalbox.proto.peer.PeerEnvelope;
+import io.signalbox.protocol.CommandRequest;
+import io.signalbox.protocol.CommandResult;
+import io.signalbox.protocol.Consistency;
+import io.signalbox.protocol.ErrorCode;
+import io.signalbox.protocol.ErrorReply;
+import io.signalbox.protocol.ProxyReport;
+import io.signalbox.protocol.ReadRequest;
 import io.signalbox.simulation.SimulationOptions;
 import io.signalbox.simulation.SimulationResult;
 import io.signalbox.simulation.Simulator;
+import io.signalbox.state.Command;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,10 +59,29 @@ class PeerMessageCodecTest {
         for (ZabMessage message : EVERY_MESSAGE) {
             PeerMessageCodec.Frame frame = PeerMessageCodec.decode(PeerMessageCodec.encode(5, message));
             assertEquals(5, frame.from());
-            assertEquals(message, frame.message());
+            assertEquals(new PeerMessage.Zab(message), frame.message());
         }
         long types = EVERY_MESSAGE.stream().map(Object::getClass).distinct().count();
         assertEquals(ZabMessage.class.getPermittedSubclasses().length, types, "a message type is missing from this test");
+    }
+
+    @Test
+    void forwardedRequestsAndRepliesSurviveTheRoundTripAndBadOnesCloseTheLink() {
+        List<PeerMessage> forwarded = List.of(
+                new PeerMessage.Forward(7, new CommandRequest("client-1", 3, new Command.SetWeight("web", "a", 5, 12L))),
+                new PeerMessage.Forward(8, new ReadRequest(Consistency.LINEARIZABLE, Zxid.of(2, 3), "web", 0)),
+                new PeerMessage.Forward(9, new ProxyReport("edge", "haproxy", List.of("web"), Zxid.of(2, 3), 0, "", 1, 2, 3)),
+                new PeerMessage.ForwardReply(7, new CommandResult(Zxid.of(2, 4), 0)),
+                new PeerMessage.ForwardReply(8, new ErrorReply(ErrorCode.CONFLICT, "version 12 is not 13", "expectVersion", "", 0)));
+        for (PeerMessage message : forwarded) {
+            assertEquals(message, PeerMessageCodec.decode(PeerMessageCodec.encode(3, message)).message());
+        }
+        byte[] garbled = io.signalbox.proto.peer.PeerEnvelope.newBuilder().setFrom(3).setForwardedRequest(
+                io.signalbox.proto.peer.ForwardedRequest.newBuilder().setForwardId(1)
+                        .setRequest(com.google.protobuf.ByteString.copyFromUtf8("not a request"))).build().toByteArray();
+        MalformedFrameException bad = org.junit.jupiter.api.Assertions.assertThrows(MalformedFrameException.class,
+                () -> PeerMessageCodec.decode(garbled));
+        assertTrue(bad.getMessage().contains("from 3"), bad.getMessage());
     }
 
     /** Real runs with every message encoded and decoded on its way are identical to runs without. */

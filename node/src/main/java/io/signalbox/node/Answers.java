@@ -1,0 +1,55 @@
+package io.signalbox.node;
+
+import io.signalbox.protocol.ErrorCode;
+import io.signalbox.protocol.Response;
+import io.signalbox.protocol.StreamEntry;
+import io.signalbox.state.Configuration;
+import io.signalbox.state.Server;
+import io.signalbox.state.Service;
+import io.signalbox.state.StateEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/** Builders for the responses every request handler sends. */
+final class Answers {
+    private Answers() {}
+
+    static Response error(long requestId, ErrorCode code, String message) {
+        return Response.error(requestId, code, message);
+    }
+
+    static Response error(long requestId, ErrorCode code, String message, String field) {
+        return Response.error(requestId, code, message, field);
+    }
+
+    /** One stream or history entry: the events {@code include} accepts. */
+    static StreamEntry entry(long zxid, List<StateEvent> events, Predicate<StateEvent> include) {
+        List<StateEvent> included = new ArrayList<>(events.size());
+        for (StateEvent event : events) {
+            if (include.test(event)) {
+                included.add(event);
+            }
+        }
+        return new StreamEntry(zxid, included);
+    }
+
+    /** The whole configuration, or only one service and its servers (then without sessions); the digest is always the whole one's. */
+    static Configuration configuration(Configuration configuration, String serviceFilter) {
+        if (serviceFilter.isEmpty()) {
+            return configuration;
+        }
+        List<Service> services = new ArrayList<>(1);
+        Map<String, List<Server>> servers = new TreeMap<>();
+        for (Service service : configuration.services()) {
+            if (serviceFilter.equals(service.name())) {
+                services.add(service);
+                servers.put(service.name(), configuration.servers().getOrDefault(service.name(), List.of()));
+            }
+        }
+        return new Configuration(configuration.zxid(), List.copyOf(services), java.util.Collections.unmodifiableMap(servers), List.of(),
+                configuration.digest());
+    }
+}

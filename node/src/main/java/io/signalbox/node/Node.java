@@ -1,0 +1,387 @@
+package io.signalbox.node;
+
+import io.signalbox.consensus.Effect;
+import io.signalbox.consensus.NodeView;
+import io.signalbox.consensus.ProposeResult;
+import io.signalbox.consensus.Role;
+import io.signalbox.consensus.Snapshot;
+import io.signalbox.consensus.Txn;
+import io.signalbox.consensus.ZabCore;
+import io.signalbox.protocol.ClientRequest;
+import io.signalbox.protocol.CommandRequest;
+import io.signalbox.protocol.ErrorCode;
+import io.signalbox.protocol.HistoryRequest;
+import io.signalbox.protocol.ProxyReport;
+import io.signalbox.protocol.ReadRequest;
+import io.signalbox.protocol.ReportAccepted;
+import io.signalbox.protocol.Request;
+import io.signalbox.protocol.Response;
+import io.signalbox.protocol.StatusRequest;
+import io.signalbox.protocol.SubscribeRequest;
+import io.signalbox.state.LbStateMachine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One Signalbox node, deterministic: the ZAB core, the replicated state and the whole request
+ * layer (commands with the client table, reads, sessions, forwarding, subscriptions, proxy
+ * reports) in one single-threaded object. Inputs are ticks, peer messages, client requests,
+ * storage completions and what the host knows of its links and connections; outputs are
+ * {@link NodeEffect}s, in the order the host must carry them out. No threads, clocks, sockets
+ * or disks inside: the server hosts it on its loop thread with Netty and RocksDB, the simulator
+ * with a simulated network, disk and clock. Not thread-safe: one thread calls everything.
+ */
+public final class Node {
+    private final NodeOptions options;
+    private final ZabCore core;
+    private final ReplicatedState state;
+    private final Reads reads;
+    private final Commands commands;
+    private final Subscribers subscribers;
+    private final ProxyReports proxyReports;
+    private final Forwarding forwarding;
+    private final NodeStatus status;
+    private final List<NodeEffect> effects = new ArrayList<>();
+    private long ticks;
+    private long lastSnapshotZxid;
+    private int appliedSinceSnapshot;
+    private int leaderId;
+    private boolean leadingEstablished;
+
+    /**
+     * A node whose core was recovered from {@code snapshot} (genesis for a new node) and the
+     * log after it. The host reports the log's durable end with {@link #persisted} next.
+     */
+    public Node(NodeOptions options, ZabCore core, Snapshot snapshot) {
+        this.options = options;
+        this.core = core;
+        this.state = new ReplicatedState(options.historyEntriesMax(), snapshot);
+        this.lastSnapshotZxid = snapshot.zxid();
+        this.reads = new Reads(this, options.requestTimeoutTicks(), options.unsafeLinearizableReads());
+        this.commands = new Commands(options.id(), this, options.tickMs(), options.requestTimeoutTicks(), reads, options.unsafeRefusals());
+        this.subscribers = new Subscribers(options.id());
+        this.proxyReports = new ProxyReports(options.id());
+        this.forwarding = new Forwarding(options.id(), options.requestTimeoutTicks());
+        this.status = new NodeStatus(options);
+        drain(); // what the core does on start (an election's first votes) is in the first takeEffects
+    }
+
+    // ---- inputs ----
+
+    public void tick() {
+        ticks++;
+        core.tick();
+        commands.tick(leadingEstablished);
+        reads.tick();
+        forwarding.tick();
+        drain();
+    }
+
+    public void receive(int from, PeerMessage message) {
+        if (message instanceof PeerMessage.Zab zab) {
+            core.receive(from, zab.message());
+        } else if (message instanceof PeerMessage.Forward forward) {
+            handle(forward.forwardId(), forward.request(), new ForwardedResponder(from, forward.forwardId()), true);
+        } else if (message instanceof PeerMessage.ForwardReply reply) {
+            forwarding.replied(from, reply.forwardId(), reply.reply());
+        }
+        drain();
+    }
+
+    /** A client's request on this node's connection {@code connectionId} (any id but 0). */
+    public void request(long connectionId, Request request) {
+        if (connectionId == 0) {
+            throw new IllegalArgumentException("connection id 0 is reserved for forwarded requests");
+        }
+        handle(request.requestId(), request.body(), new LocalResponder(connectionId), false);
+        drain();
+    }
+
+    /** The log is durable up to {@code zxid} (group commit may report many appends at once). */
+    public void persisted(long zxid) {
+        core.persisted(zxid);
+        drain();
+    }
+
+    public void linkUp(int peer) {
+        status.linkUp(peer);
+    }
+
+    public void linkLost(int peer) {
+        status.linkLost(peer);
+        core.linkLost(peer);
+        drain();
+    }
+
+    /** A client connection closed: its streams end; answers still due to it are carried out and dropped by the host. */
+    public void connectionClosed(long connectionId) {
+        subscribers.connectionClosed(connectionId);
+    }
+
+    /** See {@link NodeEffect.StreamFrame}: the host dropped a frame of the stream; it ends, to resume after {@code lastWrittenZxid}. */
+    public void streamOverflowed(long connectionId, long requestId, long lastWrittenZxid) {
+        subscribers.overflowed(connectionId, requestId, lastWrittenZxid);
+    }
+
+    /** What to do now, in order; empties the list. */
+    public List<NodeEffect> takeEffects() {
+        if (effects.isEmpty()) {
+            return List.of();
+        }
+        List<NodeEffect> taken = List.copyOf(effects);
+        effects.clear();
+        return taken;
+    }
+
+    // ---- what the host may read (same thread) ----
+
+    public NodeView view() {
+        return core.view();
+    }
+
+    /** Whether the core's history (log and snapshot) still covers {@code zxid}: for the simulator's checks. */
+    public boolean historyCovers(long zxid) {
+        return core.historyCovers(zxid);
+    }
+
+    public Map<Integer, Long> followerAcks() {
+        return core.followerAcks();
+    }
+
+    public LbStateMachine machine() {
+        return state.machine();
+    }
+
+    public boolean leadingEstablished() {
+        return leadingEstablished;
+    }
+
+    /** Following or leading an established leader, with everything committed applied. */
+    public boolean healthy() {
+        NodeView view = core.view();
+        return view.role() != Role.LOOKING && view.established() && state.machine().appliedZxid() == view.lastDeliveredZxid();
+    }
+
+    public int subscriberCount() {
+        return subscribers.count();
+    }
+
+    /** Commands proposed and not yet answered, and requests waiting at the leader: what a graceful stop waits for. */
+    public int inflight() {
+        return commands.inflight() + forwarding.inflight();
+    }
+
+    // ---- for the request layer ----
+
+    long lastZxid() {
+        return core.view().lastZxid();
+    }
+
+    ProposeResult propose(byte[] payload) {
+        long delivered = core.lastDeliveredZxid();
+        ProposeResult result = core.propose(payload);
+        if (result instanceof ProposeResult.Accepted accepted) {
+            effects.add(new NodeEffect.Proposed(new Txn(accepted.zxid(), payload), delivered));
+        }
+        return result;
+    }
+
+    boolean readIndex(long readId) {
+        return core.readIndex(readId);
+    }
+
+    ClientTable clients() {
+        return state.clients();
+    }
+
+    // ---- requests ----
+
+    private void handle(long requestId, ClientRequest body, Responder responder, boolean forwarded) {
+        if (body.forLeader() && !leadingEstablished) {
+            if (forwarded) {
+                responder.respond(Answers.error(requestId, ErrorCode.UNAVAILABLE, "node " + options.id()
+                        + " is no longer the leader; retry"));
+            } else {
+                forward(requestId, body, responder);
+            }
+            return;
+        }
+        if (body instanceof CommandRequest command) {
+            commands.submit(requestId, command, responder);
+        } else if (body instanceof ReadRequest read) {
+            reads.read(requestId, read, responder, leadingEstablished);
+        } else if (body instanceof HistoryRequest history) {
+            reads.history(requestId, history, responder);
+        } else if (body instanceof SubscribeRequest subscribe) {
+            if (forwarded) {
+                responder.respond(Answers.error(requestId, ErrorCode.MALFORMED, "subscriptions are served where they are asked for"));
+            } else {
+                subscribers.subscribe(requestId, subscribe, responder, state.machine());
+            }
+        } else if (body instanceof StatusRequest request) {
+            status(requestId, request, responder);
+        } else if (body instanceof ProxyReport report) {
+            report(requestId, report, responder);
+        }
+    }
+
+    private void forward(long requestId, ClientRequest body, Responder responder) {
+        PeerMessage.Forward message = forwarding.forward(body, leaderId, reply -> responder.respond(new Response(requestId, reply)));
+        if (message != null) {
+            effects.add(new NodeEffect.Send(leaderId, message));
+        }
+    }
+
+    /** A sync agent's report: kept by the leader (forwarded there by followers), refused naming the field when bad. */
+    private void report(long requestId, ProxyReport report, Responder responder) {
+        String problem = ProxyReports.problem(report);
+        if (problem != null) {
+            responder.respond(Answers.error(requestId, ErrorCode.INVALID, "report refused: " + problem));
+        } else if (!proxyReports.record(report, nowMs())) {
+            responder.respond(Answers.error(requestId, ErrorCode.BUSY, ProxyReports.AGENTS_MAX + " agents already report to this leader"));
+        } else {
+            responder.respond(new Response(requestId, new ReportAccepted(state.machine().appliedZxid())));
+        }
+    }
+
+    /** This node's view of the members, with the proxies' reports, which only the leader has: a follower asks it. */
+    private void status(long requestId, StatusRequest request, Responder responder) {
+        long applied = state.machine().appliedZxid();
+        if (leadingEstablished) {
+            responder.respond(new Response(requestId, status.result(core.view(), applied, request.proxiesOnly(),
+                    proxyReports.statuses(core.view().lastDeliveredZxid(), nowMs()), "")));
+            return;
+        }
+        if (request.proxiesOnly()) {
+            responder.respond(new Response(requestId, status.result(core.view(), applied, true, List.of(),
+                    "node " + options.id() + " is not the leader")));
+            return;
+        }
+        PeerMessage.Forward ask = forwarding.forward(new StatusRequest(true), leaderId, reply -> responder.respond(new Response(requestId,
+                status.withLeadersProxies(status.result(core.view(), state.machine().appliedZxid(), false, List.of(), ""), reply))));
+        if (ask != null) {
+            effects.add(new NodeEffect.Send(leaderId, ask));
+        }
+    }
+
+    /** Virtual milliseconds: ticks times the tick length, the same on every run of a seed. */
+    private long nowMs() {
+        return ticks * options.tickMs();
+    }
+
+    // ---- the core's effects ----
+
+    /** Carries out every effect the core produced, then maybe takes a snapshot. */
+    private void drain() {
+        List<Effect> produced;
+        while (!(produced = core.takeEffects()).isEmpty()) {
+            for (Effect effect : produced) {
+                apply(effect);
+            }
+        }
+        maybeSnapshot();
+    }
+
+    private void apply(Effect effect) {
+        if (effect instanceof Effect.Send send) {
+            effects.add(new NodeEffect.Send(send.to(), new PeerMessage.Zab(send.message())));
+        } else if (effect instanceof Effect.Deliver deliver) {
+            ReplicatedState.Delivered delivered = state.apply(deliver.txn());
+            appliedSinceSnapshot++;
+            effects.add(new NodeEffect.Applied(deliver.txn(), state.machine().digest()));
+            commands.delivered(delivered.zxid(), delivered.events(), delivered.clientId(), delivered.clientSequence());
+            reads.applied(delivered.zxid());
+            subscribers.publish(delivered.zxid(), delivered.events());
+        } else if (effect instanceof Effect.ReadReady ready) {
+            reads.readReady(ready.readId(), ready.readZxid());
+        } else if (effect instanceof Effect.InstallSnapshot install) {
+            effects.add(new NodeEffect.Durable(install));
+            state.restore(install.snapshot());
+            effects.add(new NodeEffect.Restored(install.snapshot().zxid(), state.machine().digest()));
+            lastSnapshotZxid = install.snapshot().zxid();
+            appliedSinceSnapshot = 0;
+            commands.stateReplaced();
+            subscribers.endAll("this node installed a snapshot from its leader");
+        } else if (effect instanceof Effect.RoleChanged change) {
+            roleChanged(change);
+        } else {
+            effects.add(new NodeEffect.Durable(effect)); // appends, epochs, truncations
+        }
+    }
+
+    private void roleChanged(Effect.RoleChanged change) {
+        leadingEstablished = change.role() == Role.LEADING && change.established();
+        leaderId = change.role() == Role.LOOKING ? 0 : change.leaderId();
+        effects.add(new NodeEffect.RoleChanged(change));
+        commands.leadershipChanged(leadingEstablished);
+        if (!leadingEstablished) {
+            reads.leadershipLost();
+        }
+        forwarding.leaderChanged(leaderId == options.id() ? 0 : leaderId);
+    }
+
+    /** Every snapshotEveryEntries applied entries, once the log holds them durably: a snapshot, then the log prefix goes. */
+    private void maybeSnapshot() {
+        long applied = state.machine().appliedZxid();
+        if (appliedSinceSnapshot < options.snapshotEveryEntries() || applied <= lastSnapshotZxid
+                || core.view().lastPersistedZxid() < applied) {
+            return;
+        }
+        Snapshot snapshot = state.snapshot();
+        effects.add(new NodeEffect.TakeSnapshot(snapshot));
+        core.snapshotTaken(snapshot);
+        lastSnapshotZxid = applied;
+        appliedSinceSnapshot = 0;
+    }
+
+    // ---- where answers go ----
+
+    private final class LocalResponder implements Responder {
+        private final long connectionId;
+
+        LocalResponder(long connectionId) {
+            this.connectionId = connectionId;
+        }
+
+        @Override
+        public void respond(Response response) {
+            effects.add(new NodeEffect.Reply(connectionId, response));
+        }
+
+        @Override
+        public void stream(Response response) {
+            effects.add(new NodeEffect.StreamFrame(connectionId, response));
+        }
+
+        @Override
+        public long connectionId() {
+            return connectionId;
+        }
+    }
+
+    private final class ForwardedResponder implements Responder {
+        private final int follower;
+        private final long forwardId;
+
+        ForwardedResponder(int follower, long forwardId) {
+            this.follower = follower;
+            this.forwardId = forwardId;
+        }
+
+        @Override
+        public void respond(Response response) {
+            effects.add(new NodeEffect.Send(follower, new PeerMessage.ForwardReply(forwardId, response.reply())));
+        }
+
+        @Override
+        public void stream(Response response) {
+            throw new IllegalStateException("a forwarded request does not stream");
+        }
+
+        @Override
+        public long connectionId() {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.signalbox.node;
+
+import java.util.List;
+
+/**
+ * How a node runs: who the members are, how long a tick is and the limits that follow from it.
+ *
+ * @param tickMs                     the host ticks the node this often; every timeout is counted in ticks
+ * @param requestTimeoutTicks        a request not answered in this many ticks gets TIMEOUT (a command's outcome is then unknown)
+ * @param unsafeLinearizableReads    TEST ONLY: LINEARIZABLE reads without the quorum round (ZOOKEEPER-1675), for the chaos
+ *                                   harness and the simulator's bug switch
+ * @param unsafeRefusals             SIMULATOR ONLY: refusals and no-op answers without the quorum round (a bug the chaos harness found)
+ */
+public record NodeOptions(int id, List<Member> members, int tickMs, int requestTimeoutTicks, int snapshotEveryEntries,
+                          int historyEntriesMax, boolean unsafeLinearizableReads, boolean unsafeRefusals) {
+    /** A member's addresses as clients and operators know them, shown in the status. */
+    public record Member(int id, String peerAddress, String clientAddress, String adminAddress) {}
+
+    public NodeOptions {
+        members = List.copyOf(members);
+        if (members.stream().noneMatch(m -> m.id() == id)) {
+            throw new IllegalArgumentException("node " + id + " is not one of the members " + members.stream().map(Member::id).toList());
+        }
+        if (tickMs < 1 || requestTimeoutTicks < 1 || snapshotEveryEntries < 1 || historyEntriesMax < 2) {
+            throw new IllegalArgumentException("tickMs, requestTimeoutTicks and snapshotEveryEntries must be >= 1 and historyEntriesMax >= 2; got "
+                    + tickMs + ", " + requestTimeoutTicks + ", " + snapshotEveryEntries + ", " + historyEntriesMax);
+        }
+    }
+
+    public List<Integer> voterIds() {
+        return members.stream().map(Member::id).toList();
+    }
+}
