@@ -28,4 +28,25 @@ public record MainArguments(Path config, Map<String, String> overrides) {
         }
         return new MainArguments(config, Map.copyOf(overrides));
     }
+
+    /**
+     * The configuration file's keys and values (a Java properties file, values trimmed), then
+     * the overrides over them: what a main built on keys and values takes.
+     *
+     * @throws IllegalArgumentException naming the file when it cannot be read
+     */
+    public Map<String, String> keysAndValues() {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (config != null) {
+            java.util.Properties properties = new java.util.Properties();
+            try (java.io.Reader in = java.nio.file.Files.newBufferedReader(config, java.nio.charset.StandardCharsets.UTF_8)) {
+                properties.load(in);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read " + config + ": " + e.getMessage(), e);
+            }
+            properties.stringPropertyNames().stream().sorted().forEach(key -> values.put(key, properties.getProperty(key).strip()));
+        }
+        values.putAll(overrides);
+        return values;
+    }
 }

@@ -4,16 +4,9 @@ import io.signalbox.client.ClientOptions;
 import io.signalbox.client.SignalboxClient;
 import io.signalbox.common.MainArguments;
 import io.signalbox.common.StopSignals;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -27,13 +20,9 @@ public final class SyncAgentMain {
     private SyncAgentMain() {}
 
     public static void main(String[] args) throws InterruptedException {
-        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> values = Map.of();
         try {
-            MainArguments arguments = MainArguments.parse(args);
-            if (arguments.config() != null) {
-                values.putAll(readFile(arguments.config()));
-            }
-            values.putAll(arguments.overrides());
+            values = MainArguments.parse(args).keysAndValues();
         } catch (IllegalArgumentException e) {
             System.err.println("signalbox sync: " + e.getMessage());
             System.exit(2);
@@ -70,17 +59,5 @@ public final class SyncAgentMain {
             errors.println(prefix + e.getMessage());
             return 1;
         }
-    }
-
-    private static Map<String, String> readFile(Path file) {
-        Properties properties = new Properties();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            properties.load(in);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        Map<String, String> values = new LinkedHashMap<>();
-        properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key).strip()));
-        return values;
     }
 }

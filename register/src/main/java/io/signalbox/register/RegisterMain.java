@@ -4,13 +4,8 @@ import io.signalbox.common.MainArguments;
 import io.signalbox.common.StopSignals;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -26,13 +21,9 @@ public final class RegisterMain {
     private RegisterMain() {}
 
     public static void main(String[] args) throws InterruptedException {
-        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> values = Map.of();
         try {
-            MainArguments arguments = MainArguments.parse(args);
-            if (arguments.config() != null) {
-                values.putAll(readFile(arguments.config()));
-            }
-            values.putAll(arguments.overrides());
+            values = MainArguments.parse(args).keysAndValues();
         } catch (IllegalArgumentException e) {
             System.err.println("signalbox register: " + e.getMessage());
             System.exit(2);
@@ -63,14 +54,6 @@ public final class RegisterMain {
 
     /** A properties file, values stripped. */
     public static Map<String, String> readFile(Path file) {
-        Properties properties = new Properties();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            properties.load(in);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        Map<String, String> values = new LinkedHashMap<>();
-        properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key).strip()));
-        return values;
+        return new MainArguments(file, Map.of()).keysAndValues();
     }
 }

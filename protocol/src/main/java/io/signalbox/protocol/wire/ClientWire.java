@@ -99,6 +99,11 @@ public final class ClientWire {
         } catch (InvalidProtocolBufferException e) {
             throw new UndecodableFrameException("the frame is not a Signalbox request: " + e.getMessage(), e);
         }
+        return fromProto(proto);
+    }
+
+    /** An already parsed request (one a follower forwarded inside a peer frame); refused as {@link #decodeRequest} refuses. */
+    public static Request fromProto(io.signalbox.proto.client.Request proto) {
         long id = proto.getRequestId();
         switch (proto.getBodyCase()) {
             case COMMAND: {
@@ -187,6 +192,11 @@ public final class ClientWire {
         } catch (InvalidProtocolBufferException e) {
             throw new UndecodableFrameException("the frame is not a Signalbox response: " + e.getMessage(), e);
         }
+        return fromProto(proto);
+    }
+
+    /** An already parsed response (a leader's answer to a forwarded request, inside a peer frame). */
+    public static Response fromProto(io.signalbox.proto.client.Response proto) {
         try {
             return new Response(proto.getRequestId(), reply(proto));
         } catch (RuntimeException e) {

@@ -38,11 +38,9 @@ public final class PeerMessageCodec {
         }
         PeerEnvelope.Builder envelope = PeerEnvelope.newBuilder().setFrom(from);
         if (message instanceof PeerMessage.Forward m) {
-            envelope.setForwardedRequest(ForwardedRequest.newBuilder().setForwardId(m.forwardId())
-                    .setRequest(ByteString.copyFrom(ClientWire.encode(new Request(m.forwardId(), m.request())))));
+            envelope.setForwardedRequest(ForwardedRequest.newBuilder().setRequest(ClientWire.toProto(new Request(m.forwardId(), m.request()))));
         } else if (message instanceof PeerMessage.ForwardReply m) {
-            envelope.setForwardedReply(ForwardedReply.newBuilder().setForwardId(m.forwardId())
-                    .setResponse(ByteString.copyFrom(ClientWire.encode(new Response(m.forwardId(), m.reply())))));
+            envelope.setForwardedReply(ForwardedReply.newBuilder().setResponse(ClientWire.toProto(new Response(m.forwardId(), m.reply()))));
         }
         return checked(envelope.build().toByteArray(), message);
     }
@@ -126,13 +124,12 @@ public final class PeerMessageCodec {
         }
         try {
             if (envelope.hasForwardedRequest()) {
-                Request request = ClientWire.decodeRequest(envelope.getForwardedRequest().getRequest().toByteArray());
-                return new Frame(envelope.getFrom(), new PeerMessage.Forward(envelope.getForwardedRequest().getForwardId(), request.body()));
+                Request request = ClientWire.fromProto(envelope.getForwardedRequest().getRequest());
+                return new Frame(envelope.getFrom(), new PeerMessage.Forward(request.requestId(), request.body()));
             }
             if (envelope.hasForwardedReply()) {
-                Response response = ClientWire.decodeResponse(envelope.getForwardedReply().getResponse().toByteArray());
-                return new Frame(envelope.getFrom(), new PeerMessage.ForwardReply(envelope.getForwardedReply().getForwardId(),
-                        response.reply()));
+                Response response = ClientWire.fromProto(envelope.getForwardedReply().getResponse());
+                return new Frame(envelope.getFrom(), new PeerMessage.ForwardReply(response.requestId(), response.reply()));
             }
             return new Frame(envelope.getFrom(), new PeerMessage.Zab(toMessage(envelope)));
         } catch (IllegalArgumentException | ClientWire.UndecodableFrameException | ClientWire.RefusedRequestException e) {

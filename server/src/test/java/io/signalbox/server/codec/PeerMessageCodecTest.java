@@ -76,9 +76,8 @@ class PeerMessageCodecTest {
         for (PeerMessage message : forwarded) {
             assertEquals(message, PeerMessageCodec.decode(PeerMessageCodec.encode(3, message)).message());
         }
-        byte[] garbled = io.signalbox.proto.peer.PeerEnvelope.newBuilder().setFrom(3).setForwardedRequest(
-                io.signalbox.proto.peer.ForwardedRequest.newBuilder().setForwardId(1)
-                        .setRequest(com.google.protobuf.ByteString.copyFromUtf8("not a request"))).build().toByteArray();
+        // from=3, then forwarded_request (field 30) holding a client Request with only request_id=1: no operation.
+        byte[] garbled = {0x08, 0x03, (byte) 0xF2, 0x01, 0x04, 0x0A, 0x02, 0x08, 0x01};
         MalformedFrameException bad = org.junit.jupiter.api.Assertions.assertThrows(MalformedFrameException.class,
                 () -> PeerMessageCodec.decode(garbled));
         assertTrue(bad.getMessage().contains("from 3"), bad.getMessage());
