@@ -2,6 +2,7 @@ package io.signalbox.proxysync;
 
 import io.signalbox.proxysync.haproxy.HaproxyRuntime;
 import io.signalbox.testkit.Launch;
+import io.signalbox.testkit.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,12 +87,7 @@ final class SyncAgentProcess implements AutoCloseable {
 
     /** SIGTERM; the agent stops its HAProxy and exits 0. */
     int terminate() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            return -1;
-        }
-        return process.exitValue();
+        return Processes.terminate(process, 30);
     }
 
     boolean alive() {

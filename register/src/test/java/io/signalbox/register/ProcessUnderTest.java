@@ -1,6 +1,7 @@
 package io.signalbox.register;
 
 import io.signalbox.testkit.Launch;
+import io.signalbox.testkit.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,12 +62,7 @@ final class ProcessUnderTest implements AutoCloseable {
 
     /** SIGTERM; returns the exit code, -1 when it had not exited after {@code limitSeconds} (then it is killed). */
     int terminate(int limitSeconds) throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(limitSeconds, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            return -1;
-        }
-        return process.exitValue();
+        return Processes.terminate(process, limitSeconds);
     }
 
     boolean alive() {

@@ -53,12 +53,7 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** SIGTERM; returns the exit code. */
     public int terminate(int id) throws InterruptedException {
-        processes[id].destroy();
-        if (!processes[id].waitFor(20, TimeUnit.SECONDS)) {
-            processes[id].destroyForcibly();
-            return -1;
-        }
-        return processes[id].exitValue();
+        return Processes.terminate(processes[id], 20);
     }
 
     /** Removes node {@code id}'s data directory (kill it first): restarted, it must catch up from the others. */

@@ -33,6 +33,19 @@ public final class Processes {
         }
     }
 
+    /**
+     * SIGTERM, then waits up to {@code graceSeconds}; returns the exit code, or -1 when the
+     * process had not exited by then (it is then killed).
+     */
+    public static int terminate(Process process, int graceSeconds) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(graceSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            return -1;
+        }
+        return process.exitValue();
+    }
+
     /** Removes {@code path} and everything under it; nothing when it does not exist. */
     public static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path)) {
