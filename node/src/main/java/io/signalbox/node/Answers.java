@@ -1,7 +1,5 @@
 package io.signalbox.node;
 
-import io.signalbox.protocol.ErrorCode;
-import io.signalbox.protocol.Response;
 import io.signalbox.protocol.StreamEntry;
 import io.signalbox.state.Configuration;
 import io.signalbox.state.Server;
@@ -13,17 +11,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
-/** Builders for the responses every request handler sends. */
+/** What the request handlers answer with: stream and history entries, and the configuration a read sees. */
 final class Answers {
     private Answers() {}
-
-    static Response error(long requestId, ErrorCode code, String message) {
-        return Response.error(requestId, code, message);
-    }
-
-    static Response error(long requestId, ErrorCode code, String message, String field) {
-        return Response.error(requestId, code, message, field);
-    }
 
     /** One stream or history entry: the events {@code include} accepts. */
     static StreamEntry entry(long zxid, List<StateEvent> events, Predicate<StateEvent> include) {

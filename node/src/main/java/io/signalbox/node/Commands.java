@@ -66,12 +66,12 @@ final class Commands {
     void submit(long requestId, CommandRequest request, Responder responder) {
         Command command = request.command();
         if (request.clientId().length() > CLIENT_ID_LENGTH_MAX) {
-            responder.respond(Answers.error(requestId, ErrorCode.INVALID, "clientId of " + request.clientId().length()
+            responder.respond(Response.error(requestId, ErrorCode.INVALID, "clientId of " + request.clientId().length()
                     + " characters: at most " + CLIENT_ID_LENGTH_MAX, "clientId"));
             return;
         }
         if (leaderOnly(command)) {
-            responder.respond(Answers.error(requestId, ErrorCode.INVALID, "clients cannot send ExpireSession: the leader "
+            responder.respond(Response.error(requestId, ErrorCode.INVALID, "clients cannot send ExpireSession: the leader "
                     + "expires a session whose keep-alives stopped; close it with CloseSession", "command"));
             return;
         }
@@ -84,7 +84,7 @@ final class Commands {
                 return;
             }
             if (verdict == ClientTable.Verdict.TOO_OLD) {
-                responder.respond(Answers.error(requestId, ErrorCode.INVALID, "sequence " + request.sequence() + " of client "
+                responder.respond(Response.error(requestId, ErrorCode.INVALID, "sequence " + request.sequence() + " of client "
                         + request.clientId() + " is older than the " + ClientTable.SEQUENCES_PER_CLIENT_MAX
                         + " it is remembered by (oldest " + replica.clients().oldestRemembered(request.clientId())
                         + "); whether it applied is unknown", "sequence"));
@@ -107,7 +107,7 @@ final class Commands {
         try {
             prepared = speculative.prepare(command);
         } catch (Rejection e) {
-            Response refusal = Answers.error(requestId, e instanceof Rejection.Conflict ? ErrorCode.CONFLICT : ErrorCode.INVALID,
+            Response refusal = Response.error(requestId, e instanceof Rejection.Conflict ? ErrorCode.CONFLICT : ErrorCode.INVALID,
                     e.getMessage(), e.field());
             if (unsafeRefusals) {
                 responder.respond(refusal);
@@ -137,13 +137,13 @@ final class Commands {
         }
         if (responder != null) {
             if (result instanceof ProposeResult.Busy busy) {
-                responder.respond(Answers.error(requestId, ErrorCode.BUSY, busy.inflight() + " proposals await commit (limit "
+                responder.respond(Response.error(requestId, ErrorCode.BUSY, busy.inflight() + " proposals await commit (limit "
                         + busy.inflightMax() + "); retry"));
             } else if (result instanceof ProposeResult.TooLarge large) {
-                responder.respond(Answers.error(requestId, ErrorCode.TOO_LARGE, "the command's entry takes " + large.payloadBytes()
+                responder.respond(Response.error(requestId, ErrorCode.TOO_LARGE, "the command's entry takes " + large.payloadBytes()
                         + " bytes; at most " + large.payloadBytesMax(), "command"));
             } else {
-                responder.respond(Answers.error(requestId, ErrorCode.UNAVAILABLE, "node " + nodeId + " is not an established leader"));
+                responder.respond(Response.error(requestId, ErrorCode.UNAVAILABLE, "node " + nodeId + " is not an established leader"));
             }
         }
         return 0;
@@ -153,7 +153,7 @@ final class Commands {
         if (speculative.hasSession(sessionId) && sessions.touch(sessionId)) {
             responder.respond(success(requestId, replica.machine().appliedZxid(), sessionId));
         } else {
-            responder.respond(Answers.error(requestId, ErrorCode.INVALID, "session " + sessionId
+            responder.respond(Response.error(requestId, ErrorCode.INVALID, "session " + sessionId
                     + " does not exist (it expired or was closed)", "sessionId"));
         }
     }
@@ -188,7 +188,7 @@ final class Commands {
     void leadershipChanged(boolean establishedLeader) {
         for (List<Waiter> waiters : waitersByZxid.values()) {
             for (Waiter waiter : waiters) {
-                waiter.responder().respond(Answers.error(waiter.requestId(), ErrorCode.TIMEOUT,
+                waiter.responder().respond(Response.error(waiter.requestId(), ErrorCode.TIMEOUT,
                         "leadership changed while the command was in flight; its outcome is unknown: retry with the same sequence"));
             }
         }
@@ -225,7 +225,7 @@ final class Commands {
             List<Waiter> waiters = it.next().getValue();
             waiters.removeIf(w -> {
                 if (ticks - w.startedTick() > requestTimeoutTicks) {
-                    w.responder().respond(Answers.error(w.requestId(), ErrorCode.TIMEOUT, "not committed within the request timeout; "
+                    w.responder().respond(Response.error(w.requestId(), ErrorCode.TIMEOUT, "not committed within the request timeout; "
                             + "its outcome is unknown: retry with the same sequence"));
                     return true;
                 }

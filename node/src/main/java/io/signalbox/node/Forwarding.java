@@ -40,11 +40,11 @@ final class Forwarding {
      */
     PeerMessage.Forward forward(ClientRequest request, int leaderId, Consumer<ClientReply> answer) {
         if (leaderId == 0 || leaderId == nodeId) {
-            answer.accept(Answers.error(0, ErrorCode.UNAVAILABLE, "node " + nodeId + " knows no leader right now; retry").reply());
+            answer.accept(Response.error(0, ErrorCode.UNAVAILABLE, "node " + nodeId + " knows no leader right now; retry").reply());
             return null;
         }
         if (pending.size() >= FORWARDED_OUTSTANDING_MAX) {
-            answer.accept(Answers.error(0, ErrorCode.BUSY, FORWARDED_OUTSTANDING_MAX + " requests already wait on node "
+            answer.accept(Response.error(0, ErrorCode.BUSY, FORWARDED_OUTSTANDING_MAX + " requests already wait on node "
                     + leaderId + " for node " + nodeId).reply());
             return null;
         }
@@ -92,8 +92,8 @@ final class Forwarding {
 
     private ClientReply failure(Pending waiting, String why) {
         Response error = waiting.request() instanceof CommandRequest
-                ? Answers.error(0, ErrorCode.TIMEOUT, why + "; the command's outcome is unknown: retry with the same sequence")
-                : Answers.error(0, ErrorCode.UNAVAILABLE, why + "; retry");
+                ? Response.error(0, ErrorCode.TIMEOUT, why + "; the command's outcome is unknown: retry with the same sequence")
+                : Response.error(0, ErrorCode.UNAVAILABLE, why + "; retry");
         return error.reply();
     }
 }

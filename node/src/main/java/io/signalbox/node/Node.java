@@ -200,7 +200,7 @@ public final class Node {
     private void handle(long requestId, ClientRequest body, Responder responder, boolean forwarded) {
         if (body.forLeader() && !leadingEstablished) {
             if (forwarded) {
-                responder.respond(Answers.error(requestId, ErrorCode.UNAVAILABLE, "node " + options.id()
+                responder.respond(Response.error(requestId, ErrorCode.UNAVAILABLE, "node " + options.id()
                         + " is no longer the leader; retry"));
             } else {
                 forward(requestId, body, responder);
@@ -215,7 +215,7 @@ public final class Node {
             reads.history(requestId, history, responder);
         } else if (body instanceof SubscribeRequest subscribe) {
             if (forwarded) {
-                responder.respond(Answers.error(requestId, ErrorCode.MALFORMED, "subscriptions are served where they are asked for"));
+                responder.respond(Response.error(requestId, ErrorCode.MALFORMED, "subscriptions are served where they are asked for"));
             } else {
                 subscribers.subscribe(requestId, subscribe, responder, state.machine());
             }
@@ -237,9 +237,9 @@ public final class Node {
     private void report(long requestId, ProxyReport report, Responder responder) {
         String problem = ProxyReports.problem(report);
         if (problem != null) {
-            responder.respond(Answers.error(requestId, ErrorCode.INVALID, "report refused: " + problem));
+            responder.respond(Response.error(requestId, ErrorCode.INVALID, "report refused: " + problem));
         } else if (!proxyReports.record(report, nowMs())) {
-            responder.respond(Answers.error(requestId, ErrorCode.BUSY, ProxyReports.AGENTS_MAX + " agents already report to this leader"));
+            responder.respond(Response.error(requestId, ErrorCode.BUSY, ProxyReports.AGENTS_MAX + " agents already report to this leader"));
         } else {
             responder.respond(new Response(requestId, new ReportAccepted(state.machine().appliedZxid())));
         }

@@ -55,7 +55,7 @@ final class Reads {
     /** @return false when the read must go to the leader (LINEARIZABLE on a non-leader) */
     boolean read(long requestId, ReadRequest request, Responder responder, boolean establishedLeader) {
         if (awaitingRound.size() + awaitingApply.size() >= PARKED_READS_MAX) {
-            responder.respond(Answers.error(requestId, ErrorCode.BUSY, PARKED_READS_MAX + " reads already wait on this node"));
+            responder.respond(Response.error(requestId, ErrorCode.BUSY, PARKED_READS_MAX + " reads already wait on this node"));
             return true;
         }
         Parked read = new Parked(requestId, request, responder, ticks, request.minZxid(), null);
@@ -71,7 +71,7 @@ final class Reads {
             if (replica.readIndex(readId)) {
                 awaitingRound.put(readId, read);
             } else {
-                responder.respond(Answers.error(requestId, ErrorCode.UNAVAILABLE, "cannot start a read-index round; retry"));
+                responder.respond(Response.error(requestId, ErrorCode.UNAVAILABLE, "cannot start a read-index round; retry"));
             }
             return true;
         }
@@ -92,14 +92,14 @@ final class Reads {
      */
     void confirm(long requestId, Response answer, Responder responder, long sawZxid) {
         if (awaitingRound.size() + awaitingApply.size() >= PARKED_READS_MAX) {
-            responder.respond(Answers.error(requestId, ErrorCode.BUSY, PARKED_READS_MAX + " answers already wait on this node"));
+            responder.respond(Response.error(requestId, ErrorCode.BUSY, PARKED_READS_MAX + " answers already wait on this node"));
             return;
         }
         long readId = nextReadId++;
         if (replica.readIndex(readId)) {
             awaitingRound.put(readId, new Parked(requestId, null, responder, ticks, sawZxid, answer));
         } else {
-            responder.respond(Answers.error(requestId, ErrorCode.UNAVAILABLE, "cannot confirm leadership for the answer; retry"));
+            responder.respond(Response.error(requestId, ErrorCode.UNAVAILABLE, "cannot confirm leadership for the answer; retry"));
         }
     }
 
@@ -131,7 +131,7 @@ final class Reads {
     /** Leadership was lost: reads waiting for a quorum round will never get one here. */
     void leadershipLost() {
         for (Parked read : awaitingRound.values()) {
-            read.responder().respond(Answers.error(read.requestId(), ErrorCode.UNAVAILABLE,
+            read.responder().respond(Response.error(read.requestId(), ErrorCode.UNAVAILABLE,
                     "leadership changed before the " + (read.answer() == null ? "read" : "answer") + " was confirmed; retry"));
         }
         awaitingRound.clear();
@@ -140,7 +140,7 @@ final class Reads {
             if (read.answer() == null) {
                 return false;
             }
-            read.responder().respond(Answers.error(read.requestId(), ErrorCode.UNAVAILABLE,
+            read.responder().respond(Response.error(read.requestId(), ErrorCode.UNAVAILABLE,
                     "leadership changed before the answer was confirmed; retry"));
             return true;
         });
@@ -157,7 +157,7 @@ final class Reads {
         if (now - read.startedTick() <= requestTimeoutTicks) {
             return false;
         }
-        read.responder().respond(Answers.error(read.requestId(), ErrorCode.TIMEOUT, why + " within the request timeout"));
+        read.responder().respond(Response.error(read.requestId(), ErrorCode.TIMEOUT, why + " within the request timeout"));
         return true;
     }
 
@@ -172,7 +172,7 @@ final class Reads {
         try {
             configuration = request.atZxid() == 0 ? machine.configuration() : machine.configurationAt(request.atZxid());
         } catch (HistoryGoneException e) {
-            read.responder().respond(Answers.error(read.requestId(), ErrorCode.HISTORY_GONE, e.getMessage(), "atZxid"));
+            read.responder().respond(Response.error(read.requestId(), ErrorCode.HISTORY_GONE, e.getMessage(), "atZxid"));
             return;
         }
         read.responder().respond(new Response(read.requestId(), new ReadResult(Answers.configuration(configuration, request.service()))));
@@ -181,14 +181,14 @@ final class Reads {
     void history(long requestId, HistoryRequest request, Responder responder) {
         int limit = request.limit() == 0 ? 1_000 : request.limit();
         if (limit < 0 || limit > HISTORY_LIMIT_MAX) {
-            responder.respond(Answers.error(requestId, ErrorCode.INVALID, "limit " + limit + " is outside 1.." + HISTORY_LIMIT_MAX, "limit"));
+            responder.respond(Response.error(requestId, ErrorCode.INVALID, "limit " + limit + " is outside 1.." + HISTORY_LIMIT_MAX, "limit"));
             return;
         }
         List<LbStateMachine.Entry> entries;
         try {
             entries = replica.machine().eventsAfter(request.fromZxid());
         } catch (HistoryGoneException e) {
-            responder.respond(Answers.error(requestId, ErrorCode.HISTORY_GONE, e.getMessage(), "fromZxid"));
+            responder.respond(Response.error(requestId, ErrorCode.HISTORY_GONE, e.getMessage(), "fromZxid"));
             return;
         }
         List<StreamEntry> result = new ArrayList<>(Math.min(limit, entries.size()));

@@ -59,7 +59,7 @@ final class Subscribers {
 
     void subscribe(long requestId, SubscribeRequest request, Responder responder, LbStateMachine machine) {
         if (subscribers.size() >= SUBSCRIBERS_MAX) {
-            responder.respond(Answers.error(requestId, ErrorCode.BUSY, SUBSCRIBERS_MAX + " subscribers already on this node"));
+            responder.respond(Response.error(requestId, ErrorCode.BUSY, SUBSCRIBERS_MAX + " subscribers already on this node"));
             return;
         }
         Subscriber subscriber = new Subscriber(responder, requestId, Set.copyOf(request.services()), request.fromZxid());
