@@ -10,26 +10,41 @@ import java.util.concurrent.ThreadLocalRandom;
  * Base ports for {@link io.signalbox.server.NodeConfig#localMembers}: node i listens on base+i,
  * base+100+i and base+200+i of 127.0.0.1. A base is free when every one of those ports can be
  * bound now; tests that run one after another (or beside a developer's cluster on 7000) then
- * do not collide. A port taken between the check and the server's bind fails that server's
- * start with the port in the message.
+ * do not collide. Bases stay below the kernel's ephemeral range, so a node killed and
+ * restarted does not find its port taken by some outgoing connection in between. A port taken
+ * between the check and the server's bind fails that server's start with the port in the message.
  */
 public final class FreePorts {
     private static final int ATTEMPTS_MAX = 200;
 
     private FreePorts() {}
 
-    /** A free base for {@code nodes} nodes, between 20,000 and 59,000. */
+    private static final int BASE_LOWEST = 20_000;
+
+    /** A free base for {@code nodes} nodes, from 20,000 up to below the ephemeral port range. */
     public static int clusterBase(int nodes) {
         if (nodes < 1 || nodes > 99) {
             throw new IllegalArgumentException("nodes " + nodes + " is outside 1..99");
         }
+        int bases = Math.max(1, (ephemeralPortsFrom() - 300 - BASE_LOWEST) / 300 + 1);
         for (int attempt = 0; attempt < ATTEMPTS_MAX; attempt++) {
-            int base = 20_000 + 300 * ThreadLocalRandom.current().nextInt(130);
+            int base = BASE_LOWEST + 300 * ThreadLocalRandom.current().nextInt(bases);
             if (allFree(base, nodes)) {
                 return base;
             }
         }
         throw new IllegalStateException("no free range of ports for " + nodes + " nodes after " + ATTEMPTS_MAX + " attempts");
+    }
+
+    /** The first port the kernel hands to outgoing connections (Linux's ip_local_port_range; 32,768 where unknown). */
+    static int ephemeralPortsFrom() {
+        try {
+            // Read line by line: a /proc file reports size 0, and a read sized by it stops early.
+            String range = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
+            return Math.max(BASE_LOWEST + 300, Integer.parseInt(range.split("\\s+")[0]));
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
+        }
     }
 
     /** One free port of 127.0.0.1. */
