@@ -29,10 +29,10 @@ class SimulateCommandTest {
 
     @Test
     void aBugSwitchIsCaughtExitsOneAndPrintsHowToReproduce() {
-        assertEquals(1, run("simulate", "--seed", "1", "--bug", "commit-without-quorum"));
+        assertEquals(1, run("simulate", "--seed", "1", "--bug", "skip-truncate"));
         String output = out.toString();
         assertTrue(output.contains("VIOLATION seed=1 invariant="), output);
-        assertTrue(output.contains("reproduce: ./signalbox simulate --seed 1 --nodes 3 --ticks 3000 --bug commit-without-quorum"), output);
+        assertTrue(output.contains("reproduce: ./signalbox simulate --seed 1 --nodes 3 --ticks 3000 --bug skip-truncate"), output);
         assertTrue(output.contains("last events:"), output);
     }
 

@@ -13,7 +13,12 @@ import java.util.stream.Collectors;
 public enum Bug {
     /** ZOOKEEPER-3911: a follower ACKs NEWLEADER before the synced txns are durable. */
     ACK_NEWLEADER_BEFORE_PERSIST("ack-newleader-before-persist"),
-    /** ZOOKEEPER-4643: a follower writes currentEpoch before the synced txns are durable. */
+    /**
+     * ZOOKEEPER-4643: a follower writes currentEpoch before the synced txns are durable. Harmless
+     * with one writer that makes writes durable in order, as Signalbox's storage does; the
+     * simulator reproduces it by writing epochs apart from the log, as ZooKeeper does (its
+     * learner thread writes the epoch files while SyncRequestProcessor flushes the txn log).
+     */
     EPOCH_BEFORE_TXNS("epoch-before-txns"),
     /** ZOOKEEPER-335: epochs are not persisted; after a restart they are derived from the last zxid. */
     NO_ACCEPTED_EPOCH("no-accepted-epoch"),

@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
 
 /**
  * One node's ZAB state machine, in etcd-io/raft's RawNode shape: single-threaded and
- * I/O-free. Feed it {@link #tick()}, {@link #receive}, {@link #propose}, {@link #persisted}
+ * I/O-free. Feed it {@link #tick()}, {@link #receive}, {@link #propose}, {@link #written}
  * and {@link #snapshotTaken}; after each call take the effects with {@link #takeEffects()}
  * and carry them out in order (see {@link Effect} for the durability contract).
  *
@@ -70,9 +70,14 @@ public final class ZabCore {
         engine.linkLost(peerId);
     }
 
-    /** The storage has made the log durable up to {@code zxid} (the completion of {@link Effect.AppendTxns}). */
-    public void persisted(long zxid) {
-        engine.persisted(zxid);
+    /**
+     * The storage made every {@link Effect.DurableWrite} up to {@code writeId} durable (see
+     * {@link Effect} for the contract). A report at or below an earlier one changes nothing.
+     *
+     * @throws IllegalArgumentException for a write id this core never issued
+     */
+    public void written(long writeId) {
+        engine.written(writeId);
     }
 
     /**

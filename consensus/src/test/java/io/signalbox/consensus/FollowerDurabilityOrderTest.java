@@ -1,9 +1,11 @@
 package io.signalbox.consensus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.signalbox.common.Zxid;
+import io.signalbox.consensus.message.ZabMessage.Ack;
 import io.signalbox.consensus.message.ZabMessage.AckEpoch;
 import io.signalbox.consensus.message.ZabMessage.AckNewLeader;
 import io.signalbox.consensus.message.ZabMessage.FollowerInfo;
@@ -21,8 +23,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * One follower core driven by hand: every message that vouches for data leaves only
- * after the effect that makes that data durable (ZOOKEEPER-3911, 4643, 335).
+ * One follower core driven by hand, with the storage's reports given by hand: every message
+ * that vouches for data leaves only once the write that makes that data durable is reported
+ * (ZOOKEEPER-3911, 4643, 335), however late the report comes.
  */
 class FollowerDurabilityOrderTest {
     private static final Txn FIRST = new Txn(Zxid.of(1, 1), "a".getBytes(StandardCharsets.UTF_8));
@@ -42,9 +45,11 @@ class FollowerDurabilityOrderTest {
         attempt = info.attempt();
 
         core.receive(3, new LeaderInfo(attempt, 2));
+        assertEquals(List.of(new Effect.PersistEpochs(1, 2, 0)), core.takeEffects(), "the promise first, and nothing else yet");
+        core.written(1);
         List<Effect> discovery = core.takeEffects();
-        assertEquals(new Effect.PersistEpochs(2, 0), discovery.get(0), "acceptedEpoch durable before ACKEPOCH");
-        assertTrue(((Effect.Send) discovery.get(1)).message() instanceof AckEpoch);
+        assertEquals(1, discovery.size(), discovery.toString());
+        assertTrue(sentTo(3, discovery).get(0) instanceof AckEpoch, "ACKEPOCH once the promise is durable");
 
         core.receive(3, new SyncDiff(attempt, 2, Zxid.ZERO));
         core.receive(3, new Proposal(2, Zxid.ZERO, List.of(FIRST, SECOND)));
@@ -55,16 +60,39 @@ class FollowerDurabilityOrderTest {
     @Test
     void newLeaderIsAckedOnlyAfterTheSyncedTxnsAndThenTheEpochAreDurable() {
         List<Effect> beforeDisk = joinLeaderThreeAndSync(Set.of());
-        assertEquals(List.of(new Effect.AppendTxns(List.of(FIRST, SECOND))), beforeDisk,
+        assertEquals(List.of(new Effect.AppendTxns(2, List.of(FIRST, SECOND))), beforeDisk,
                 "nothing but the append until the disk reports back");
 
-        core.persisted(FIRST.zxid());
-        assertEquals(List.of(), core.takeEffects(), "half the txns durable is not enough");
+        core.written(1);
+        assertEquals(List.of(), core.takeEffects(), "a stale report changes nothing");
 
-        core.persisted(SECOND.zxid());
-        List<Effect> afterDisk = core.takeEffects();
-        assertEquals(new Effect.PersistEpochs(2, 2), afterDisk.get(0), "currentEpoch only after the txns");
-        assertEquals(new Effect.Send(3, new AckNewLeader(2, SECOND.zxid())), afterDisk.get(1), "and the ack last");
+        core.written(2);
+        assertEquals(List.of(new Effect.PersistEpochs(3, 2, 2)), durableWrites(core.takeEffects()), "currentEpoch only after the txns");
+        assertEquals(Role.FOLLOWING, core.role());
+
+        core.written(3);
+        assertEquals(List.of(new Effect.Send(3, new AckNewLeader(2, SECOND.zxid()))), sends(core.takeEffects()),
+                "and the ack only once the epoch is durable too");
+    }
+
+    @Test
+    void oneLateReportReleasesEverythingHeldInOrder() {
+        joinLeaderThreeAndSync(Set.of());
+        core.written(2);
+        core.takeEffects();
+        core.receive(3, new Proposal(2, SECOND.zxid(), List.of(new Txn(Zxid.of(2, 1), new byte[] {3}))));
+        assertEquals(List.of(new Effect.AppendTxns(4, List.of(new Txn(Zxid.of(2, 1), new byte[] {3})))), core.takeEffects());
+        core.written(4);
+        assertEquals(List.of(new Effect.Send(3, new AckNewLeader(2, SECOND.zxid())), new Effect.Send(3, new Ack(2, Zxid.of(2, 1), 0))),
+                sends(core.takeEffects()), "the NEWLEADER ack, then the ack of the later append");
+    }
+
+    @Test
+    void aReportOfAWriteNeverIssuedIsRefused() {
+        joinLeaderThreeAndSync(Set.of());
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> core.written(9));
+        assertTrue(refused.getMessage().contains("write 9") && refused.getMessage().contains("last write issued is 2"),
+                refused.getMessage());
     }
 
     @Test
@@ -76,14 +104,15 @@ class FollowerDurabilityOrderTest {
     @Test
     void withTheZookeeper4643SwitchTheEpochIsWrittenBeforeTheTxnsAreDurable() {
         List<Effect> effects = joinLeaderThreeAndSync(Set.of(Bug.EPOCH_BEFORE_TXNS));
-        assertTrue(effects.contains(new Effect.PersistEpochs(2, 2)), effects.toString());
+        assertTrue(effects.contains(new Effect.PersistEpochs(3, 2, 2)), effects.toString());
         assertTrue(sentTo(3, effects).stream().noneMatch(m -> m instanceof AckNewLeader), "still no early ack");
     }
 
     @Test
     void aProposalAfterAGapIsNotAppendedAndADuplicateIsNotAppendedTwice() {
         joinLeaderThreeAndSync(Set.of());
-        core.persisted(SECOND.zxid());
+        core.written(2);
+        core.written(3);
         core.takeEffects();
         Txn fourth = new Txn(Zxid.of(2, 2), new byte[] {4});
         core.receive(3, new Proposal(2, Zxid.of(2, 1), List.of(fourth)));
@@ -91,6 +120,14 @@ class FollowerDurabilityOrderTest {
         core.receive(3, new Proposal(2, Zxid.of(1, 1), List.of(SECOND)));
         assertEquals(List.of(), core.takeEffects(), "1:2 is already in the log");
         assertEquals(SECOND.zxid(), core.view().lastZxid());
+    }
+
+    private static List<Effect> sends(List<Effect> effects) {
+        return effects.stream().filter(e -> e instanceof Effect.Send).toList();
+    }
+
+    private static List<Effect> durableWrites(List<Effect> effects) {
+        return effects.stream().filter(e -> e instanceof Effect.DurableWrite).toList();
     }
 
     private static List<ZabMessage> sentTo(int to, List<Effect> effects) {

@@ -43,8 +43,8 @@ class ReadIndexTest {
                     if (effect instanceof Effect.Send send) {
                         senders.put(send, id);
                         wire.add(send);
-                    } else if (effect instanceof Effect.AppendTxns append) {
-                        core.persisted(append.txns().get(append.txns().size() - 1).zxid());
+                    } else if (effect instanceof Effect.DurableWrite write) {
+                        core.written(write.writeId());
                     } else if (effect instanceof Effect.ReadReady read) {
                         ready.get(id).add(read);
                     }

@@ -45,14 +45,13 @@ public final class Node {
     private final List<NodeEffect> effects = new ArrayList<>();
     private long ticks;
     private long lastSnapshotZxid;
+    /** The snapshot handed to storage and not yet reported written; at most one at a time. */
+    private Snapshot snapshotInFlight;
     private int appliedSinceSnapshot;
     private int leaderId;
     private boolean leadingEstablished;
 
-    /**
-     * A node whose core was recovered from {@code snapshot} (genesis for a new node) and the
-     * log after it. The host reports the log's durable end with {@link #persisted} next.
-     */
+    /** A node whose core was recovered from {@code snapshot} (genesis for a new node) and the log after it. */
     public Node(NodeOptions options, ZabCore core, Snapshot snapshot) {
         this.options = options;
         this.core = core;
@@ -98,10 +97,23 @@ public final class Node {
         drain();
     }
 
-    /** The log is durable up to {@code zxid} (group commit may report many appends at once). */
-    public void persisted(long zxid) {
-        core.persisted(zxid);
+    /** Storage made every {@link NodeEffect.Durable} write up to {@code writeId} durable (one report may cover many). */
+    public void written(long writeId) {
+        core.written(writeId);
         drain();
+    }
+
+    /**
+     * Storage wrote the {@link NodeEffect.TakeSnapshot} at {@code zxid} durably: the core may now
+     * drop the txns it covers. A report for any other snapshot (an older one, or one a crash
+     * or a snapshot from the leader overtook) changes nothing.
+     */
+    public void snapshotWritten(long zxid) {
+        if (snapshotInFlight != null && snapshotInFlight.zxid() == zxid) {
+            core.snapshotTaken(snapshotInFlight);
+            snapshotInFlight = null;
+            drain();
+        }
     }
 
     public void linkUp(int peer) {
@@ -297,6 +309,7 @@ public final class Node {
             reads.readReady(ready.readId(), ready.readZxid());
         } else if (effect instanceof Effect.InstallSnapshot install) {
             effects.add(new NodeEffect.Durable(install));
+            snapshotInFlight = null; // the leader's snapshot supersedes it, whether or not storage reports it
             state.restore(install.snapshot());
             effects.add(new NodeEffect.Restored(install.snapshot().zxid(), state.machine().digest()));
             lastSnapshotZxid = install.snapshot().zxid();
@@ -305,8 +318,10 @@ public final class Node {
             subscribers.endAll("this node installed a snapshot from its leader");
         } else if (effect instanceof Effect.RoleChanged change) {
             roleChanged(change);
+        } else if (effect instanceof Effect.DurableWrite write) {
+            effects.add(new NodeEffect.Durable(write)); // appends, epochs, truncations
         } else {
-            effects.add(new NodeEffect.Durable(effect)); // appends, epochs, truncations
+            throw new IllegalStateException("effect of the core not carried out: " + effect);
         }
     }
 
@@ -321,16 +336,19 @@ public final class Node {
         forwarding.leaderChanged(leaderId == options.id() ? 0 : leaderId);
     }
 
-    /** Every snapshotEveryEntries applied entries, once the log holds them durably: a snapshot, then the log prefix goes. */
+    /**
+     * Every snapshotEveryEntries applied entries, once the log holds them durably and no other
+     * snapshot is being written: a snapshot, and once it is written the log prefix goes.
+     */
     private void maybeSnapshot() {
         long applied = state.machine().appliedZxid();
         if (appliedSinceSnapshot < options.snapshotEveryEntries() || applied <= lastSnapshotZxid
-                || core.view().lastPersistedZxid() < applied) {
+                || core.view().lastPersistedZxid() < applied || snapshotInFlight != null) {
             return;
         }
         Snapshot snapshot = state.snapshot();
         effects.add(new NodeEffect.TakeSnapshot(snapshot));
-        core.snapshotTaken(snapshot);
+        snapshotInFlight = snapshot;
         lastSnapshotZxid = applied;
         appliedSinceSnapshot = 0;
     }

@@ -7,25 +7,26 @@ import io.signalbox.protocol.Response;
 import java.util.Objects;
 
 /**
- * What the node asks its host to do, strictly in the order {@link Node#takeEffects()} returns
- * them. {@link Durable} writes other than appends must be durable before the host moves on
- * (a later {@link Send} may vouch for them); appends complete later and come back as
- * {@link Node#persisted(long)}. Replies and stream frames may go out as soon as they are
- * carried out: whatever they state is already committed, or confirmed by a quorum round.
+ * What the node asks its host to do, in the order {@link Node#takeEffects()} returns them.
+ * {@link Durable} writes and {@link TakeSnapshot}s go to storage, which makes them durable in
+ * that order (one writer) and reports each completion back: {@link Node#written(long)} for
+ * the core's writes (cumulative: every write up to that id), {@link Node#snapshotWritten(long)}
+ * for snapshots. Storage may take as long as it likes; nothing the node sends or answers
+ * vouches for a write before its report. Every other effect may be carried out at once:
+ * whatever a reply or stream frame states is already committed, or confirmed by a quorum round.
  */
 public sealed interface NodeEffect {
-    /** A durable write the consensus core asked for: {@link Effect.PersistEpochs}, {@link Effect.TruncateLog},
-     * {@link Effect.InstallSnapshot} or {@link Effect.AppendTxns}. */
-    record Durable(Effect write) implements NodeEffect {
+    /** A durable write the consensus core asked for; see {@link Effect} for the contract. */
+    record Durable(Effect.DurableWrite write) implements NodeEffect {
         public Durable {
-            if (!(write instanceof Effect.PersistEpochs || write instanceof Effect.TruncateLog
-                    || write instanceof Effect.InstallSnapshot || write instanceof Effect.AppendTxns)) {
-                throw new IllegalArgumentException("not a durable write: " + write);
-            }
+            Objects.requireNonNull(write, "write");
         }
     }
 
-    /** Write this snapshot of the node durably, then drop the log entries it covers. */
+    /**
+     * Write this snapshot of the node durably, then drop the log entries it covers; report it
+     * with {@link Node#snapshotWritten(long)}. Written in order with the durable writes.
+     */
     record TakeSnapshot(Snapshot snapshot) implements NodeEffect {}
 
     record Send(int to, PeerMessage message) implements NodeEffect {}

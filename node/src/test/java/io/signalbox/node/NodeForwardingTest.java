@@ -3,12 +3,7 @@ package io.signalbox.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.signalbox.consensus.Effect;
-import io.signalbox.consensus.RecoveredState;
 import io.signalbox.consensus.Role;
-import io.signalbox.consensus.Snapshot;
-import io.signalbox.consensus.ZabConfig;
-import io.signalbox.consensus.ZabCore;
 import io.signalbox.protocol.CommandRequest;
 import io.signalbox.protocol.CommandResult;
 import io.signalbox.protocol.Consistency;
@@ -21,104 +16,34 @@ import io.signalbox.protocol.Response;
 import io.signalbox.protocol.StatusRequest;
 import io.signalbox.protocol.StatusResult;
 import io.signalbox.state.Command;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three nodes wired by hand (no threads, no network, no disk): messages are delivered in
- * order when the test says so, appends are durable at once. What a follower does with a
+ * Three nodes wired by hand ({@link HandWiredCluster}). What a follower does with a
  * request only the leader serves: forwarding over the peer link, answers under the
  * client's own request id, and what a client is told when the leader goes away.
  */
 class NodeForwardingTest {
-    private record InFlight(int from, int to, PeerMessage message) {}
+    private final HandWiredCluster cluster = new HandWiredCluster(1_000);
+    private final Node[] nodes = cluster.nodes;
+    private final boolean[] cut = cluster.cut;
+    private final List<NodeEffect.Reply> replies = cluster.replies;
 
-    private final Node[] nodes = new Node[4];
-    private final ArrayDeque<InFlight> network = new ArrayDeque<>();
-    private final List<NodeEffect.Reply> replies = new ArrayList<>();
-    private final boolean[] cut = new boolean[4];
-
-    NodeForwardingTest() {
-        List<NodeOptions.Member> members = new ArrayList<>();
-        for (int id = 1; id <= 3; id++) {
-            members.add(new NodeOptions.Member(id, "n" + id + ":1", "n" + id + ":2", "n" + id + ":3"));
-        }
-        for (int id = 1; id <= 3; id++) {
-            ZabCore core = ZabCore.create(ZabConfig.defaults(id, List.of(1, 2, 3)),
-                    new RecoveredState(0, 0, Snapshot.GENESIS, List.of()), new SplittableRandom(id)::nextLong);
-            nodes[id] = new Node(new NodeOptions(id, members, 50, 20, 1_000, 64, false, false), core, Snapshot.GENESIS);
-            carryOut(id);
-        }
-    }
-
-    private void carryOut(int id) {
-        for (NodeEffect effect : nodes[id].takeEffects()) {
-            if (effect instanceof NodeEffect.Send send) {
-                network.add(new InFlight(id, send.to(), send.message()));
-            } else if (effect instanceof NodeEffect.Durable durable && durable.write() instanceof Effect.AppendTxns append) {
-                long last = append.txns().get(append.txns().size() - 1).zxid();
-                nodes[id].persisted(last);
-                carryOut(id);
-            } else if (effect instanceof NodeEffect.Reply reply) {
-                replies.add(reply);
-            }
-        }
-    }
-
-    /** Delivers messages (and their consequences) until none is left, at most {@code max}. */
-    private void deliverAll(int max) {
-        for (int i = 0; i < max && !network.isEmpty(); i++) {
-            InFlight message = network.poll();
-            if (!cut[message.from()] && !cut[message.to()]) {
-                nodes[message.to()].receive(message.from(), message.message());
-                carryOut(message.to());
-            }
-        }
-    }
-
-    private void tickAll(int ticks) {
-        for (int t = 0; t < ticks; t++) {
-            for (int id = 1; id <= 3; id++) {
-                if (!cut[id]) {
-                    nodes[id].tick();
-                    carryOut(id);
-                }
-            }
-            deliverAll(10_000);
-        }
-    }
-
-    private int leader() {
-        for (int id = 1; id <= 3; id++) {
-            if (nodes[id].leadingEstablished()) {
-                return id;
-            }
-        }
-        return 0;
+    private int electLeader() {
+        return cluster.electLeader();
     }
 
     private Response ask(int id, long connection, long requestId, io.signalbox.protocol.ClientRequest body) {
-        replies.clear();
-        nodes[id].request(connection, new Request(requestId, body));
-        carryOut(id);
-        for (int t = 0; t < 10 && replies.isEmpty(); t++) {
-            deliverAll(10_000);
-            tickAll(1);
-        }
-        assertEquals(1, replies.size(), "one answer: " + replies);
-        assertEquals(connection, replies.get(0).connectionId());
-        return replies.get(0).response();
+        return cluster.ask(id, connection, requestId, body);
     }
 
-    private int electLeader() {
-        for (int t = 0; t < 200 && leader() == 0; t++) {
-            tickAll(1);
-        }
-        assertTrue(leader() != 0, "a leader within 200 ticks");
-        return leader();
+    private void carryOut(int id) {
+        cluster.carryOut(id);
+    }
+
+    private void tickAll(int ticks) {
+        cluster.tickAll(ticks);
     }
 
     @Test

@@ -13,9 +13,6 @@ import io.signalbox.node.NodeOptions;
 import io.signalbox.node.PeerMessage;
 import io.signalbox.protocol.Response;
 import io.signalbox.storage.Epochs;
-import io.signalbox.storage.InMemoryEpochStore;
-import io.signalbox.storage.InMemorySnapshotStore;
-import io.signalbox.storage.InMemoryTxnLog;
 import io.signalbox.storage.LogEntry;
 import io.signalbox.storage.StoredSnapshot;
 import java.util.ArrayList;
@@ -24,16 +21,20 @@ import java.util.SplittableRandom;
 
 /**
  * One simulated node: the production {@link Node} (core, state machine, request layer) hosted
- * with durable storage that survives crashes (the in-memory stores with crash semantics) and
- * a simulated network and disk. It carries out the node's effects in order, as the server's
- * loop does with RocksDB and Netty; a crash point may kill it between two durable writes.
+ * with a {@link SimDisk} and a simulated network, as the server hosts it with RocksDB and
+ * Netty. Writes reach the disk in batches whose latency the simulator draws, and their reports
+ * come back later still, maybe out of order; a crash loses whatever had not reached the disk.
  */
-final class SimNode {
+final class SimNode implements SimDisk.Observer {
     /** What the node reports to its simulator. */
     interface Host {
         void send(int from, int to, PeerMessage message);
 
-        void startDiskSync(SimNode node);
+        /** A batch of writes left for the disk: schedule {@link #diskBatchDone()}. */
+        void diskBatchStarted(SimNode node);
+
+        /** A batch reached the disk: schedule {@link #diskReported} with this report. */
+        void diskBatchReported(SimNode node, SimDisk.Report report);
 
         void proposed(SimNode node, Txn txn, long deliveredZxid);
 
@@ -48,7 +49,7 @@ final class SimNode {
 
         void traced(SimNode node, String kind, Object detail, long fingerprint);
 
-        /** Should the process die right now, between two effects (a crash point)? */
+        /** Should the process die right now, after a write reached the disk (a crash point)? */
         boolean crashPointHits(SimNode node);
 
         /** The node died at a crash point; the host schedules its restart. */
@@ -59,19 +60,16 @@ final class SimNode {
     private final ZabConfig config;
     private final NodeOptions nodeOptions;
     private final Host host;
-    final InMemoryTxnLog log = new InMemoryTxnLog();
-    final InMemoryEpochStore epochs = new InMemoryEpochStore();
-    final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
+    final SimDisk disk;
     Node node;
     int incarnation;
-    boolean syncInFlight;
-    long syncTargetZxid;
 
-    SimNode(int id, ZabConfig config, NodeOptions nodeOptions, Host host) {
+    SimNode(int id, ZabConfig config, NodeOptions nodeOptions, Host host, boolean epochsApartFromLog) {
         this.id = id;
         this.config = config;
         this.nodeOptions = nodeOptions;
         this.host = host;
+        this.disk = new SimDisk(epochsApartFromLog);
     }
 
     boolean up() {
@@ -81,11 +79,11 @@ final class SimNode {
     /** Start-up: read back epochs, the newest valid snapshot and the log after it. */
     void start(SimulationOptions options, long coreSeed) {
         incarnation++;
-        Epochs stored = epochs.load();
-        StoredSnapshot storedSnapshot = snapshots.latest().orElse(null);
+        Epochs stored = disk.epochs.load();
+        StoredSnapshot storedSnapshot = disk.snapshots.latest().orElse(null);
         Snapshot snapshot = storedSnapshot == null ? Snapshot.GENESIS : new Snapshot(storedSnapshot.zxid(), storedSnapshot.state());
         List<Txn> entries = new ArrayList<>();
-        for (LogEntry entry : log.read(snapshot.zxid(), Integer.MAX_VALUE)) {
+        for (LogEntry entry : disk.log.read(snapshot.zxid(), Integer.MAX_VALUE)) {
             entries.add(new Txn(entry.zxid(), entry.payload()));
         }
         RecoveredState recovered = new RecoveredState(stored.acceptedEpoch(), stored.currentEpoch(), snapshot, entries);
@@ -94,55 +92,49 @@ final class SimNode {
                 ? ZabCore.create(config, recovered, random::nextLong)
                 : ZabCore.withBugsForSimulation(config, recovered, random::nextLong, options.bugs());
         node = new Node(nodeOptions, core, snapshot);
-        syncInFlight = false;
         host.traced(this, "start", "epochs=" + stored.acceptedEpoch() + "/" + stored.currentEpoch() + " snapshot="
-                + Zxid.format(snapshot.zxid()) + " log=" + Zxid.format(log.lastZxid()), log.lastZxid());
+                + Zxid.format(snapshot.zxid()) + " log=" + Zxid.format(disk.log.lastZxid()), disk.log.lastZxid());
         host.stateReset(this, snapshot.zxid(), node.machine().digest());
         applyEffects();
     }
 
-    /** kill -9: unsynced writes may be lost or torn; in-flight snapshot writes vanish. */
+    /** kill -9: the disk keeps what reached it, maybe part of the batch in flight; reports on their way are lost with the process. */
     void crash(SplittableRandom random) {
         node = null;
-        syncInFlight = false;
-        log.crash(random::nextLong);
-        long torn = log.recover();
-        snapshots.crash();
-        host.traced(this, "crash", "log durable to " + Zxid.format(log.lastZxid())
-                + (torn >= 0 ? ", torn tail " + Zxid.format(torn) + " dropped" : ""), log.lastZxid());
+        disk.crash(random, this);
+        host.traced(this, "crash", "log durable to " + Zxid.format(disk.log.lastZxid()), disk.log.lastZxid());
     }
 
-    /** The fsync started at {@link #syncTargetZxid} completed. */
-    void diskSyncDone() {
-        syncInFlight = false;
-        long durable = log.syncThrough(syncTargetZxid);
-        node.persisted(durable);
-        applyEffects();
-        if (up() && !syncInFlight && log.lastDurableZxid() < log.lastZxid()) {
-            beginSync();
+    /** The batch in flight reached the disk; its report goes back to the node later. */
+    void diskBatchDone() {
+        SimDisk.Report report = disk.completeBatch(this);
+        if (report == null) {
+            host.crashedAtCrashPoint(this);
+            return;
+        }
+        host.diskBatchReported(this, report);
+        if (disk.startBatch()) {
+            host.diskBatchStarted(this);
         }
     }
 
-    void beginSync() {
-        syncInFlight = true;
-        syncTargetZxid = log.lastZxid();
-        host.startDiskSync(this);
+    /** The storage's report of one batch reaches the node. */
+    void diskReported(SimDisk.Report report) {
+        if (report.writeId() > 0) {
+            node.written(report.writeId());
+        }
+        for (long zxid : report.snapshotZxids()) {
+            node.snapshotWritten(zxid);
+        }
+        applyEffects();
     }
 
-    /** Carries out the node's effects strictly in order; see {@link NodeEffect} for the contract. */
+    /** Carries out the node's effects in order; see {@link NodeEffect} for the contract. */
     void applyEffects() {
-        while (up()) {
-            List<NodeEffect> effects = node.takeEffects();
-            if (effects.isEmpty()) {
-                break;
-            }
+        List<NodeEffect> effects;
+        while (up() && !(effects = node.takeEffects()).isEmpty()) {
             for (NodeEffect effect : effects) {
                 apply(effect);
-                boolean durableWrite = effect instanceof NodeEffect.Durable || effect instanceof NodeEffect.TakeSnapshot;
-                if (durableWrite && host.crashPointHits(this)) {
-                    host.crashedAtCrashPoint(this);
-                    return;
-                }
             }
         }
     }
@@ -150,14 +142,10 @@ final class SimNode {
     private void apply(NodeEffect effect) {
         if (effect instanceof NodeEffect.Send send) {
             host.send(id, send.to(), send.message());
-        } else if (effect instanceof NodeEffect.Durable durable) {
-            write(durable.write());
-        } else if (effect instanceof NodeEffect.TakeSnapshot take) {
-            Snapshot snapshot = take.snapshot();
-            snapshots.writeWhole(snapshot.zxid(), snapshot.state());
-            log.compactUpTo(snapshot.zxid());
-            snapshots.deleteOlderThan(snapshot.zxid());
-            host.traced(this, "snapshot", snapshot, snapshot.zxid());
+        } else if (effect instanceof NodeEffect.Durable || effect instanceof NodeEffect.TakeSnapshot) {
+            if (disk.submit(effect)) {
+                host.diskBatchStarted(this);
+            }
         } else if (effect instanceof NodeEffect.Reply reply) {
             host.reply(this, reply.connectionId(), reply.response(), false);
         } else if (effect instanceof NodeEffect.StreamFrame frame) {
@@ -173,29 +161,15 @@ final class SimNode {
         }
     }
 
-    private void write(Effect write) {
-        if (write instanceof Effect.AppendTxns append) {
-            List<LogEntry> entries = new ArrayList<>(append.txns().size());
-            for (Txn txn : append.txns()) {
-                entries.add(new LogEntry(txn.zxid(), Zxid.epoch(txn.zxid()), txn.payload()));
-            }
-            log.append(entries);
-            if (!syncInFlight) {
-                beginSync();
-            }
-        } else if (write instanceof Effect.PersistEpochs persist) {
-            epochs.store(new Epochs(persist.acceptedEpoch(), persist.currentEpoch()));
-            host.traced(this, "persist-epochs", persist, persist.acceptedEpoch() * 31 + persist.currentEpoch());
-        } else if (write instanceof Effect.TruncateLog truncate) {
-            log.truncateAfter(truncate.afterZxid());
-            host.traced(this, "truncate", truncate, truncate.afterZxid());
-        } else if (write instanceof Effect.InstallSnapshot install) {
-            Snapshot snapshot = install.snapshot();
-            if (install.durable()) {
-                snapshots.writeWhole(snapshot.zxid(), snapshot.state());
-            }
-            log.reset(snapshot.zxid());
-            host.traced(this, "install-snapshot", snapshot + (install.durable() ? "" : " (in memory only)"), snapshot.zxid());
-        }
+    // ---- SimDisk.Observer ----
+
+    @Override
+    public void performed(String kind, Object detail, long fingerprint) {
+        host.traced(this, kind, detail, fingerprint);
+    }
+
+    @Override
+    public boolean crashPointHits() {
+        return host.crashPointHits(this);
     }
 }

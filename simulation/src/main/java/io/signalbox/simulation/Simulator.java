@@ -9,11 +9,10 @@ import io.signalbox.consensus.Txn;
 import io.signalbox.consensus.ZabConfig;
 import io.signalbox.node.NodeOptions;
 import io.signalbox.node.PeerMessage;
+import io.signalbox.simulation.SimEvents.Kind;
 import io.signalbox.state.LbStateMachine;
-import io.signalbox.state.codec.EntryCodec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 
@@ -23,12 +22,6 @@ import java.util.function.UnaryOperator;
  * phase with faults is followed by a liveness phase with every fault healed.
  */
 public final class Simulator implements SimNode.Host {
-    private enum Kind { TICK, MESSAGE, DISK_SYNC, CLIENT, CLIENT_ANSWER, CLIENT_TIMEOUT, CLIENT_RETRY, DELIVER_REQUEST, SUBSCRIBE,
-        PARTITION, HEAL_PARTITION, CRASH, RESTART, PAUSE, RESUME }
-
-    /** For client events, {@code node} is the client's index and {@code payload} the answer or the attempt's request id. */
-    private record Event(long time, long sequence, Kind kind, int node, int from, int incarnation, Object payload) {}
-
     /** The simulated clients' connections are as fast as the cluster's own links, and never cut (they do not partition). */
     private static final long CLIENT_LINK_DELAY_UNITS_MAX = 400;
     /** How long a client waits before sending a refused-as-retryable command again. */
@@ -38,6 +31,8 @@ public final class Simulator implements SimNode.Host {
     private static final int REQUEST_TIMEOUT_TICKS = 100;
     /** Small, so history folding runs often under simulation too. */
     static final int HISTORY_ENTRIES_MAX = 64;
+    /** How long a disk's completion may take to reach the node's loop, at most: longer than a fast batch. */
+    private static final int DISK_REPORT_DELAY_UNITS_MAX = 600;
     private static final long ATTEMPT_TIMEOUT_UNITS = SimClients.ATTEMPT_TIMEOUT_TICKS * SimulationOptions.TICK_UNITS;
 
     /** The message type in the trace digest: a simple name's hash is the same in every JVM, unlike identity hashes. */
@@ -51,8 +46,8 @@ public final class Simulator implements SimNode.Host {
     private final SimulationOptions options;
     private final UnaryOperator<PeerMessage> wire;
     private final SplittableRandom random;
-    private final PriorityQueue<Event> queue = new PriorityQueue<>((a, b) -> a.time != b.time
-            ? Long.compare(a.time, b.time) : Long.compare(a.sequence, b.sequence));
+    private final SimEvents events = new SimEvents();
+    private final SimFaults faults;
     private final SimNode[] nodes;
     private final long[] tickPeriodUnits;
     private final SimNetwork network;
@@ -60,18 +55,10 @@ public final class Simulator implements SimNode.Host {
     private final Workload workload;
     private final SimClients clients;
     private final SimSubscriber subscriber;
-    /** Each client command's (client id and sequence) entry, as first delivered: none may apply twice. */
-    private final java.util.Map<String, Long> entryOfCommand = new java.util.HashMap<>();
-    private final LongMap<Boolean> deliveredOnce = new LongMap<>();
-    /** Per node: when a pause ends (0: running). A paused node neither ticks nor hears; its peers give up on their links. */
-    private final long[] pausedUntil;
+    private final AppliedOnceCheck appliedOnce = new AppliedOnceCheck();
     private final Trace trace = new Trace();
     /** Zxids some client was told are committed; a retried or changed-nothing answer may name one again. */
     private final LongMap<Boolean> acknowledgedZxids = new LongMap<>();
-    private long sequence;
-    private long now;
-    private boolean healed;
-    private long healTime;
     private boolean committedAfterHeal;
     /** The first write committed after healing; every node must deliver it for the run to pass. */
     private long firstZxidCommittedAfterHeal = -1;
@@ -95,7 +82,6 @@ public final class Simulator implements SimNode.Host {
         this.subscriber = new SimSubscriber(random, options.nodes(), checker);
         this.nodes = new SimNode[options.nodes() + 1];
         this.tickPeriodUnits = new long[options.nodes() + 1];
-        this.pausedUntil = new long[options.nodes() + 1];
         List<Integer> voters = new ArrayList<>();
         for (int id = 1; id <= options.nodes(); id++) {
             voters.add(id);
@@ -108,11 +94,12 @@ public final class Simulator implements SimNode.Host {
             ZabConfig config = ZabConfig.defaults(id, voters).withZxidCounterMax(options.zxidCounterMax());
             NodeOptions nodeOptions = new NodeOptions(id, members, NODE_TICK_MS, REQUEST_TIMEOUT_TICKS, options.snapshotEveryTxns(),
                     HISTORY_ENTRIES_MAX, options.bugs().contains(Bug.READ_WITHOUT_QUORUM), options.bugs().contains(Bug.REFUSAL_WITHOUT_QUORUM));
-            nodes[id] = new SimNode(id, config, nodeOptions, this);
+            nodes[id] = new SimNode(id, config, nodeOptions, this, options.bugs().contains(Bug.EPOCH_BEFORE_TXNS));
             int drift = options.tickDriftPercentMax() == 0 ? 0
                     : random.nextInt(2 * options.tickDriftPercentMax() + 1) - options.tickDriftPercentMax();
             tickPeriodUnits[id] = SimulationOptions.TICK_UNITS * (100 + drift) / 100;
         }
+        this.faults = new SimFaults(options, random, events, nodes, tickPeriodUnits, network, trace, this::streamLost);
     }
 
     /** Runs to the end or to the first violation. */
@@ -125,16 +112,14 @@ public final class Simulator implements SimNode.Host {
             }
             scheduleClient();
             schedule(random.nextLong(50 * SimulationOptions.TICK_UNITS), Kind.SUBSCRIBE, 0, 0, 0, null);
-            scheduleFault(Kind.PARTITION, options.partitionsPerThousandTicks());
-            scheduleFault(Kind.CRASH, options.crashesPerThousandTicks());
-            scheduleFault(Kind.PAUSE, options.pausesPerThousandTicks());
+            faults.scheduleFirst();
             long safetyEnd = options.safetyTicks() * SimulationOptions.TICK_UNITS;
             long livenessEnd = safetyEnd + options.livenessTicksMax() * SimulationOptions.TICK_UNITS;
-            while (!queue.isEmpty()) {
-                Event event = queue.poll();
-                now = event.time;
-                if (!healed && now >= safetyEnd) {
-                    healEverything();
+            while (!events.isEmpty()) {
+                SimEvents.Event event = events.next();
+                long now = events.now();
+                if (!faults.healed() && now >= safetyEnd) {
+                    faults.healEverything();
                 }
                 if (committedAfterHeal && allNodesDelivered(firstZxidCommittedAfterHeal)) {
                     break;
@@ -154,85 +139,71 @@ public final class Simulator implements SimNode.Host {
             }
             FinalChecks.ephemeralServersHaveSessions(replicas);
             int checked = FinalChecks.linearizable(clients.history());
-            return SimulationResult.passed(options, now / SimulationOptions.TICK_UNITS, checker.commits(), clients.acknowledged(),
+            return SimulationResult.passed(options, events.now() / SimulationOptions.TICK_UNITS, checker.commits(), clients.acknowledged(),
                     checked, trace.digest(), elapsedMs(started));
         } catch (Violation violation) {
-            return SimulationResult.failed(options, now / SimulationOptions.TICK_UNITS, checker.commits(), trace.digest(), elapsedMs(started),
+            return SimulationResult.failed(options, events.now() / SimulationOptions.TICK_UNITS, checker.commits(), trace.digest(), elapsedMs(started),
                     violation.invariant(), violation.getMessage(), trace.recentEvents());
         } catch (InvariantViolation violation) {
-            return SimulationResult.failed(options, now / SimulationOptions.TICK_UNITS, checker.commits(), trace.digest(), elapsedMs(started),
+            return SimulationResult.failed(options, events.now() / SimulationOptions.TICK_UNITS, checker.commits(), trace.digest(), elapsedMs(started),
                     "core-invariant", violation.getMessage(), trace.recentEvents());
         }
     }
 
-    private void handle(Event event) {
-        SimNode node = event.node == 0 ? null : nodes[event.node];
-        switch (event.kind) {
+    private void handle(SimEvents.Event event) {
+        if (faults.handle(event)) {
+            return;
+        }
+        SimNode node = event.node() == 0 ? null : nodes[event.node()];
+        switch (event.kind()) {
             case TICK -> {
-                if (node.up() && node.incarnation == event.incarnation) {
-                    if (!paused(node)) {
+                if (node.up() && node.incarnation == event.incarnation()) {
+                    if (!faults.paused(node)) {
                         node.node.tick();
                         node.applyEffects();
                     }
-                    schedule(now + tickPeriodUnits[node.id], Kind.TICK, node.id, 0, node.incarnation, null);
+                    schedule(now() + tickPeriodUnits[node.id], Kind.TICK, node.id, 0, node.incarnation, null);
                 }
             }
             case MESSAGE -> {
-                if (node.up() && !paused(node) && !network.isBlocked(event.from, event.node)) {
-                    PeerMessage message = (PeerMessage) event.payload;
-                    trace.record(now, node.id, "recv", message, fingerprint(message) * 31 + event.from);
-                    node.node.receive(event.from, message);
+                if (node.up() && !faults.paused(node) && !network.isBlocked(event.from(), event.node())) {
+                    PeerMessage message = (PeerMessage) event.payload();
+                    trace.record(now(), node.id, "recv", message, fingerprint(message) * 31 + event.from());
+                    node.node.receive(event.from(), message);
                     node.applyEffects();
                 }
             }
-            case DISK_SYNC -> {
-                if (paused(node)) {
-                    schedule(pausedUntil[node.id], Kind.DISK_SYNC, node.id, 0, event.incarnation, null);
-                } else if (node.up() && node.incarnation == event.incarnation && node.syncInFlight) {
-                    node.diskSyncDone();
+            case DISK_DONE, DISK_REPORT -> {
+                if (faults.paused(node)) {
+                    schedule(faults.pausedUntil(node), event.kind(), node.id, 0, event.incarnation(), event.payload());
+                } else if (node.up() && node.incarnation == event.incarnation()) {
+                    if (event.kind() == Kind.DISK_DONE) {
+                        node.diskBatchDone();
+                    } else {
+                        trace.record(now(), node.id, "disk-report", event.payload(), ((SimDisk.Report) event.payload()).writeId());
+                        node.diskReported((SimDisk.Report) event.payload());
+                    }
                 }
             }
             case CLIENT -> {
                 sendNewCommand();
                 scheduleClient();
             }
-            case CLIENT_ANSWER -> clientAnswered(event.node, (io.signalbox.protocol.Response) event.payload);
+            case CLIENT_ANSWER -> clientAnswered(event.node(), (io.signalbox.protocol.Response) event.payload());
             case CLIENT_TIMEOUT -> {
-                if (clients.stillWaiting(event.node, (Long) event.payload)) {
-                    carry(clients.retry(event.node));
+                if (clients.stillWaiting(event.node(), (Long) event.payload())) {
+                    carry(clients.retry(event.node()));
                 }
             }
-            case CLIENT_RETRY -> carry(clients.retry(event.node));
+            case CLIENT_RETRY -> carry(clients.retry(event.node()));
             case SUBSCRIBE -> subscribe();
-            case DELIVER_REQUEST -> deliver((SimClients.Send) event.payload);
-            case PAUSE -> {
-                pauseSomeNode();
-                scheduleFault(Kind.PAUSE, options.pausesPerThousandTicks());
-            }
-            case RESUME -> {
-                if (pausedUntil[node.id] == now) {
-                    pausedUntil[node.id] = 0;
-                    trace.record(now, node.id, "resume", "goes on as if no time had passed", 5);
-                }
-            }
-            case PARTITION -> {
-                startPartition();
-                scheduleFault(Kind.PARTITION, options.partitionsPerThousandTicks());
-            }
-            case HEAL_PARTITION -> {
-                network.healPartitions();
-                trace.record(now, 0, "heal-partition", null, 1);
-            }
-            case CRASH -> {
-                crashSomeNode();
-                scheduleFault(Kind.CRASH, options.crashesPerThousandTicks());
-            }
-            case RESTART -> {
-                if (!node.up()) {
-                    restart(node);
-                }
-            }
+            case DELIVER_REQUEST -> deliver((SimClients.Send) event.payload());
+            default -> throw new IllegalStateException("no handler for " + event);
         }
+    }
+
+    private long now() {
+        return events.now();
     }
 
     /** An idle client sends a new command, drawn against some running node's state. */
@@ -247,7 +218,7 @@ public final class Simulator implements SimNode.Host {
             return;
         }
         SimNode view = running.get(random.nextInt(running.size()));
-        carry(clients.next(workload.nextCommand(view.node.machine()), now));
+        carry(clients.next(workload.nextCommand(view.node.machine()), now()));
     }
 
     /** Delivers one attempt of a client's command to its node, and schedules the client's patience. */
@@ -255,117 +226,58 @@ public final class Simulator implements SimNode.Host {
         if (send == null) {
             return;
         }
-        trace.record(now, send.node(), "client-request", send.request(), send.request().requestId() * 31 + send.client());
-        schedule(now + ATTEMPT_TIMEOUT_UNITS, Kind.CLIENT_TIMEOUT, send.client(), 0, 0, send.request().requestId());
+        trace.record(now(), send.node(), "client-request", send.request(), send.request().requestId() * 31 + send.client());
+        schedule(now() + ATTEMPT_TIMEOUT_UNITS, Kind.CLIENT_TIMEOUT, send.client(), 0, 0, send.request().requestId());
         deliver(send);
     }
 
     /** A request reaches its node; a paused node finds it in its socket when it resumes. */
     private void deliver(SimClients.Send send) {
         SimNode target = nodes[send.node()];
-        if (paused(target)) {
-            schedule(pausedUntil[target.id], Kind.DELIVER_REQUEST, 0, 0, 0, send);
+        if (faults.paused(target)) {
+            schedule(faults.pausedUntil(target), Kind.DELIVER_REQUEST, 0, 0, 0, send);
         } else if (target.up()) {
             target.node.request(send.connectionId(), send.request());
             target.applyEffects();
         }
     }
 
-    private boolean paused(SimNode node) {
-        return pausedUntil[node.id] > now;
-    }
-
-    private void pauseSomeNode() {
-        int leader = currentLeader();
-        int victim = leader != 0 && random.nextInt(3) > 0 ? leader : 1 + random.nextInt(options.nodes());
-        if (!nodes[victim].up() || paused(nodes[victim])) {
-            return;
-        }
-        long until = now + (40 + random.nextInt(160)) * SimulationOptions.TICK_UNITS;
-        pausedUntil[victim] = until;
-        trace.record(now, victim, "pause", "until " + until / SimulationOptions.TICK_UNITS, until);
-        schedule(until, Kind.RESUME, victim, 0, 0, null);
-    }
-
     private void subscribe() {
         SimClients.Send send = subscriber.subscribe();
         SimNode target = nodes[send.node()];
-        trace.record(now, send.node(), "subscribe", send.request(), send.request().requestId());
+        trace.record(now(), send.node(), "subscribe", send.request(), send.request().requestId());
         if (target.up()) {
             deliver(send);
         } else {
             subscriber.lost();
-            schedule(now + CLIENT_BACKOFF_UNITS, Kind.SUBSCRIBE, 0, 0, 0, null);
+            schedule(now() + CLIENT_BACKOFF_UNITS, Kind.SUBSCRIBE, 0, 0, 0, null);
         }
     }
 
     private void clientAnswered(int client, io.signalbox.protocol.Response answer) {
         long sentAt = clients.sentAt(client);
-        SimClients.Outcome outcome = clients.answered(client, answer, now);
-        trace.record(now, 0, "client-answer", answer, outcome.ordinal() * 31L + answer.requestId());
+        SimClients.Outcome outcome = clients.answered(client, answer, now());
+        trace.record(now(), 0, "client-answer", answer, outcome.ordinal() * 31L + answer.requestId());
         if (outcome == SimClients.Outcome.RETRY) {
-            schedule(now + CLIENT_BACKOFF_UNITS, Kind.CLIENT_RETRY, client, 0, 0, null);
+            schedule(now() + CLIENT_BACKOFF_UNITS, Kind.CLIENT_RETRY, client, 0, 0, null);
         } else if (outcome == SimClients.Outcome.ACKNOWLEDGED) {
             long zxid = answer.reply().zxid();
             if (zxid != 0 && acknowledgedZxids.putIfAbsent(zxid, Boolean.TRUE) == null) {
                 checker.onAcknowledged(zxid);
             }
-            if (healed && sentAt >= healTime && !committedAfterHeal && zxid != 0) {
+            if (faults.healed() && sentAt >= faults.healTime() && !committedAfterHeal && zxid != 0) {
                 committedAfterHeal = true;
                 firstZxidCommittedAfterHeal = zxid;
             }
         }
     }
 
-    private void startPartition() {
-        String description = network.partitionAtRandom(random, currentLeader());
-        trace.record(now, 0, "partition", description, description.hashCode());
-        long duration = (20 + random.nextInt(400)) * SimulationOptions.TICK_UNITS;
-        schedule(now + duration, Kind.HEAL_PARTITION, 0, 0, 0, null);
-    }
-
-    private void crashSomeNode() {
-        int leader = currentLeader();
-        int victim = leader != 0 && random.nextBoolean() ? leader : 1 + random.nextInt(options.nodes());
-        SimNode node = nodes[victim];
-        if (!node.up()) {
-            return;
-        }
-        node.crash(random);
-        pausedUntil[node.id] = 0;
-        streamLost(node);
-        scheduleRestart(node);
-    }
-
     /** The node the subscriber streams from died: it subscribes again elsewhere. */
     private void streamLost(SimNode node) {
         if (subscriber.subscribed() && subscriber.node() == node.id) {
             subscriber.lost();
-            schedule(now + CLIENT_BACKOFF_UNITS, Kind.SUBSCRIBE, 0, 0, 0, null);
+            schedule(now() + CLIENT_BACKOFF_UNITS, Kind.SUBSCRIBE, 0, 0, 0, null);
         }
-    }
-
-    private void scheduleRestart(SimNode node) {
-        long downtime = (1 + random.nextInt(300)) * SimulationOptions.TICK_UNITS;
-        schedule(now + downtime, Kind.RESTART, node.id, 0, 0, null);
-    }
-
-    private void restart(SimNode node) {
-        node.start(options, random.nextLong());
-        schedule(now + random.nextLong(tickPeriodUnits[node.id]), Kind.TICK, node.id, 0, node.incarnation, null);
-    }
-
-    private void healEverything() {
-        healed = true;
-        healTime = now;
-        network.healAll();
-        java.util.Arrays.fill(pausedUntil, 0);
-        for (int id = 1; id <= options.nodes(); id++) {
-            if (!nodes[id].up()) {
-                restart(nodes[id]);
-            }
-        }
-        trace.record(now, 0, "heal-all", "liveness phase begins", 2);
     }
 
     private boolean allNodesDelivered(long zxid) {
@@ -377,33 +289,13 @@ public final class Simulator implements SimNode.Host {
         return true;
     }
 
-    private int currentLeader() {
-        for (int id = 1; id <= options.nodes(); id++) {
-            if (nodes[id].up() && nodes[id].node.view().role() == Role.LEADING) {
-                return id;
-            }
-        }
-        return 0;
-    }
-
     private void scheduleClient() {
         double mean = SimulationOptions.TICK_UNITS / options.proposalsPerTick();
-        schedule(now + 1 + (long) (-Math.log(1 - random.nextDouble()) * mean), Kind.CLIENT, 0, 0, 0, null);
-    }
-
-    private void scheduleFault(Kind kind, int perThousandTicks) {
-        if (healed || perThousandTicks == 0) {
-            return;
-        }
-        double mean = 1000.0 * SimulationOptions.TICK_UNITS / perThousandTicks;
-        long at = now + 1 + (long) (-Math.log(1 - random.nextDouble()) * mean);
-        if (at < options.safetyTicks() * SimulationOptions.TICK_UNITS) {
-            schedule(at, kind, 0, 0, 0, null);
-        }
+        schedule(now() + 1 + (long) (-Math.log(1 - random.nextDouble()) * mean), Kind.CLIENT, 0, 0, 0, null);
     }
 
     private void schedule(long time, Kind kind, int node, int from, int incarnation, Object payload) {
-        queue.add(new Event(time, sequence++, kind, node, from, incarnation, payload));
+        events.schedule(time, kind, node, from, incarnation, payload);
     }
 
     // ---- SimNode.Host ----
@@ -412,38 +304,35 @@ public final class Simulator implements SimNode.Host {
     public void send(int from, int to, PeerMessage message) {
         int copies = network.copies(random);
         for (int i = 0; i < copies; i++) {
-            schedule(now + network.delay(random), Kind.MESSAGE, to, from, 0, wire.apply(message));
+            schedule(now() + network.delay(random), Kind.MESSAGE, to, from, 0, wire.apply(message));
         }
     }
 
     @Override
-    public void startDiskSync(SimNode node) {
+    public void diskBatchStarted(SimNode node) {
         long latency = 20 + random.nextInt(400);
-        if (!healed && random.nextDouble() < options.slowDiskProbability()) {
+        if (!faults.healed() && random.nextDouble() < options.slowDiskProbability()) {
             latency += random.nextLong(30 * SimulationOptions.TICK_UNITS);
         }
-        schedule(now + latency, Kind.DISK_SYNC, node.id, 0, node.incarnation, null);
+        schedule(now() + latency, Kind.DISK_DONE, node.id, 0, node.incarnation, null);
+    }
+
+    /** The report travels back to the node's loop on its own delay, so a later batch's report may overtake it. */
+    @Override
+    public void diskBatchReported(SimNode node, SimDisk.Report report) {
+        schedule(now() + random.nextInt(DISK_REPORT_DELAY_UNITS_MAX), Kind.DISK_REPORT, node.id, 0, node.incarnation, report);
     }
 
     @Override
     public void proposed(SimNode node, Txn txn, long deliveredZxid) {
         checker.onProposed(node.id, txn.zxid(), txn.payload(), deliveredZxid);
-        trace.record(now, node.id, "propose", Zxid.format(txn.zxid()), txn.zxid());
+        trace.record(now(), node.id, "propose", Zxid.format(txn.zxid()), txn.zxid());
     }
 
     @Override
     public void delivered(SimNode node, Txn txn, long digestAfter) {
         checker.onDelivered(node.id, txn, digestAfter);
-        if (deliveredOnce.putIfAbsent(txn.zxid(), Boolean.TRUE) == null) {
-            EntryCodec.StampedEvents entry = EntryCodec.decodeEntry(txn.zxid(), txn.payload());
-            if (!entry.clientId().isEmpty()) {
-                Long first = entryOfCommand.putIfAbsent(entry.clientId() + "#" + entry.clientSequence(), txn.zxid());
-                if (first != null) {
-                    throw new Violation("at-most-once", "command " + entry.clientSequence() + " of client " + entry.clientId()
-                            + " applied twice: at " + Zxid.format(first) + " and at " + Zxid.format(txn.zxid()));
-                }
-            }
-        }
+        appliedOnce.applied(txn.zxid(), txn.payload());
     }
 
     @Override
@@ -453,7 +342,7 @@ public final class Simulator implements SimNode.Host {
 
     @Override
     public void roleChanged(SimNode node, Effect.RoleChanged change) {
-        trace.record(now, node.id, "role", change, change.role().ordinal() * 7L + change.epoch());
+        trace.record(now(), node.id, "role", change, change.role().ordinal() * 7L + change.epoch());
         if (change.role() == Role.LEADING && change.established()) {
             checker.onEstablished(node.id, change.epoch(), node.node.view(), node.node::historyCovers);
         }
@@ -463,30 +352,27 @@ public final class Simulator implements SimNode.Host {
     public void reply(SimNode node, long connectionId, io.signalbox.protocol.Response response, boolean streamFrame) {
         if (connectionId == SimSubscriber.CONNECTION_ID) {
             if (node.id == subscriber.node() && !subscriber.received(response)) {
-                schedule(now + CLIENT_BACKOFF_UNITS, Kind.SUBSCRIBE, 0, 0, 0, null);
+                schedule(now() + CLIENT_BACKOFF_UNITS, Kind.SUBSCRIBE, 0, 0, 0, null);
             }
         } else if (!streamFrame) {
-            schedule(now + 1 + random.nextLong(CLIENT_LINK_DELAY_UNITS_MAX), Kind.CLIENT_ANSWER, SimClients.clientOf(connectionId), node.id,
+            schedule(now() + 1 + random.nextLong(CLIENT_LINK_DELAY_UNITS_MAX), Kind.CLIENT_ANSWER, SimClients.clientOf(connectionId), node.id,
                     0, response);
         }
     }
 
     @Override
     public boolean crashPointHits(SimNode node) {
-        return !healed && options.crashPointProbability() > 0 && random.nextDouble() < options.crashPointProbability();
+        return faults.crashPointHits();
     }
 
     @Override
     public void crashedAtCrashPoint(SimNode node) {
-        trace.record(now, node.id, "crash-point", "killed between two effects", 3);
-        node.crash(random);
-        streamLost(node);
-        scheduleRestart(node);
+        faults.crashedAtCrashPoint(node);
     }
 
     @Override
     public void traced(SimNode node, String kind, Object detail, long fingerprint) {
-        trace.record(now, node.id, kind, detail, fingerprint);
+        trace.record(now(), node.id, kind, detail, fingerprint);
     }
 
     private String clusterState() {

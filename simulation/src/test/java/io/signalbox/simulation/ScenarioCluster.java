@@ -22,8 +22,8 @@ import java.util.TreeSet;
 
 /**
  * A cluster of real cores under manual control, for scenario transcripts: messages
- * wait in one FIFO queue until a command delivers or drops them, and fsyncs wait until
- * a command completes them. Every step is checked by the same {@link SafetyChecker}
+ * wait in one FIFO queue until a command delivers or drops them, and each node's disk
+ * batch waits until a command completes it (its report then reaches the node at once). Every step is checked by the same {@link SafetyChecker}
  * as the simulator.
  */
 final class ScenarioCluster implements SimNode.Host {
@@ -91,7 +91,7 @@ final class ScenarioCluster implements SimNode.Host {
             for (int member = 1; member <= count; member++) {
                 members.add(new NodeOptions.Member(member, "n" + member + ":1", "n" + member + ":2", "n" + member + ":3"));
             }
-            SimNode node = new SimNode(id, config, new NodeOptions(id, members, 50, 100, (int) snapshotEvery, 64, false, false), this);
+            SimNode node = new SimNode(id, config, new NodeOptions(id, members, 50, 100, (int) snapshotEvery, 64, false, false), this, false);
             nodes.add(node);
             node.start(options, 1000 + id);
         }
@@ -143,13 +143,12 @@ final class ScenarioCluster implements SimNode.Host {
         return batch;
     }
 
-    /** Completes the fsyncs in flight: the storage reports the log durable to the core. */
+    /** Completes each node's disk batch in flight: the writes reach the disk and the storage reports them. */
     private void sync(List<Integer> ids) {
         for (int id : ids) {
             SimNode node = node(id);
-            if (pendingSyncs.remove(id) && node.up() && node.syncInFlight) {
-                out.add("node " + id + " durable to " + Zxid.format(node.syncTargetZxid));
-                node.diskSyncDone();
+            if (pendingSyncs.remove(id) && node.up()) {
+                node.diskBatchDone();
             }
         }
     }
@@ -220,11 +219,11 @@ final class ScenarioCluster implements SimNode.Host {
     private void log(int id) {
         SimNode node = node(id);
         List<String> zxids = new ArrayList<>();
-        for (LogEntry entry : node.log.read(0, Integer.MAX_VALUE)) {
+        for (LogEntry entry : node.disk.log.read(0, Integer.MAX_VALUE)) {
             zxids.add(Zxid.format(entry.zxid()));
         }
-        out.add("node " + id + " log (durable to " + Zxid.format(node.log.lastDurableZxid()) + ", compacted to "
-                + Zxid.format(node.log.compactedUpTo()) + "): " + (zxids.isEmpty() ? "empty" : String.join(" ", zxids)));
+        out.add("node " + id + " log on disk (compacted to " + Zxid.format(node.disk.log.compactedUpTo()) + "): "
+                + (zxids.isEmpty() ? "empty" : String.join(" ", zxids)));
     }
 
     private List<Integer> nodeIds(String spec) {
@@ -261,8 +260,14 @@ final class ScenarioCluster implements SimNode.Host {
     }
 
     @Override
-    public void startDiskSync(SimNode node) {
+    public void diskBatchStarted(SimNode node) {
         pendingSyncs.add(node.id);
+    }
+
+    @Override
+    public void diskBatchReported(SimNode node, SimDisk.Report report) {
+        out.add("node " + node.id + " durable " + report);
+        node.diskReported(report);
     }
 
     @Override

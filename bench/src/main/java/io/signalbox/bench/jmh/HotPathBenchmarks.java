@@ -195,8 +195,8 @@ public class HotPathBenchmarks {
                 for (Effect e : effects) {
                     if (e instanceof Effect.Send send) {
                         wire.add(new Object[] {id, send.to(), send.message()});
-                    } else if (e instanceof Effect.AppendTxns append) {
-                        cores[id].persisted(append.txns().get(append.txns().size() - 1).zxid());
+                    } else if (e instanceof Effect.DurableWrite write) {
+                        cores[id].written(write.writeId());
                     }
                 }
             }
@@ -208,9 +208,15 @@ public class HotPathBenchmarks {
     public int commitBookkeeping(Cluster state) {
         ZabCore leader = state.cores[state.leader];
         long zxid = ((ProposeResult.Accepted) leader.propose(PAYLOAD_150)).zxid();
-        leader.persisted(zxid);
+        int effects = 0;
+        for (Effect effect : leader.takeEffects()) {
+            effects++;
+            if (effect instanceof Effect.DurableWrite write) {
+                leader.written(write.writeId());
+            }
+        }
         leader.receive(state.follower, new ZabMessage.Ack(state.epoch, zxid));
-        int effects = leader.takeEffects().size();
+        effects += leader.takeEffects().size();
         if ((Zxid.counter(zxid) & 4_095) == 0) {
             leader.snapshotTaken(new io.signalbox.consensus.Snapshot(zxid, new byte[0])); // keeps the history bounded
         }

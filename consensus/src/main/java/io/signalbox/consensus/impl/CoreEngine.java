@@ -87,9 +87,9 @@ public final class CoreEngine implements Transitions {
         checkInvariants();
     }
 
-    public void persisted(long zxid) {
+    public void written(long writeId) {
         long before = peer.lastPersistedZxid;
-        peer.persisted(zxid);
+        peer.written(writeId);
         if (peer.lastPersistedZxid > before) {
             phase.persistedAdvanced();
         }

@@ -256,10 +256,14 @@ final class FollowerRole implements Phase {
         }
         if (durable || peer.bug(Bug.ACK_NEWLEADER_BEFORE_PERSIST)) {
             newLeaderAcked = true;
-            peer.send(leader, new AckNewLeader(epoch, pendingNewLeaderZxid));
+            if (durable) {
+                peer.send(leader, new AckNewLeader(epoch, pendingNewLeaderZxid));
+            } else {
+                peer.sendBeforeDurable(leader, new AckNewLeader(epoch, pendingNewLeaderZxid));
+            }
             lastAckSentZxid = pendingNewLeaderZxid;
             peer.emit(new Effect.RoleChanged(Role.FOLLOWING, leader, epoch, false,
-                    "synced to " + Zxid.format(pendingNewLeaderZxid) + " by " + syncedBy + " and adopted the epoch; acked NEWLEADER"));
+                    "synced to " + Zxid.format(pendingNewLeaderZxid) + " by " + syncedBy + " and adopted the epoch; acking NEWLEADER"));
         }
     }
 

@@ -3,6 +3,7 @@ package io.signalbox.server.node;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.signalbox.common.Zxid;
+import io.signalbox.consensus.RecoveredState;
 import io.signalbox.consensus.ZabConfig;
 import io.signalbox.consensus.ZabCore;
 import io.signalbox.node.Node;
@@ -52,7 +53,7 @@ public final class SignalboxNode implements AutoCloseable {
     private final EventLoopGroup netty;
     private final NodeLoop loop;
     private final PeerTransport peers;
-    private final DurableWrites durable;
+    private final StorageWriter storageWriter;
     private final Node node;
     private final ClientTransport clients;
     private final AdminServer admin;
@@ -94,12 +95,16 @@ public final class SignalboxNode implements AutoCloseable {
                 loop.offerInternal(() -> step(() -> node.linkLost(peer)));
             }
         }, metrics::peerMessageDropped);
-        DurableWrites.Recovered recovered = DurableWrites.recover(config, storage);
+        RecoveredState recovered = StorageWriter.recover(config, storage);
         ZabConfig zab = ZabConfig.defaults(config.id(), config.voterIds()).withProposalsInflightMax(config.proposalsInflightMax());
         SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
-        this.node = new Node(options(config), ZabCore.create(zab, recovered.state(), random::nextLong), recovered.state().snapshot());
-        node.persisted(recovered.lastZxid()); // its effects wait in the node for the loop's first step
-        this.durable = new DurableWrites(config, storage, metrics, zxid -> loop.offerInternal(() -> step(() -> this.node.persisted(zxid))));
+        this.node = new Node(options(config), ZabCore.create(zab, recovered, random::nextLong), recovered.snapshot());
+        this.storageWriter = new StorageWriter(config, storage, metrics, (writeId, snapshotZxids) -> loop.offerInternal(() -> step(() -> {
+            if (writeId > 0) {
+                this.node.written(writeId);
+            }
+            snapshotZxids.forEach(this.node::snapshotWritten);
+        })));
         this.clients = new ClientTransport(netty, config.clientConnectionsMax(), config.subscriberBufferMax(), metrics,
                 new ClientTransport.Handler() {
                     @Override
@@ -205,12 +210,10 @@ public final class SignalboxNode implements AutoCloseable {
     private void carryOut(NodeEffect effect) {
         if (effect instanceof NodeEffect.Send send) {
             peers.send(send.to(), send.message());
-        } else if (effect instanceof NodeEffect.Durable write) {
-            durable.write(write.write());
+        } else if (effect instanceof NodeEffect.Durable || effect instanceof NodeEffect.TakeSnapshot) {
+            storageWriter.submit(effect);
         } else if (effect instanceof NodeEffect.Proposed) {
             metrics.proposed();
-        } else if (effect instanceof NodeEffect.TakeSnapshot snapshot) {
-            durable.takeSnapshot(snapshot.snapshot());
         } else if (effect instanceof NodeEffect.Reply reply) {
             if (reply.connectionId() < 0) {
                 CompletableFuture<Response> waiting = adminRequests.remove(reply.connectionId());
@@ -280,7 +283,7 @@ public final class SignalboxNode implements AutoCloseable {
         safely(admin::close);
         safely(loop::close);
         safely(peers::close);
-        safely(durable::close);
+        safely(storageWriter::close);
         safely(storage::close);
         netty.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         LOG.info("node {} stopped", config.id());

@@ -1,0 +1,115 @@
+package io.signalbox.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.signalbox.consensus.RecoveredState;
+import io.signalbox.consensus.Snapshot;
+import io.signalbox.consensus.ZabConfig;
+import io.signalbox.consensus.ZabCore;
+import io.signalbox.protocol.ClientRequest;
+import io.signalbox.protocol.Request;
+import io.signalbox.protocol.Response;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Three nodes wired by hand for tests (no threads, no network, no disk): messages are
+ * delivered in order when the test says so; writes are reported durable at once, except the
+ * node's own snapshots, which wait in {@link #snapshotsToWrite} (per node id) until the test
+ * reports them.
+ */
+final class HandWiredCluster {
+    private record InFlight(int from, int to, PeerMessage message) {}
+
+    final Node[] nodes = new Node[4];
+    final List<NodeEffect.Reply> replies = new ArrayList<>();
+    final List<List<NodeEffect.TakeSnapshot>> snapshotsToWrite = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+            new ArrayList<>());
+    final boolean[] cut = new boolean[4];
+    private final ArrayDeque<InFlight> network = new ArrayDeque<>();
+
+    HandWiredCluster(int snapshotEveryEntries) {
+        List<NodeOptions.Member> members = new ArrayList<>();
+        for (int id = 1; id <= 3; id++) {
+            members.add(new NodeOptions.Member(id, "n" + id + ":1", "n" + id + ":2", "n" + id + ":3"));
+        }
+        for (int id = 1; id <= 3; id++) {
+            ZabCore core = ZabCore.create(ZabConfig.defaults(id, List.of(1, 2, 3)),
+                    new RecoveredState(0, 0, Snapshot.GENESIS, List.of()), new SplittableRandom(id)::nextLong);
+            nodes[id] = new Node(new NodeOptions(id, members, 50, 20, snapshotEveryEntries, 64, false, false), core, Snapshot.GENESIS);
+            carryOut(id);
+        }
+    }
+
+    void carryOut(int id) {
+        for (NodeEffect effect : nodes[id].takeEffects()) {
+            if (effect instanceof NodeEffect.Send send) {
+                network.add(new InFlight(id, send.to(), send.message()));
+            } else if (effect instanceof NodeEffect.Durable durable) {
+                nodes[id].written(durable.write().writeId());
+                carryOut(id);
+            } else if (effect instanceof NodeEffect.TakeSnapshot take) {
+                snapshotsToWrite.get(id).add(take);
+            } else if (effect instanceof NodeEffect.Reply reply) {
+                replies.add(reply);
+            }
+        }
+    }
+
+    /** Delivers messages (and their consequences) until none is left, at most {@code max}. */
+    void deliverAll(int max) {
+        for (int i = 0; i < max && !network.isEmpty(); i++) {
+            InFlight message = network.poll();
+            if (!cut[message.from()] && !cut[message.to()]) {
+                nodes[message.to()].receive(message.from(), message.message());
+                carryOut(message.to());
+            }
+        }
+    }
+
+    void tickAll(int ticks) {
+        for (int t = 0; t < ticks; t++) {
+            for (int id = 1; id <= 3; id++) {
+                if (!cut[id]) {
+                    nodes[id].tick();
+                    carryOut(id);
+                }
+            }
+            deliverAll(10_000);
+        }
+    }
+
+    int leader() {
+        for (int id = 1; id <= 3; id++) {
+            if (nodes[id].leadingEstablished()) {
+                return id;
+            }
+        }
+        return 0;
+    }
+
+    /** Sends one request to node {@code id} and returns its one answer, delivering and ticking at most 10 rounds. */
+    Response ask(int id, long connection, long requestId, ClientRequest body) {
+        replies.clear();
+        nodes[id].request(connection, new Request(requestId, body));
+        carryOut(id);
+        for (int t = 0; t < 10 && replies.isEmpty(); t++) {
+            deliverAll(10_000);
+            tickAll(1);
+        }
+        assertEquals(1, replies.size(), "one answer: " + replies);
+        assertEquals(connection, replies.get(0).connectionId());
+        return replies.get(0).response();
+    }
+
+    int electLeader() {
+        for (int t = 0; t < 200 && leader() == 0; t++) {
+            tickAll(1);
+        }
+        assertTrue(leader() != 0, "a leader within 200 ticks");
+        return leader();
+    }
+}
