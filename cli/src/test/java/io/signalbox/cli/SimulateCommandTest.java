@@ -29,11 +29,14 @@ class SimulateCommandTest {
 
     @Test
     void aBugSwitchIsCaughtExitsOneAndPrintsHowToReproduce() {
-        assertEquals(1, run("simulate", "--seed", "1", "--bug", "skip-truncate"));
+        assertEquals(1, run("simulate", "--seeds", "50", "--seed", "1", "--bug", "skip-truncate", "--stop-at-first"));
         String output = out.toString();
-        assertTrue(output.contains("VIOLATION seed=1 invariant="), output);
-        assertTrue(output.contains("reproduce: ./signalbox simulate --seed 1 --nodes 3 --ticks 3000 --bug skip-truncate"), output);
+        java.util.regex.Matcher violation = java.util.regex.Pattern.compile("VIOLATION seed=(\\d+) invariant=").matcher(output);
+        assertTrue(violation.find(), output);
+        String seed = violation.group(1);
+        assertTrue(output.contains("reproduce: ./signalbox simulate --seed " + seed + " --nodes 3 --ticks 3000 --bug skip-truncate"), output);
         assertTrue(output.contains("last events:"), output);
+        assertTrue(output.contains("violations=1"), "it stopped at the first: " + output);
     }
 
     @Test

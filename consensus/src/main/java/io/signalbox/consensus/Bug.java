@@ -11,7 +11,10 @@ import java.util.stream.Collectors;
  * and in its simulated clients. The server never passes any.
  */
 public enum Bug {
-    /** ZOOKEEPER-3911: a follower ACKs NEWLEADER before the synced txns are durable. */
+    /**
+     * ZOOKEEPER-3911: a follower ACKs NEWLEADER before the synced txns are durable. The simulator
+     * writes epochs apart from the log under it, as ZooKeeper does.
+     */
     ACK_NEWLEADER_BEFORE_PERSIST("ack-newleader-before-persist"),
     /**
      * ZOOKEEPER-4643: a follower writes currentEpoch before the synced txns are durable. Harmless
@@ -20,6 +23,18 @@ public enum Bug {
      * learner thread writes the epoch files while SyncRequestProcessor flushes the txn log).
      */
     EPOCH_BEFORE_TXNS("epoch-before-txns"),
+    /**
+     * ZOOKEEPER-4646: the fix for 3911 still logged the synced txns asynchronously: the follower
+     * writes currentEpoch and acks NEWLEADER once that write completes, while the txns are still
+     * on their way to disk. The simulator hosts it as ZooKeeper ran it: the epoch is written and
+     * reported apart from the log, ahead of the txns queued before it.
+     */
+    ASYNC_LOG_AFTER_NEWLEADER("async-log-after-newleader"),
+    /**
+     * ZOOKEEPER-2845: a TRUNC is applied to the log on disk but not in memory (ZooKeeper kept its
+     * in-memory database across the election): the follower's history keeps the truncated txns.
+     */
+    KEEP_TRUNCATED_IN_MEMORY("keep-truncated-in-memory"),
     /** ZOOKEEPER-335: epochs are not persisted; after a restart they are derived from the last zxid. */
     NO_ACCEPTED_EPOCH("no-accepted-epoch"),
     /** A leader commits on its own durable append, without a quorum. */

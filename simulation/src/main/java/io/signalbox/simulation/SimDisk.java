@@ -21,8 +21,8 @@ import java.util.SplittableRandom;
  * whatever queued while the previous batch was written goes in the next). The stores hold
  * what is durable and survive a crash; a crash lands in the middle of the batch being
  * written, so some prefix of it reached the disk and the rest is lost, and everything queued
- * behind it is lost. Under {@code epochsApartFromLog} epochs are written at once, ahead of
- * the log, as ZooKeeper's separate epoch files are (how ZOOKEEPER-4643 happened).
+ * behind it is lost. Epoch writes can be put apart from the log, as ZooKeeper's epoch files
+ * are ({@link EpochWrites}), to host the bugs that lived in that gap.
  */
 final class SimDisk {
     /** What one batch made durable: the highest write id (0: none), where the log ends, and the node's own snapshots written. */
@@ -41,18 +41,42 @@ final class SimDisk {
         boolean crashPointHits();
     }
 
+    /** Where epoch writes go. */
+    enum EpochWrites {
+        /** In order with everything else: Signalbox's storage. */
+        IN_ORDER,
+        /** Durable at once, ahead of the log, but reported in order (ZooKeeper's epoch file; how ZOOKEEPER-4643 bit). */
+        DURABLE_AHEAD,
+        /** Durable and reported at once, ahead of the log queued before them (the ZOOKEEPER-4646 race). */
+        REPORTED_AHEAD
+    }
+
     /** Writes in one batch at most, so a batch's latency stays a disk's. */
     static final int BATCH_WRITES_MAX = 256;
 
     final InMemoryTxnLog log = new InMemoryTxnLog();
     final InMemoryEpochStore epochs = new InMemoryEpochStore();
     final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
-    private final boolean epochsApartFromLog;
+    private final EpochWrites epochWrites;
     private final ArrayDeque<NodeEffect> queued = new ArrayDeque<>();
     private final List<NodeEffect> inFlight = new ArrayList<>();
 
-    SimDisk(boolean epochsApartFromLog) {
-        this.epochsApartFromLog = epochsApartFromLog;
+    SimDisk(EpochWrites epochWrites) {
+        this.epochWrites = epochWrites;
+    }
+
+    /**
+     * Only under {@link EpochWrites#REPORTED_AHEAD}: an epoch write done at once, and its report
+     * to deliver now (claiming, as the race did, that the log queued before it is durable too).
+     * Null for every other write, which goes to {@link #submit}.
+     */
+    Report writeAhead(NodeEffect write) {
+        if (epochWrites == EpochWrites.REPORTED_AHEAD && write instanceof NodeEffect.Durable durable
+                && durable.write() instanceof Effect.PersistEpochs persist) {
+            epochs.store(new Epochs(persist.acceptedEpoch(), persist.currentEpoch()));
+            return new Report(persist.writeId(), log.lastZxid(), List.of());
+        }
+        return null;
     }
 
     /** Queues a {@link NodeEffect.Durable} or {@link NodeEffect.TakeSnapshot}; true when the disk was idle and a batch must start. */
@@ -60,7 +84,8 @@ final class SimDisk {
         if (!(write instanceof NodeEffect.Durable || write instanceof NodeEffect.TakeSnapshot)) {
             throw new IllegalArgumentException("not a write for the disk: " + write);
         }
-        if (epochsApartFromLog && write instanceof NodeEffect.Durable durable && durable.write() instanceof Effect.PersistEpochs persist) {
+        if (epochWrites == EpochWrites.DURABLE_AHEAD && write instanceof NodeEffect.Durable durable
+                && durable.write() instanceof Effect.PersistEpochs persist) {
             epochs.store(new Epochs(persist.acceptedEpoch(), persist.currentEpoch()));
         }
         queued.add(write);
@@ -133,7 +158,7 @@ final class SimDisk {
             }
             log.appendDurably(entries);
         } else if (durable instanceof Effect.PersistEpochs persist) {
-            if (!epochsApartFromLog) {
+            if (epochWrites == EpochWrites.IN_ORDER) {
                 epochs.store(new Epochs(persist.acceptedEpoch(), persist.currentEpoch()));
             }
             observer.performed("persist-epochs", persist, persist.acceptedEpoch() * 31 + persist.currentEpoch());

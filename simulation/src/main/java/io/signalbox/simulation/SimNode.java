@@ -63,13 +63,15 @@ final class SimNode implements SimDisk.Observer {
     final SimDisk disk;
     Node node;
     int incarnation;
+    /** Under {@link SimDisk.EpochWrites#REPORTED_AHEAD}: an epoch write done at once, reported once the current effects are out. */
+    private SimDisk.Report aheadReport;
 
-    SimNode(int id, ZabConfig config, NodeOptions nodeOptions, Host host, boolean epochsApartFromLog) {
+    SimNode(int id, ZabConfig config, NodeOptions nodeOptions, Host host, SimDisk.EpochWrites epochWrites) {
         this.id = id;
         this.config = config;
         this.nodeOptions = nodeOptions;
         this.host = host;
-        this.disk = new SimDisk(epochsApartFromLog);
+        this.disk = new SimDisk(epochWrites);
     }
 
     boolean up() {
@@ -101,6 +103,7 @@ final class SimNode implements SimDisk.Observer {
     /** kill -9: the disk keeps what reached it, maybe part of the batch in flight; reports on their way are lost with the process. */
     void crash(SplittableRandom random) {
         node = null;
+        aheadReport = null;
         disk.crash(random, this);
         host.traced(this, "crash", "log durable to " + Zxid.format(disk.log.lastZxid()), disk.log.lastZxid());
     }
@@ -131,11 +134,32 @@ final class SimNode implements SimDisk.Observer {
 
     /** Carries out the node's effects in order; see {@link NodeEffect} for the contract. */
     void applyEffects() {
-        List<NodeEffect> effects;
-        while (up() && !(effects = node.takeEffects()).isEmpty()) {
+        boolean reportedAhead = false;
+        while (up()) {
+            List<NodeEffect> effects = node.takeEffects();
+            if (effects.isEmpty() && aheadReport != null) {
+                // The ZOOKEEPER-4646 race: the thread that wrote the epoch acks at once, then a crash
+                // point may hit before the txn log queued earlier reaches the disk.
+                node.written(aheadReport.writeId());
+                aheadReport = null;
+                reportedAhead = true;
+                continue;
+            }
+            if (effects.isEmpty()) {
+                break;
+            }
             for (NodeEffect effect : effects) {
                 apply(effect);
+                boolean write = effect instanceof NodeEffect.Durable || effect instanceof NodeEffect.TakeSnapshot;
+                if (write && host.crashPointHits(this)) {
+                    // kill -9 between two effects: of the batch on its way a prefix lands, the rest is lost
+                    host.crashedAtCrashPoint(this);
+                    return;
+                }
             }
+        }
+        if (reportedAhead && up() && host.crashPointHits(this)) {
+            host.crashedAtCrashPoint(this);
         }
     }
 
@@ -143,7 +167,11 @@ final class SimNode implements SimDisk.Observer {
         if (effect instanceof NodeEffect.Send send) {
             host.send(id, send.to(), send.message());
         } else if (effect instanceof NodeEffect.Durable || effect instanceof NodeEffect.TakeSnapshot) {
-            if (disk.submit(effect)) {
+            SimDisk.Report ahead = disk.writeAhead(effect);
+            if (ahead != null) {
+                host.traced(this, "write-ahead", ahead, ahead.writeId());
+                aheadReport = ahead;
+            } else if (disk.submit(effect)) {
                 host.diskBatchStarted(this);
             }
         } else if (effect instanceof NodeEffect.Reply reply) {

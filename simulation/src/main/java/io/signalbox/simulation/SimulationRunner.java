@@ -1,10 +1,15 @@
 package io.signalbox.simulation;
 
 import io.signalbox.consensus.Bug;
+import java.util.ArrayDeque;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
-/** Runs consecutive seeds, hands each result to the caller, and sums them up. */
+/** Runs consecutive seeds, on one thread or several, hands each result to the caller in seed order, and sums them up. */
 public final class SimulationRunner {
     /** What a batch of seeds found. */
     public record Summary(int seeds, int violations, long ticks, long commits, long clientOperations, long elapsedMs,
@@ -33,39 +38,101 @@ public final class SimulationRunner {
     }
 
     /**
-     * Runs seeds {@code firstSeed .. firstSeed + count - 1}.
+     * Runs seeds {@code firstSeed .. firstSeed + count - 1} on this thread.
      *
      * @param stopAtFirstViolation stop as soon as one seed fails (how bug switches are measured)
      * @param eachResult           called with every seed's result, in seed order (to print or collect it)
      */
     public Summary run(long firstSeed, int count, boolean stopAtFirstViolation, Consumer<SimulationResult> eachResult) {
+        return run(firstSeed, count, 1, stopAtFirstViolation, eachResult);
+    }
+
+    /**
+     * As {@link #run(long, int, boolean, Consumer)}, with {@code jobs} seeds running at once on
+     * threads this call owns and stops before it returns. Each seed is its own simulator, so
+     * each stays deterministic; results still reach {@code eachResult} in seed order, and with
+     * {@code stopAtFirstViolation} the summary counts exactly the seeds up to the first failure.
+     */
+    public Summary run(long firstSeed, int count, int jobs, boolean stopAtFirstViolation, Consumer<SimulationResult> eachResult) {
+        if (jobs < 1 || jobs > JOBS_MAX) {
+            throw new IllegalArgumentException("jobs must be in 1.." + JOBS_MAX + ", got " + jobs);
+        }
         long started = System.nanoTime();
-        int violations = 0;
-        long totalTicks = 0;
-        long commits = 0;
-        long clientOperations = 0;
-        long firstViolating = -1;
-        int seedsUntilFirst = 0;
-        int ran = 0;
-        for (long seed = firstSeed; seed < firstSeed + count; seed++) {
-            SimulationResult result = runSeed(seed);
-            ran++;
-            totalTicks += result.ticks();
-            commits += result.commits();
-            clientOperations += result.clientOperations();
-            eachResult.accept(result);
-            if (result.violated()) {
-                violations++;
-                if (firstViolating < 0) {
-                    firstViolating = seed;
-                    seedsUntilFirst = ran;
-                }
-                if (stopAtFirstViolation) {
+        Totals totals = new Totals();
+        if (jobs == 1) {
+            for (long seed = firstSeed; seed < firstSeed + count; seed++) {
+                if (!totals.add(runSeed(seed), eachResult, stopAtFirstViolation)) {
                     break;
                 }
             }
+        } else {
+            runInParallel(firstSeed, count, jobs, stopAtFirstViolation, eachResult, totals);
         }
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-        return new Summary(ran, violations, totalTicks, commits, clientOperations, elapsedMs, firstViolating, seedsUntilFirst);
+        return new Summary(totals.ran, totals.violations, totals.ticks, totals.commits, totals.clientOperations, elapsedMs,
+                totals.firstViolating, totals.seedsUntilFirst);
+    }
+
+    /** Threads at most for {@code --jobs}. */
+    public static final int JOBS_MAX = 256;
+
+    private void runInParallel(long firstSeed, int count, int jobs, boolean stopAtFirstViolation, Consumer<SimulationResult> eachResult,
+                               Totals totals) {
+        ExecutorService pool = Executors.newFixedThreadPool(jobs, runnable -> {
+            Thread thread = new Thread(runnable, "signalbox-simulate");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // A window of seeds in flight, so memory stays bounded however many seeds are asked for.
+        ArrayDeque<Future<SimulationResult>> window = new ArrayDeque<>();
+        int windowMax = 4 * jobs;
+        long next = firstSeed;
+        long end = firstSeed + count;
+        try {
+            while (next < end || !window.isEmpty()) {
+                while (next < end && window.size() < windowMax) {
+                    long seed = next++;
+                    window.add(pool.submit(() -> runSeed(seed)));
+                }
+                if (!totals.add(window.poll().get(), eachResult, stopAtFirstViolation)) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a simulated seed failed outside its checks: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Sums in seed order. */
+    private static final class Totals {
+        int ran;
+        int violations;
+        long ticks;
+        long commits;
+        long clientOperations;
+        long firstViolating = -1;
+        int seedsUntilFirst;
+
+        /** False when the run must stop here. */
+        boolean add(SimulationResult result, Consumer<SimulationResult> eachResult, boolean stopAtFirstViolation) {
+            ran++;
+            ticks += result.ticks();
+            commits += result.commits();
+            clientOperations += result.clientOperations();
+            eachResult.accept(result);
+            if (!result.violated()) {
+                return true;
+            }
+            violations++;
+            if (firstViolating < 0) {
+                firstViolating = result.seed();
+                seedsUntilFirst = ran;
+            }
+            return !stopAtFirstViolation;
+        }
     }
 }

@@ -94,12 +94,24 @@ public final class Simulator implements SimNode.Host {
             ZabConfig config = ZabConfig.defaults(id, voters).withZxidCounterMax(options.zxidCounterMax());
             NodeOptions nodeOptions = new NodeOptions(id, members, NODE_TICK_MS, REQUEST_TIMEOUT_TICKS, options.snapshotEveryTxns(),
                     HISTORY_ENTRIES_MAX, options.bugs().contains(Bug.READ_WITHOUT_QUORUM), options.bugs().contains(Bug.REFUSAL_WITHOUT_QUORUM));
-            nodes[id] = new SimNode(id, config, nodeOptions, this, options.bugs().contains(Bug.EPOCH_BEFORE_TXNS));
+            nodes[id] = new SimNode(id, config, nodeOptions, this, epochWrites(options.bugs()));
             int drift = options.tickDriftPercentMax() == 0 ? 0
                     : random.nextInt(2 * options.tickDriftPercentMax() + 1) - options.tickDriftPercentMax();
             tickPeriodUnits[id] = SimulationOptions.TICK_UNITS * (100 + drift) / 100;
         }
         this.faults = new SimFaults(options, random, events, nodes, tickPeriodUnits, network, trace, this::streamLost);
+    }
+
+    /**
+     * The ZooKeeper bugs of the follower's sync lived between its epoch file and its txn log,
+     * two writers: under their switches the simulated disk is laid out as ZooKeeper's is.
+     */
+    private static SimDisk.EpochWrites epochWrites(java.util.Set<Bug> bugs) {
+        if (bugs.contains(Bug.ASYNC_LOG_AFTER_NEWLEADER)) {
+            return SimDisk.EpochWrites.REPORTED_AHEAD;
+        }
+        boolean zookeeperLayout = bugs.contains(Bug.EPOCH_BEFORE_TXNS) || bugs.contains(Bug.ACK_NEWLEADER_BEFORE_PERSIST);
+        return zookeeperLayout ? SimDisk.EpochWrites.DURABLE_AHEAD : SimDisk.EpochWrites.IN_ORDER;
     }
 
     /** Runs to the end or to the first violation. */

@@ -91,7 +91,7 @@ final class ScenarioCluster implements SimNode.Host {
             for (int member = 1; member <= count; member++) {
                 members.add(new NodeOptions.Member(member, "n" + member + ":1", "n" + member + ":2", "n" + member + ":3"));
             }
-            SimNode node = new SimNode(id, config, new NodeOptions(id, members, 50, 100, (int) snapshotEvery, 64, false, false), this, false);
+            SimNode node = new SimNode(id, config, new NodeOptions(id, members, 50, 100, (int) snapshotEvery, 64, false, false), this, SimDisk.EpochWrites.IN_ORDER);
             nodes.add(node);
             node.start(options, 1000 + id);
         }

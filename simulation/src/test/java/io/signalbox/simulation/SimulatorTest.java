@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.signalbox.consensus.Bug;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -13,6 +16,25 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The simulator in CI: determinism, many clean seeds, and proof that every bug switch is caught. */
 class SimulatorTest {
     static final int BUG_SEEDS_MAX = 2_000;
+    /** Seeds at once for the long runs; results are the same as on one thread (checked below). */
+    static final int JOBS = 2;
+
+    @Test
+    void seedsRunOnSeveralThreadsGiveTheSameResultsInSeedOrder() {
+        List<SimulationResult> alone = new ArrayList<>();
+        List<SimulationResult> together = new ArrayList<>();
+        SimulationRunner runner = new SimulationRunner(3, 1_500, Set.of());
+        runner.run(700, 12, 1, false, alone::add);
+        runner.run(700, 12, 3, false, together::add);
+        assertEquals(alone.stream().map(r -> r.seed() + ":" + Long.toHexString(r.traceDigest())).toList(),
+                together.stream().map(r -> r.seed() + ":" + Long.toHexString(r.traceDigest())).toList());
+
+        SimulationRunner buggy = new SimulationRunner(3, 3_000, Set.of(Bug.REFUSAL_WITHOUT_QUORUM));
+        SimulationRunner.Summary first = buggy.run(1, 50, 1, true, r -> { });
+        SimulationRunner.Summary parallel = buggy.run(1, 50, 4, true, r -> { });
+        assertEquals(first.seedsUntilFirstViolation(), parallel.seedsUntilFirstViolation());
+        assertEquals(first.seeds(), parallel.seeds(), "the seeds after the first failure are not counted");
+    }
 
     @ParameterizedTest(name = "{0} nodes: same seed, same run")
     @CsvSource({"3, 11", "5, 12", "7, 13"})
@@ -31,7 +53,7 @@ class SimulatorTest {
     @CsvSource({"3, 300, 1000", "5, 200, 5000"})
     void manySeedsPassEveryCheck(int nodes, int seeds, long firstSeed) {
         StringBuilder report = new StringBuilder();
-        SimulationRunner.Summary summary = new SimulationRunner(nodes, 3_000, Set.of()).run(firstSeed, seeds, false, reportsInto(report));
+        SimulationRunner.Summary summary = new SimulationRunner(nodes, 3_000, Set.of()).run(firstSeed, seeds, JOBS, false, reportsInto(report));
         assertEquals(0, summary.violations(), report.toString());
         assertTrue(summary.commits() > seeds * 50L, "the workload committed too little to mean anything: " + summary.line());
     }
@@ -44,13 +66,13 @@ class SimulatorTest {
     @EnumSource(Bug.class)
     void everyBugSwitchIsCaughtAndTheSameSeedsPassWithoutIt(Bug bug) {
         StringBuilder report = new StringBuilder();
-        SimulationRunner.Summary withBug = new SimulationRunner(3, 3_000, Set.of(bug)).run(1, BUG_SEEDS_MAX, true, reportsInto(report));
+        SimulationRunner.Summary withBug = new SimulationRunner(3, 3_000, Set.of(bug)).run(1, BUG_SEEDS_MAX, JOBS, true, reportsInto(report));
         assertEquals(1, withBug.violations(), bug.switchName() + " was not caught within " + BUG_SEEDS_MAX + " seeds");
         System.out.println("bug " + bug.switchName() + " caught after " + withBug.seedsUntilFirstViolation() + " seeds");
 
         report.setLength(0);
         SimulationRunner.Summary without = new SimulationRunner(3, 3_000, Set.of())
-                .run(1, withBug.seedsUntilFirstViolation(), false, reportsInto(report));
+                .run(1, withBug.seedsUntilFirstViolation(), JOBS, false, reportsInto(report));
         assertEquals(0, without.violations(), report.toString());
     }
 

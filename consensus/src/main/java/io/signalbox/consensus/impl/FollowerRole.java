@@ -250,13 +250,14 @@ final class FollowerRole implements Phase {
             return;
         }
         boolean durable = peer.lastPersistedZxid >= pendingNewLeaderZxid;
-        boolean epochFirst = peer.bug(Bug.EPOCH_BEFORE_TXNS) || peer.bug(Bug.ACK_NEWLEADER_BEFORE_PERSIST);
+        boolean asyncLog = peer.bug(Bug.ASYNC_LOG_AFTER_NEWLEADER);
+        boolean epochFirst = peer.bug(Bug.EPOCH_BEFORE_TXNS) || peer.bug(Bug.ACK_NEWLEADER_BEFORE_PERSIST) || asyncLog;
         if (peer.currentEpoch != epoch && (durable || epochFirst)) {
             peer.persistEpochs(peer.acceptedEpoch, epoch);
         }
-        if (durable || peer.bug(Bug.ACK_NEWLEADER_BEFORE_PERSIST)) {
+        if (durable || asyncLog || peer.bug(Bug.ACK_NEWLEADER_BEFORE_PERSIST)) {
             newLeaderAcked = true;
-            if (durable) {
+            if (durable || asyncLog) { // under 4646, the ack waits for the epoch write only
                 peer.send(leader, new AckNewLeader(epoch, pendingNewLeaderZxid));
             } else {
                 peer.sendBeforeDurable(leader, new AckNewLeader(epoch, pendingNewLeaderZxid));

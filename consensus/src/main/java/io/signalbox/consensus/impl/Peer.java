@@ -121,7 +121,9 @@ public final class Peer {
             throw Checks.violation("truncating to %s below delivered %s",
                 Zxid.format(zxid), Zxid.format(lastDeliveredZxid));
         }
-        history.truncateAfter(zxid);
+        if (!bug(Bug.KEEP_TRUNCATED_IN_MEMORY)) {
+            history.truncateAfter(zxid);
+        }
         gate.clampPending(zxid);
         outbox.add(new Effect.TruncateLog(gate.issue(zxid, true), zxid));
         lastPersistedZxid = Math.min(lastPersistedZxid, zxid);
