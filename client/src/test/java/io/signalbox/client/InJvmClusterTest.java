@@ -83,6 +83,40 @@ class InJvmClusterTest {
         }
     }
 
+    /**
+     * A repeated LOCAL read of one service is answered off the node's loop, and a client's own
+     * write is never missed by it: the write changes the service, so the next read goes to the
+     * loop, which waits until the write is applied.
+     */
+    @Test
+    void repeatedLocalReadsAreServedOffTheLoopAndStillSeeTheClientsOwnWrites() {
+        try (LocalCluster cluster = LocalCluster.start(3, 27_250, directory)) {
+            NodeConfig.Member first = cluster.members().get(0);
+            try (SignalboxClient client = new SignalboxClient(ClientOptions.of(List.of(new HostPort(first.host(), first.clientPort()))))) {
+                client.submit(new Command.PutService("web", "http", 8080, "roundrobin", null, 1000, 1000, 1000, null));
+                ReadResult before = client.read(Consistency.LOCAL, "web");
+                long offLoopBefore = offLoopReads(cluster, 1);
+                for (int i = 0; i < 20; i++) {
+                    assertEquals(before.configuration().services(), client.read(Consistency.LOCAL, "web").configuration().services());
+                }
+                assertTrue(offLoopReads(cluster, 1) >= offLoopBefore + 20, "20 repeated reads off the loop: "
+                        + offLoopBefore + " -> " + offLoopReads(cluster, 1));
+                for (int weight = 1; weight <= 5; weight++) {
+                    CommandResult registered = client.submit(new Command.RegisterServer("web", "a", "10.0.0.9", 80, weight, "ready", false,
+                            Map.of(), 0, null));
+                    ReadResult after = client.read(Consistency.LOCAL, "web");
+                    assertTrue(after.zxid() >= registered.zxid(), "read-your-writes: " + after.zxid() + " < " + registered.zxid());
+                    assertEquals(weight, after.configuration().servers().get("web").get(0).weight());
+                }
+            }
+        }
+    }
+
+    private static long offLoopReads(LocalCluster cluster, int id) {
+        return cluster.node(id).metrics().scrape().lines().filter(l -> l.startsWith("signalbox_local_reads_off_loop_total"))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     /** Found by the chaos harness: clients sharing one options object must not be taken for retries of each other. */
     @Test
     void twoClientsBuiltFromOneOptionsObjectBothApply() {

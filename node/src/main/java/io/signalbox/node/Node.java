@@ -203,6 +203,11 @@ public final class Node {
         return core.readIndex(readId);
     }
 
+    /** A LOCAL read of one service was answered from the current state: the host may cache it. */
+    void serviceRead(String service, io.signalbox.state.Configuration configuration) {
+        effects.add(new NodeEffect.ServiceRead(service, configuration));
+    }
+
     ClientTable clients() {
         return state.clients();
     }
@@ -300,6 +305,7 @@ public final class Node {
             effects.add(new NodeEffect.Send(send.to(), new PeerMessage.Zab(send.message())));
         } else if (effect instanceof Effect.Deliver deliver) {
             ReplicatedState.Delivered delivered = state.apply(deliver.txn());
+            effects.add(ChangedServices.of(delivered.events()));
             appliedSinceSnapshot++;
             effects.add(new NodeEffect.Applied(deliver.txn(), state.machine().digest()));
             commands.delivered(delivered.zxid(), delivered.events(), delivered.clientId(), delivered.clientSequence());
@@ -311,6 +317,7 @@ public final class Node {
             effects.add(new NodeEffect.Durable(install));
             snapshotInFlight = null; // the leader's snapshot supersedes it, whether or not storage reports it
             state.restore(install.snapshot());
+            effects.add(new NodeEffect.ServicesChanged(java.util.Set.of(), true));
             effects.add(new NodeEffect.Restored(install.snapshot().zxid(), state.machine().digest()));
             lastSnapshotZxid = install.snapshot().zxid();
             appliedSinceSnapshot = 0;

@@ -54,6 +54,25 @@ public sealed interface NodeEffect {
     /** The replicated state was replaced by a snapshot at {@code snapshotZxid} (a restart or a SNAP from the leader). */
     record Restored(long snapshotZxid, long digest) implements NodeEffect {}
 
+    /**
+     * The services whose configuration the next {@link Applied} (or {@link Restored}) changes;
+     * {@code all} when it may change any (a session's end removes its servers wherever they are).
+     * Always before that {@code Applied}: a host that answers LOCAL reads from a cache off the
+     * node's thread drops these entries first (see {@link ServiceRead}).
+     */
+    record ServicesChanged(java.util.Set<String> services, boolean all) implements NodeEffect {
+        public ServicesChanged {
+            services = java.util.Set.copyOf(services);
+        }
+    }
+
+    /**
+     * The node answered a LOCAL read of one service from its state at {@code configuration.zxid()}:
+     * a host may keep it and answer later LOCAL reads of that service itself, as long as no
+     * {@link ServicesChanged} has named the service since and the read's zxid is the last applied.
+     */
+    record ServiceRead(String service, io.signalbox.state.Configuration configuration) implements NodeEffect {}
+
     /** The node's role changed: for metrics, logs and the host's own routing. */
     record RoleChanged(Effect.RoleChanged change) implements NodeEffect {}
 }

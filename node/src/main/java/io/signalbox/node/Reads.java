@@ -168,6 +168,12 @@ final class Reads {
         }
         LbStateMachine machine = replica.machine();
         ReadRequest request = read.request();
+        if (request.atZxid() == 0 && !request.service().isEmpty()) {
+            Configuration service = machine.configuration(request.service());
+            replica.serviceRead(request.service(), service);
+            read.responder().respond(new Response(read.requestId(), new ReadResult(service)));
+            return;
+        }
         Configuration configuration;
         try {
             configuration = request.atZxid() == 0 ? machine.configuration() : machine.configurationAt(request.atZxid());

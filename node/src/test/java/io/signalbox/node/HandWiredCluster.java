@@ -29,6 +29,8 @@ final class HandWiredCluster {
     final List<List<NodeEffect.TakeSnapshot>> snapshotsToWrite = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
             new ArrayList<>());
     final boolean[] cut = new boolean[4];
+    /** Every effect each node produced, in order (per node id), for tests that check the order itself. */
+    final List<List<NodeEffect>> effectLog = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     private final ArrayDeque<InFlight> network = new ArrayDeque<>();
 
     HandWiredCluster(int snapshotEveryEntries) {
@@ -46,6 +48,7 @@ final class HandWiredCluster {
 
     void carryOut(int id) {
         for (NodeEffect effect : nodes[id].takeEffects()) {
+            effectLog.get(id).add(effect);
             if (effect instanceof NodeEffect.Send send) {
                 network.add(new InFlight(id, send.to(), send.message()));
             } else if (effect instanceof NodeEffect.Durable durable) {

@@ -7,11 +7,15 @@ import io.signalbox.consensus.Snapshot;
 import io.signalbox.consensus.Txn;
 import io.signalbox.consensus.ZabConfig;
 import io.signalbox.consensus.ZabCore;
+import io.signalbox.node.LocalReadCache;
 import io.signalbox.node.Node;
 import io.signalbox.node.NodeEffect;
 import io.signalbox.node.NodeOptions;
 import io.signalbox.node.PeerMessage;
+import io.signalbox.protocol.ReadResult;
+import io.signalbox.protocol.Request;
 import io.signalbox.protocol.Response;
+import io.signalbox.state.Configuration;
 import io.signalbox.storage.Epochs;
 import io.signalbox.storage.LogEntry;
 import io.signalbox.storage.StoredSnapshot;
@@ -63,6 +67,11 @@ final class SimNode implements SimDisk.Observer {
     final SimDisk disk;
     Node node;
     int incarnation;
+    /** The server's cache for LOCAL reads off the node's thread, hosted here so that every answer it would give is checked. */
+    private LocalReadCache localReads;
+    /** A LOCAL read the cache could answer, and that answer: the node must give the same, at once. */
+    private Request cachedRead;
+    private Configuration cachedAnswer;
     /** Under {@link SimDisk.EpochWrites#REPORTED_AHEAD}: an epoch write done at once, reported once the current effects are out. */
     private SimDisk.Report aheadReport;
 
@@ -94,6 +103,8 @@ final class SimNode implements SimDisk.Observer {
                 ? ZabCore.create(config, recovered, random::nextLong)
                 : ZabCore.withBugsForSimulation(config, recovered, random::nextLong, options.bugs());
         node = new Node(nodeOptions, core, snapshot);
+        localReads = new LocalReadCache();
+        localReads.start(node.machine().appliedZxid(), node.machine().digest());
         host.traced(this, "start", "epochs=" + stored.acceptedEpoch() + "/" + stored.currentEpoch() + " snapshot="
                 + Zxid.format(snapshot.zxid()) + " log=" + Zxid.format(disk.log.lastZxid()), disk.log.lastZxid());
         host.stateReset(this, snapshot.zxid(), node.machine().digest());
@@ -119,6 +130,25 @@ final class SimNode implements SimDisk.Observer {
         if (disk.startBatch()) {
             host.diskBatchStarted(this);
         }
+    }
+
+    /**
+     * A client's request reaches the node. Where the server would answer a LOCAL read from its
+     * cache without asking the node, the node must answer it at once, and with the same.
+     */
+    void request(long connectionId, Request request) {
+        Configuration cached = localReads.answer(request.body());
+        node.request(connectionId, request);
+        if (cached != null) {
+            cachedRead = request;
+            cachedAnswer = cached;
+        }
+        applyEffects();
+        if (up() && cachedRead != null) {
+            throw new Violation("local-read-cache", "node " + id + " did not answer " + request + " at once, yet its cache would have: "
+                    + cached);
+        }
+        cachedRead = null;
     }
 
     /** The storage's report of one batch reaches the node. */
@@ -163,7 +193,19 @@ final class SimNode implements SimDisk.Observer {
         }
     }
 
+    private void checkAgainstCache(NodeEffect.Reply reply) {
+        if (cachedRead == null || reply.response().requestId() != cachedRead.requestId()) {
+            return;
+        }
+        if (!(reply.response().reply() instanceof ReadResult result && result.configuration().equals(cachedAnswer))) {
+            throw new Violation("local-read-cache", "node " + id + " answered " + cachedRead + " with " + reply.response().reply()
+                    + ", but its cache would have answered " + cachedAnswer);
+        }
+        cachedRead = null;
+    }
+
     private void apply(NodeEffect effect) {
+        localReads.carryOut(effect);
         if (effect instanceof NodeEffect.Send send) {
             host.send(id, send.to(), send.message());
         } else if (effect instanceof NodeEffect.Durable || effect instanceof NodeEffect.TakeSnapshot) {
@@ -175,6 +217,7 @@ final class SimNode implements SimDisk.Observer {
                 host.diskBatchStarted(this);
             }
         } else if (effect instanceof NodeEffect.Reply reply) {
+            checkAgainstCache(reply);
             host.reply(this, reply.connectionId(), reply.response(), false);
         } else if (effect instanceof NodeEffect.StreamFrame frame) {
             host.reply(this, frame.connectionId(), frame.response(), true);

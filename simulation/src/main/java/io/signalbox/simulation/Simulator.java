@@ -17,9 +17,11 @@ import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 
 /**
- * Runs the real consensus core of N nodes on a simulated network, disk and clock, all
- * driven by one seeded generator: same seed, same run, same trace digest. A safety
- * phase with faults is followed by a liveness phase with every fault healed.
+ * Runs N production nodes ({@link io.signalbox.node.Node}: core, state machine, request layer)
+ * and simulated clients on a simulated network, disk and clock, all driven by one seeded
+ * generator: same seed, same run, same trace digest. A safety phase with faults
+ * ({@link SimFaults}) is followed by a liveness phase with every fault healed; the checks run
+ * after every event and at the end.
  */
 public final class Simulator implements SimNode.Host {
     /** The simulated clients' connections are as fast as the cluster's own links, and never cut (they do not partition). */
@@ -249,8 +251,7 @@ public final class Simulator implements SimNode.Host {
         if (faults.paused(target)) {
             schedule(faults.pausedUntil(target), Kind.DELIVER_REQUEST, 0, 0, 0, send);
         } else if (target.up()) {
-            target.node.request(send.connectionId(), send.request());
-            target.applyEffects();
+            target.request(send.connectionId(), send.request());
         }
     }
 

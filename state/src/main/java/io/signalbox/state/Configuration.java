@@ -14,4 +14,12 @@ public record Configuration(long zxid, List<Service> services, Map<String, List<
         return new Configuration(zxid, List.copyOf(state.services()), java.util.Collections.unmodifiableMap(servers),
                 List.copyOf(state.sessions()), state.digest());
     }
+
+    static Configuration ofService(long zxid, LbState state, String name) {
+        Service service = state.service(name);
+        if (service == null) {
+            return new Configuration(zxid, List.of(), Map.of(), List.of(), state.digest());
+        }
+        return new Configuration(zxid, List.of(service), Map.of(name, List.copyOf(state.servers(name))), List.of(), state.digest());
+    }
 }

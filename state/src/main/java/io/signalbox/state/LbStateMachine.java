@@ -154,6 +154,15 @@ public final class LbStateMachine {
         return Configuration.of(appliedZxid, state);
     }
 
+    /**
+     * One service and its servers as of the applied zxid, without sessions (empty when there is
+     * no such service); the digest is the whole configuration's. Costs that service's size, not
+     * the whole configuration's.
+     */
+    public Configuration configuration(String service) {
+        return Configuration.ofService(appliedZxid, state, service);
+    }
+
     /** The applied entries after {@code zxid}, in order. */
     public List<Entry> eventsAfter(long zxid) {
         if (zxid < historyBaseZxid) {

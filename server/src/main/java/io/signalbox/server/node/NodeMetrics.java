@@ -32,6 +32,7 @@ public final class NodeMetrics {
     private final AtomicLong sessions = new AtomicLong();
     private final AtomicLong subscribers = new AtomicLong();
     private final AtomicLong peerDrops = new AtomicLong();
+    private final AtomicLong readsOffLoop = new AtomicLong();
     private long lookingSinceNanos = System.nanoTime();
 
     public NodeMetrics(int nodeId) {
@@ -57,6 +58,8 @@ public final class NodeMetrics {
         registry.gauge("signalbox.sessions", sessions);
         registry.gauge("signalbox.subscribers", subscribers);
         registry.gauge("signalbox.peer.messages.dropped", peerDrops);
+        FunctionCounter.builder("signalbox.local.reads.off.loop", readsOffLoop, AtomicLong::get)
+                .description("LOCAL reads of one service answered on the network thread, without entering the node loop").register(registry);
     }
 
     public String scrape() {
@@ -117,6 +120,10 @@ public final class NodeMetrics {
 
     void subscribers(long count) {
         subscribers.set(count);
+    }
+
+    public void readOffLoop() {
+        readsOffLoop.incrementAndGet();
     }
 
     public void peerMessageDropped() {

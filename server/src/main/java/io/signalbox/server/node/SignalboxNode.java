@@ -6,16 +6,19 @@ import io.signalbox.common.Zxid;
 import io.signalbox.consensus.RecoveredState;
 import io.signalbox.consensus.ZabConfig;
 import io.signalbox.consensus.ZabCore;
+import io.signalbox.node.LocalReadCache;
 import io.signalbox.node.Node;
 import io.signalbox.node.NodeEffect;
 import io.signalbox.node.NodeOptions;
 import io.signalbox.node.PeerMessage;
 import io.signalbox.protocol.ClientRequest;
 import io.signalbox.protocol.ErrorCode;
+import io.signalbox.protocol.ReadResult;
 import io.signalbox.protocol.Request;
 import io.signalbox.protocol.Response;
 import io.signalbox.server.NodeConfig;
 import io.signalbox.server.net.PeerTransport;
+import io.signalbox.state.Configuration;
 import io.signalbox.storage.NodeStorage;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -54,6 +57,7 @@ public final class SignalboxNode implements AutoCloseable {
     private final NodeLoop loop;
     private final PeerTransport peers;
     private final StorageWriter storageWriter;
+    private final LocalReadCache localReads = new LocalReadCache();
     private final Node node;
     private final ClientTransport clients;
     private final AdminServer admin;
@@ -99,6 +103,7 @@ public final class SignalboxNode implements AutoCloseable {
         ZabConfig zab = ZabConfig.defaults(config.id(), config.voterIds()).withProposalsInflightMax(config.proposalsInflightMax());
         SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
         this.node = new Node(options(config), ZabCore.create(zab, recovered, random::nextLong), recovered.snapshot());
+        localReads.start(node.machine().appliedZxid(), node.machine().digest());
         this.storageWriter = new StorageWriter(config, storage, metrics, (writeId, snapshotZxids) -> loop.offerInternal(() -> step(() -> {
             if (writeId > 0) {
                 this.node.written(writeId);
@@ -190,6 +195,12 @@ public final class SignalboxNode implements AutoCloseable {
 
     /** From the client transport (Netty thread): queued for the loop, or refused at once when the loop is full. */
     private void accept(long connectionId, Request request, ClientTransport.Responder immediate) {
+        Configuration cached = localReads.answer(request.body());
+        if (cached != null) {
+            metrics.readOffLoop();
+            immediate.respond(new Response(request.requestId(), new ReadResult(cached)));
+            return;
+        }
         if (!loop.offerExternal(() -> step(() -> node.request(connectionId, request)))) {
             immediate.respond(Response.error(request.requestId(), ErrorCode.BUSY, closed
                     ? "node " + config.id() + " is shutting down" : "node " + config.id() + " is overloaded; retry"));
@@ -208,6 +219,7 @@ public final class SignalboxNode implements AutoCloseable {
     }
 
     private void carryOut(NodeEffect effect) {
+        localReads.carryOut(effect);
         if (effect instanceof NodeEffect.Send send) {
             peers.send(send.to(), send.message());
         } else if (effect instanceof NodeEffect.Durable || effect instanceof NodeEffect.TakeSnapshot) {
