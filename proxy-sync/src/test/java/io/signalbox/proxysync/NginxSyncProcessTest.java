@@ -71,7 +71,7 @@ class NginxSyncProcessTest {
         client.submit(service("web", port, "roundrobin"));
         client.submit(server("web", "a", a, 1, 0));
         try (SyncAgentProcess agent = SyncAgentProcess.nginx(directory.resolve("agent-web"), cluster.addresses(),
-                "--services", "web", "--agent-id", "nginx-web", "--version-port", "29991").start()) {
+                "--services", "web", "--agent-id", "nginx-web", "--version-port", "29991", "--nginx-mode", "reload").start()) {
             awaitServed(port, "na");
             client.submit(server("web", "b", b, 3, 0));
             awaitServed(port, "nb");
@@ -122,7 +122,15 @@ class NginxSyncProcessTest {
             ProcessCluster.await("the repair is reported", LIMIT, () -> reportOf("nginx-web").repairs() >= 1);
             assertEquals(0, reportOf("nginx-web").runtimeCommands(), "open source Nginx has no runtime API: reloads only");
             assertEquals(0, agent.terminate(), "SIGTERM stops the agent cleanly");
-            assertTrue(HttpBackends.get(port).startsWith("failed"), "and the Nginx it managed with it");
+            assertEquals("na", HttpBackends.get(port), "and leaves the Nginx it managed serving, for the next agent to adopt");
+            try (SyncAgentProcess next = SyncAgentProcess.nginx(directory.resolve("agent-web"), cluster.addresses(), "--services", "web",
+                    "--agent-id", "nginx-web", "--version-port", "29991", "--nginx-mode", "reload", "--stop-proxy-on-exit", "true").start()) {
+                next.awaitStarted();
+                assertTrue(next.log().contains("adopted the Nginx master"), next.log());
+                awaitReported(client, "nginx-web");
+                assertEquals(0, next.terminate(), "SIGTERM stops the agent cleanly");
+                assertTrue(HttpBackends.get(port).startsWith("failed"), "and, with stopProxyOnExit, the Nginx it managed with it");
+            }
         }
     }
 
@@ -133,7 +141,7 @@ class NginxSyncProcessTest {
         client.submit(service("burst", port, "leastconn"));
         client.submit(server("burst", "s0", a, 1, 0));
         try (SyncAgentProcess agent = SyncAgentProcess.nginx(directory.resolve("agent-burst"), cluster.addresses(),
-                "--services", "burst,late", "--agent-id", "nginx-burst", "--version-port", "29992").start()) {
+                "--services", "burst,late", "--agent-id", "nginx-burst", "--version-port", "29992", "--nginx-mode", "reload").start()) {
             awaitServed(port, "burst-a");
             awaitReported(client, "nginx-burst");
             long reloadsBefore = reportOf("nginx-burst").reloads();
@@ -174,7 +182,7 @@ class NginxSyncProcessTest {
         client.submit(service("kept", port, "roundrobin"));
         client.submit(server("kept", "a", a, 1, 0));
         SyncAgentProcess agent = SyncAgentProcess.nginx(directory.resolve("agent-kill"), cluster.addresses(),
-                "--services", "kept", "--agent-id", "nginx-kill", "--version-port", "29993").start();
+                "--services", "kept", "--agent-id", "nginx-kill", "--version-port", "29993", "--nginx-mode", "reload").start();
         try {
             awaitServed(port, "kill-a");
             Thread burst = new Thread(() -> {
@@ -189,7 +197,7 @@ class NginxSyncProcessTest {
             Thread.sleep(400);
             agent.kill9();
             agent = SyncAgentProcess.nginx(directory.resolve("agent-kill"), cluster.addresses(), "--services", "kept",
-                    "--agent-id", "nginx-kill", "--version-port", "29993").start();
+                    "--agent-id", "nginx-kill", "--version-port", "29993", "--nginx-mode", "reload").start();
             burst.join(60_000);
             awaitReported(client, "nginx-kill");
             awaitOnly(port, 20, "kill-b");

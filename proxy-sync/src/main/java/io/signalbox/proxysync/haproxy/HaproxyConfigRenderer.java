@@ -54,7 +54,7 @@ public final class HaproxyConfigRenderer {
         String mode = service.mode().name().toLowerCase(java.util.Locale.ROOT);
         out.append("frontend fe_").append(name).append('\n');
         out.append("    mode ").append(mode).append('\n');
-        out.append("    bind ").append(address(bind, SafeValues.port("service.listenPort", service.listenPort()))).append('\n');
+        out.append("    bind ").append(SafeValues.address(bind, SafeValues.port("service.listenPort", service.listenPort()))).append('\n');
         out.append("    timeout client ").append(SafeValues.range("service.clientTimeoutMs", service.clientTimeoutMs(), 1, 86_400_000))
                 .append("ms\n");
         out.append("    default_backend be_").append(name).append('\n');
@@ -71,7 +71,7 @@ public final class HaproxyConfigRenderer {
         }
         for (Server server : servers) {
             out.append("    server ").append(SafeValues.name("server.name", server.name())).append(' ')
-                    .append(address(SafeValues.ipLiteral("server.address", server.address()), SafeValues.port("server.port", server.port())))
+                    .append(SafeValues.address(SafeValues.ipLiteral("server.address", server.address()), SafeValues.port("server.port", server.port())))
                     .append(" weight ").append(server.state() == ServerState.DRAIN ? 0 : SafeValues.weight("server.weight", server.weight()));
             if (health != null) {
                 out.append(" check inter ").append(SafeValues.range("healthCheck.intervalMs", health.intervalMs(), 1, 86_400_000)).append("ms")
@@ -86,10 +86,5 @@ public final class HaproxyConfigRenderer {
             }
             out.append('\n');
         }
-    }
-
-    /** {@code 10.0.0.1:80} or {@code [fd00::1]:80}. */
-    private static String address(String ipLiteral, int port) {
-        return (ipLiteral.indexOf(':') >= 0 ? "[" + ipLiteral + "]" : ipLiteral) + ":" + port;
     }
 }

@@ -1,0 +1,525 @@
+-- Signalbox's dynamic upstreams for Nginx with lua-nginx-module (Debian 12: 0.10.23, lua-resty-core 0.1.25).
+--
+-- The sync agent POSTs server lists to the control location (loopback only, with a token); they go
+-- into the shared dict `signalbox_upstreams`. Each worker keeps its own parsed copy and switches to the
+-- new lists when the committed version (the zxid, "epoch:counter") changes; it checks on every balanced
+-- request and from a short timer, and writes the version it runs under `worker:<id>`, which the
+-- version location reports, so the agent knows when every worker runs a change.
+--
+-- Dict keys: `version` (the committed zxid), `services` (names, space separated), `list:<name>` (the
+-- list text of a service), `version:<name>` (the zxid its list was pushed at), `worker:<id>`.
+-- A push is checked whole before anything is written, and the version is written last: a worker that
+-- sees version V finds lists at V or newer, never older.
+local balancer = require "ngx.balancer"
+
+local ngx = ngx
+local shared = ngx.shared.signalbox_upstreams
+local tonumber, tostring, pairs, ipairs = tonumber, tostring, pairs, ipairs
+local concat, insert = table.concat, table.insert
+local log = math.log
+
+local _M = {}
+
+-- Limits: the control location also caps the body (client_max_body_size in the rendered config).
+local MAX_SERVERS_PER_SERVICE = 4096
+local MAX_SERVICES = 4096
+local MAX_TRIES = 3 -- equal to proxy_next_upstream_tries in the rendered config
+local MAX_BOOT_BYTES = 4 * 1024 * 1024 -- as client_max_body_size of the push location
+local BALANCES = { roundrobin = true, leastconn = true, random = true, first = true, source = true }
+
+-- Per worker: what it runs. services[name] = { version, balance, max_fails, fail_timeout, primaries, backups }
+local running = { version = nil, services = {} }
+-- Per worker passive health, as Nginx's max_fails/fail_timeout: failures["name|host|port"] = { count, first, last }
+local failures = {}
+-- Per worker active requests per peer, for leastconn: active["name|host|port"] = n
+local active = {}
+
+-- Versions ------------------------------------------------------------------------------------------
+
+local function parse_version(text)
+    if type(text) ~= "string" then
+        return nil
+    end
+    local epoch, counter = text:match("^(%d%d?%d?%d?%d?%d?%d?%d?%d?%d?):(%d%d?%d?%d?%d?%d?%d?%d?%d?%d?)$")
+    if not epoch then
+        return nil
+    end
+    epoch, counter = tonumber(epoch), tonumber(counter)
+    if epoch > 4294967295 or counter > 4294967295 then
+        return nil
+    end
+    return epoch, counter
+end
+
+-- -1, 0 or 1 as version a is older than, equal to or newer than b (both valid).
+local function compare_versions(a, b)
+    local ea, ca = parse_version(a)
+    local eb, cb = parse_version(b)
+    if ea ~= eb then
+        return ea < eb and -1 or 1
+    end
+    if ca ~= cb then
+        return ca < cb and -1 or 1
+    end
+    return 0
+end
+
+-- Parsing (the agent's lists, checked again here: this text decides where Nginx connects) ------------
+
+local function ipv4(text)
+    local a, b, c, d = text:match("^(%d%d?%d?)%.(%d%d?%d?)%.(%d%d?%d?)%.(%d%d?%d?)$")
+    return a ~= nil and tonumber(a) <= 255 and tonumber(b) <= 255 and tonumber(c) <= 255 and tonumber(d) <= 255
+end
+
+local function ipv6(text)
+    return #text >= 2 and #text <= 39 and text:find(":", 1, true) ~= nil and text:match("^[0-9a-f:]+$") ~= nil
+end
+
+local function integer(text, min, max)
+    if type(text) ~= "string" or not text:match("^%d%d?%d?%d?%d?%d?%d?%d?%d?$") then
+        return nil
+    end
+    local value = tonumber(text)
+    if value < min or value > max then
+        return nil
+    end
+    return value
+end
+
+local function service_name(text)
+    return type(text) == "string" and #text <= 63 and text:match("^[a-z][a-z0-9_-]*$") ~= nil
+end
+
+-- One list line: "server <ip> <port> <weight> primary|backup up|down".
+local function parse_server(line, name)
+    local host, port, weight, role, state = line:match("^server (%S+) (%S+) (%S+) (%S+) (%S+)$")
+    if not host then
+        return nil, "expected \"server IP PORT WEIGHT primary|backup up|down\""
+    end
+    local address
+    if ipv4(host) then
+        address = host
+    elseif ipv6(host) then
+        address = "[" .. host .. "]"
+    else
+        return nil, "address \"" .. host .. "\" is not an IPv4 or IPv6 literal"
+    end
+    local port_number = integer(port, 1, 65535)
+    if not port_number then
+        return nil, "port \"" .. port .. "\" is not 1..65535"
+    end
+    local weight_number = integer(weight, 0, 256)
+    if not weight_number then
+        return nil, "weight \"" .. weight .. "\" is not 0..256"
+    end
+    if role ~= "primary" and role ~= "backup" then
+        return nil, "role \"" .. role .. "\" is not primary or backup"
+    end
+    if state ~= "up" and state ~= "down" then
+        return nil, "state \"" .. state .. "\" is not up or down"
+    end
+    return {
+        host = address, port = port_number, weight = weight_number, backup = role == "backup",
+        up = state == "up" and weight_number > 0, key = name .. "|" .. host .. "|" .. port,
+        current = 0, -- smooth weighted round robin
+    }
+end
+
+-- A service's list: its settings, then its servers. Returns the parsed service or nil and why.
+local function parse_list(name, text)
+    local service = { name = name, primaries = {}, backups = {}, balance = nil, max_fails = nil, fail_timeout = nil }
+    local count = 0
+    local number = 0
+    for line in text:gmatch("[^\n]+") do
+        number = number + 1
+        local key, value = line:match("^(%S+) (%S+)$")
+        if line:sub(1, 7) == "server " then
+            count = count + 1
+            if count > MAX_SERVERS_PER_SERVICE then
+                return nil, "more than " .. MAX_SERVERS_PER_SERVICE .. " servers"
+            end
+            local server, err = parse_server(line, name)
+            if not server then
+                return nil, "line " .. number .. ": " .. err
+            end
+            insert(server.backup and service.backups or service.primaries, server)
+        elseif key == "balance" and BALANCES[value] then
+            service.balance = value
+        elseif key == "max_fails" and integer(value, 0, 1000) then
+            service.max_fails = tonumber(value)
+        elseif key == "fail_timeout_ms" and integer(value, 1, 86400000) then
+            service.fail_timeout = tonumber(value) / 1000
+        else
+            return nil, "line " .. number .. ": \"" .. line:sub(1, 80) .. "\" is not balance, max_fails, fail_timeout_ms or server"
+        end
+    end
+    if not service.balance or not service.max_fails or not service.fail_timeout then
+        return nil, "balance, max_fails and fail_timeout_ms are required"
+    end
+    return service
+end
+
+-- A push: "version E:C", "services NAME...", then per changed service "list NAME", its lines, "end".
+local function parse_push(body)
+    local lines = {}
+    for line in body:gmatch("([^\n]*)\n") do
+        insert(lines, line)
+    end
+    local version = (lines[1] or ""):match("^version (%S+)$")
+    if not parse_version(version) then
+        return nil, "the first line must be \"version EPOCH:COUNTER\""
+    end
+    local names_line = (lines[2] or ""):match("^services ?(.*)$")
+    if not names_line then
+        return nil, "the second line must be \"services NAME...\""
+    end
+    local names = {}
+    for name in names_line:gmatch("%S+") do
+        if not service_name(name) then
+            return nil, "service name \"" .. name:sub(1, 80) .. "\" is not ^[a-z][a-z0-9_-]{0,62}$"
+        end
+        insert(names, name)
+    end
+    if #names > MAX_SERVICES then
+        return nil, "more than " .. MAX_SERVICES .. " services"
+    end
+    local lists = {}
+    local index = 3
+    while index <= #lines do
+        local name = lines[index]:match("^list (%S+)$")
+        if not name or not service_name(name) then
+            return nil, "line " .. index .. ": \"" .. lines[index]:sub(1, 80) .. "\" is not \"list NAME\""
+        end
+        local last = index + 1
+        while last <= #lines and lines[last] ~= "end" do
+            last = last + 1
+        end
+        if last > #lines then
+            return nil, "list " .. name .. " has no \"end\" line"
+        end
+        local text = concat(lines, "\n", index + 1, last - 1)
+        local service, err = parse_list(name, text)
+        if not service then
+            return nil, "list " .. name .. ": " .. err
+        end
+        lists[name] = text
+        index = last + 1
+    end
+    return { version = version, names = names, lists = lists }
+end
+
+-- Workers: switching to the committed lists -------------------------------------------------------
+
+local function refresh()
+    local version = shared:get("version")
+    if version == nil or version == running.version then
+        return
+    end
+    local fresh = {}
+    for name in (shared:get("services") or ""):gmatch("%S+") do
+        local pushed_at = shared:get("version:" .. name)
+        local cached = running.services[name]
+        if cached and cached.version == pushed_at then
+            fresh[name] = cached
+        else
+            local service, err = parse_list(name, shared:get("list:" .. name) or "")
+            if service then
+                service.version = pushed_at
+                fresh[name] = service
+            else
+                ngx.log(ngx.ERR, "signalbox: worker ", ngx.worker.id(), " cannot use the list of ", name, " at ", version, ": ", err)
+            end
+        end
+    end
+    running.services = fresh
+    running.version = version
+    shared:set("worker:" .. ngx.worker.id(), version)
+    ngx.log(ngx.INFO, "signalbox: worker ", ngx.worker.id(), " runs zxid ", version)
+end
+
+function _M.init_worker(interval_seconds)
+    refresh()
+    local ok, err = ngx.timer.every(interval_seconds, function(premature)
+        if not premature and not ngx.worker.exiting() then
+            refresh()
+        end
+    end)
+    if not ok then
+        ngx.log(ngx.ERR, "signalbox: cannot start the refresh timer: ", err)
+    end
+end
+
+-- Balancing ----------------------------------------------------------------------------------------
+
+local function available(service, server, now)
+    if not server.up then
+        return false
+    end
+    local failed = failures[server.key]
+    return not (failed and service.max_fails > 0 and failed.count >= service.max_fails and now - failed.last < service.fail_timeout)
+end
+
+local function note_failure(service, server, now)
+    local failed = failures[server.key]
+    if not failed or now - failed.first > service.fail_timeout then
+        failures[server.key] = { count = 1, first = now, last = now }
+    else
+        failed.count = failed.count + 1
+        failed.last = now
+    end
+end
+
+-- The servers to choose from: primaries that are up, not failed and not tried yet; backups when no primary is.
+local function candidates(service, tried, now)
+    for _, group in ipairs({ service.primaries, service.backups }) do
+        local list = {}
+        for _, server in ipairs(group) do
+            if not tried[server.key] and available(service, server, now) then
+                insert(list, server)
+            end
+        end
+        if #list > 0 then
+            return list
+        end
+    end
+    return nil
+end
+
+-- Nginx's smooth weighted round robin: every pick adds each weight to its server's current value and
+-- takes the highest, which then gives back the total.
+local function smooth_round_robin(list)
+    local best, total = nil, 0
+    for _, server in ipairs(list) do
+        server.current = server.current + server.weight
+        total = total + server.weight
+        if not best or server.current > best.current then
+            best = server
+        end
+    end
+    best.current = best.current - total
+    return best
+end
+
+local function least_connections(list)
+    local best, tied = nil, {}
+    for _, server in ipairs(list) do
+        local load = (active[server.key] or 0) / server.weight
+        if not best or load < best then
+            best, tied = load, { server }
+        elseif load == best then
+            insert(tied, server)
+        end
+    end
+    return smooth_round_robin(tied)
+end
+
+local function weighted_random(list)
+    local total = 0
+    for _, server in ipairs(list) do
+        total = total + server.weight
+    end
+    local point = math.random() * total
+    for _, server in ipairs(list) do
+        point = point - server.weight
+        if point < 0 then
+            return server
+        end
+    end
+    return list[#list]
+end
+
+-- Weighted rendezvous hashing of the client address: a client keeps its server while that server
+-- stays, and only the clients of a server that leaves move.
+local function source_hash(list)
+    local client = ngx.var.remote_addr or ""
+    local best, best_score = nil, nil
+    for _, server in ipairs(list) do
+        local hash = (ngx.crc32_long(client .. "|" .. server.key) + 1) / 4294967297
+        local score = -server.weight / log(hash)
+        if not best or score > best_score then
+            best, best_score = server, score
+        end
+    end
+    return best
+end
+
+local PICK = {
+    roundrobin = smooth_round_robin, leastconn = least_connections, random = weighted_random,
+    first = function(list) return list[1] end, source = source_hash,
+}
+
+local function release_active(ctx)
+    local held = ctx.signalbox_active
+    if held then
+        active[held] = (active[held] or 1) - 1
+        ctx.signalbox_active = nil
+    end
+end
+
+-- balancer_by_lua: picks the peer for one try; a retry first counts the failure of the previous try.
+function _M.balance(name)
+    refresh()
+    local service = running.services[name]
+    if not service then
+        ngx.log(ngx.ERR, "signalbox: no list pushed for service ", name)
+        return ngx.exit(502)
+    end
+    local ctx = ngx.ctx
+    local now = ngx.now()
+    local tried = ctx.signalbox_tried
+    if tried then
+        release_active(ctx)
+        local state = balancer.get_last_failure()
+        if state == "failed" and ctx.signalbox_last then
+            note_failure(service, ctx.signalbox_last, now)
+        end
+    else
+        tried = {}
+        ctx.signalbox_tried = tried
+    end
+    local list = candidates(service, tried, now)
+    if not list then
+        ngx.log(ngx.ERR, "signalbox: no live server for service ", name, " (zxid ", running.version, ")")
+        return ngx.exit(502)
+    end
+    local server = PICK[service.balance](list)
+    tried[server.key] = true
+    ctx.signalbox_last = server
+    if not ctx.signalbox_retries_set then
+        ctx.signalbox_retries_set = true
+        local more = math.min(MAX_TRIES - 1, #service.primaries + #service.backups - 1)
+        if more > 0 then
+            balancer.set_more_tries(more)
+        end
+    end
+    active[server.key] = (active[server.key] or 0) + 1
+    ctx.signalbox_active = server.key
+    local ok, err = balancer.set_current_peer(server.host, server.port)
+    if not ok then
+        ngx.log(ngx.ERR, "signalbox: cannot set peer ", server.host, ":", server.port, " for ", name, ": ", err)
+        return ngx.exit(502)
+    end
+end
+
+-- log_by_lua: the request is over, so it no longer counts for leastconn.
+function _M.release()
+    release_active(ngx.ctx)
+end
+
+-- The version location: the zxid every worker runs (or "none"), then one line per worker.
+function _M.version()
+    refresh() -- this worker at least is current
+    local lines, lowest = {}, nil
+    for id = 0, ngx.worker.count() - 1 do
+        local version = shared:get("worker:" .. id)
+        insert(lines, "worker " .. id .. " " .. (version or "none"))
+        if version == nil then
+            lowest = "none"
+        elseif lowest ~= "none" and (lowest == nil or compare_versions(version, lowest) < 0) then
+            lowest = version
+        end
+    end
+    ngx.header["Content-Type"] = "text/plain"
+    ngx.say(lowest or "none")
+    ngx.say(concat(lines, "\n"))
+end
+
+-- The agent's push --------------------------------------------------------------------------------
+
+local function answer(status, text)
+    ngx.status = status
+    ngx.header["Content-Type"] = "text/plain"
+    ngx.say(text)
+    return ngx.exit(status)
+end
+
+local LOOPBACK = { ["127.0.0.1"] = true, ["::1"] = true }
+
+-- Checks a parsed push against what the dict holds and stores it, the committed version last.
+-- Returns the HTTP status and what to answer.
+local function store(push)
+    local committed = shared:get("version")
+    if committed and compare_versions(push.version, committed) < 0 then
+        return 409, "refused: version " .. push.version .. " is older than the committed " .. committed
+    end
+    for _, name in ipairs(push.names) do
+        if not push.lists[name] and not shared:get("list:" .. name) then
+            return 409, "refused: service " .. name .. " has no list yet; push it"
+        end
+    end
+    local written = 0
+    for name, text in pairs(push.lists) do
+        -- safe_set: a full dict refuses instead of evicting another service's list
+        local ok, set_err = shared:safe_set("list:" .. name, text)
+        if ok then
+            ok, set_err = shared:safe_set("version:" .. name, push.version)
+        end
+        if not ok then
+            return 507, "cannot store the list of " .. name .. ": " .. tostring(set_err) .. " (lua_shared_dict too small?)"
+        end
+        written = written + 1
+    end
+    local ok, set_err = shared:safe_set("services", concat(push.names, " "))
+    if ok then
+        ok, set_err = shared:safe_set("version", push.version)
+    end
+    if not ok then
+        return 507, "cannot commit version " .. push.version .. ": " .. tostring(set_err)
+    end
+    return 200, "committed " .. push.version .. ": " .. written .. " lists, " .. #push.names .. " services"
+end
+
+function _M.control(token)
+    if not LOOPBACK[ngx.var.remote_addr] then
+        return answer(403, "the push endpoint answers loopback clients only")
+    end
+    if ngx.var.http_x_signalbox_token ~= token then
+        return answer(403, "missing or wrong X-Signalbox-Token")
+    end
+    if ngx.req.get_method() ~= "POST" or ngx.var.uri ~= "/__signalbox/apply" then
+        return answer(404, "only POST /__signalbox/apply")
+    end
+    ngx.req.read_body()
+    local body = ngx.req.get_body_data()
+    if not body then
+        return answer(413, "the body is empty or larger than client_body_buffer_size")
+    end
+    local push, err = parse_push(body)
+    if not push then
+        return answer(400, "refused: " .. err)
+    end
+    local status, text = store(push)
+    if status == 200 then
+        refresh()
+        ngx.log(ngx.NOTICE, "signalbox: ", text)
+    end
+    return answer(status, text)
+end
+
+-- init_by_lua, in the master: a Nginx that starts with an empty dict (not a reload, which keeps
+-- it) loads the last lists the agent pushed, saved by the agent as a complete push, so it
+-- serves even while no agent runs. The agent's next push replaces them.
+function _M.boot(path)
+    if shared:get("version") then
+        return
+    end
+    local file = io.open(path, "r")
+    if not file then
+        return
+    end
+    local body = file:read(MAX_BOOT_BYTES + 1)
+    file:close()
+    if not body or #body > MAX_BOOT_BYTES then
+        ngx.log(ngx.ERR, "signalbox: ", path, " is empty or over ", MAX_BOOT_BYTES, " bytes; starting without lists")
+        return
+    end
+    local push, err = parse_push(body)
+    if not push then
+        ngx.log(ngx.ERR, "signalbox: ", path, " refused: ", err, "; starting without lists")
+        return
+    end
+    local _, text = store(push)
+    ngx.log(ngx.NOTICE, "signalbox: started from ", path, ": ", text)
+end
+
+return _M
