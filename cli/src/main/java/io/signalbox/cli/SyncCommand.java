@@ -1,5 +1,6 @@
 package io.signalbox.cli;
 
+import io.signalbox.protocol.HostPort;
 import io.signalbox.proxysync.SyncAgentMain;
 import io.signalbox.proxysync.haproxy.ClusterFrontConfig;
 import java.nio.file.Path;
@@ -197,18 +198,9 @@ public final class SyncCommand implements Runnable {
         @Override
         public Integer call() {
             try {
-                int colon = listen.lastIndexOf(':');
-                if (colon < 1) {
-                    throw new IllegalArgumentException("--listen \"" + listen + "\" must be IP:PORT");
-                }
-                int port;
-                try {
-                    port = Integer.parseInt(listen.substring(colon + 1));
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--listen \"" + listen + "\": the port must be a whole number 1..65535");
-                }
-                System.out.print(ClusterFrontConfig.render(new ClusterFrontConfig.Settings(listen.substring(0, colon).replace("[", "")
-                        .replace("]", ""), port, ClusterFrontConfig.parseNodes(nodes), checkIntervalMs, "")));
+                HostPort address = HostPort.parse(listen);
+                System.out.print(ClusterFrontConfig.render(new ClusterFrontConfig.Settings(address.host().replace("[", "").replace("]", ""),
+                        address.port(), ClusterFrontConfig.parseNodes(nodes), checkIntervalMs, "")));
                 return 0;
             } catch (IllegalArgumentException e) {
                 System.err.println("signalbox sync cluster-front: " + e.getMessage());

@@ -39,26 +39,24 @@ class HaproxySyncProcessTest {
     private Path directory;
     private ProcessCluster cluster;
     private SignalboxClient client;
-    private final HttpBackends backends = new HttpBackends();
+    private HttpBackends backends;
+    private SyncTestCluster fixture;
 
     @BeforeAll
     void startCluster(@TempDir Path temporary) throws Exception {
         directory = temporary;
         assertTrue(Files.isExecutable(Path.of("/usr/sbin/haproxy")),
                 "haproxy is not installed: apt-get install haproxy (.ci/run installs it)");
-        cluster = new ProcessCluster(3, 29_000, directory.resolve("cluster"));
-        cluster.awaitLeader(LIMIT);
-        client = cluster.client();
+        fixture = SyncTestCluster.start(directory, 29_000);
+        cluster = fixture.cluster;
+        client = fixture.client;
+        backends = fixture.backends;
     }
 
     @AfterAll
     void stopCluster() {
-        backends.close();
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

@@ -45,7 +45,8 @@ class NginxDynamicProcessTest {
     private Path directory;
     private ProcessCluster cluster;
     private SignalboxClient client;
-    private final HttpBackends backends = new HttpBackends();
+    private HttpBackends backends;
+    private SyncTestCluster fixture;
     /** Ports for services, version and push locations: the cluster's block of 300 leaves base+10..base+99 free, below the ephemeral range. */
     private int nextPort;
 
@@ -56,19 +57,16 @@ class NginxDynamicProcessTest {
         directory = temporary;
         int base = FreePorts.clusterBase(3);
         nextPort = base + 10;
-        cluster = new ProcessCluster(3, base, directory.resolve("cluster"));
-        cluster.awaitLeader(LIMIT);
-        client = cluster.client();
+        fixture = SyncTestCluster.start(directory, base);
+        cluster = fixture.cluster;
+        client = fixture.client;
+        backends = fixture.backends;
     }
 
     @AfterAll
     void stopCluster() {
-        backends.close();
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
@@ -216,6 +214,39 @@ class NginxDynamicProcessTest {
 
     private static ProcessHandle masterOf(SyncAgentProcess agent) {
         return PidFiles.running(agent.stateDir.resolve("nginx.pid"), "nginx").orElseThrow();
+    }
+
+    @Test
+    void aWorkerLeftBehindIsReportedAndRepairedByAValidatedReload() throws Exception {
+        int port = port();
+        int versionPort = versionPort();
+        int a = backends.start("wa");
+        int b = backends.start("wb");
+        client.submit(service("behind", port, "roundrobin"));
+        client.submit(server("behind", "a", a, 1, 0));
+        try (SyncAgentProcess agent = agent("dyn-behind", "behind", versionPort).start()) {
+            awaitServed(port, "wa");
+            awaitReported(client, "dyn-behind");
+            long reloads = reportOf("dyn-behind").reloads();
+            ProcessHandle stuck = masterOf(agent).children().findFirst().orElseThrow();
+            signal("STOP", stuck.pid()); // the worker neither refreshes nor reports any more
+            try {
+                client.submit(server("behind", "b", b, 1, 0));
+                client.submit(new Command.DeregisterServer("behind", "a", null));
+                awaitReported(client, "dyn-behind");
+                assertEquals(reloads + 1, reportOf("dyn-behind").reloads(), "one fallback reload");
+                assertTrue(agent.log().contains("not every Nginx worker runs zxid"), agent.log());
+                assertTrue(agent.log().contains("reloading Nginx and pushing every list again"), agent.log());
+                assertTrue(version(versionPort).lines().skip(1).noneMatch(l -> l.endsWith("none")), version(versionPort));
+            } finally {
+                signal("CONT", stuck.pid()); // the old worker, told to quit by the reload, can now exit
+            }
+            awaitOnly(port, 10, "wb");
+        }
+    }
+
+    private static void signal(String name, long pid) throws IOException, InterruptedException {
+        assertEquals(0, new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).start().waitFor(), "kill -" + name + " " + pid);
     }
 
     @Test

@@ -36,26 +36,24 @@ class NginxSyncProcessTest {
     private Path directory;
     private ProcessCluster cluster;
     private SignalboxClient client;
-    private final HttpBackends backends = new HttpBackends();
+    private HttpBackends backends;
+    private SyncTestCluster fixture;
 
     @BeforeAll
     void startCluster(@TempDir Path temporary) throws Exception {
         assertTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")),
                 "nginx is not installed (apt-get install nginx); .ci/run installs it, so CI always runs these tests");
         directory = temporary;
-        cluster = new ProcessCluster(3, 29_700, directory.resolve("cluster"));
-        cluster.awaitLeader(LIMIT);
-        client = cluster.client();
+        fixture = SyncTestCluster.start(directory, 29_700);
+        cluster = fixture.cluster;
+        client = fixture.client;
+        backends = fixture.backends;
     }
 
     @AfterAll
     void stopCluster() {
-        backends.close();
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

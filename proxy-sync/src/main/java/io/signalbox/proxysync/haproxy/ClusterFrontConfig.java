@@ -1,5 +1,6 @@
 package io.signalbox.proxysync.haproxy;
 
+import io.signalbox.protocol.HostPort;
 import io.signalbox.proxysync.SafeValues;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,17 +21,18 @@ public final class ClusterFrontConfig {
         /** {@code 10.0.0.1:7101/7201}: client address, then the admin port. */
         public static Node parse(String text) {
             String[] parts = text.strip().split("/");
-            int colon = parts[0].lastIndexOf(':');
-            if (parts.length != 2 || colon < 1) {
+            if (parts.length != 2) {
                 throw new IllegalArgumentException("node \"" + text + "\" must be IP:CLIENT_PORT/ADMIN_PORT, e.g. 10.0.0.1:7101/7201");
             }
-            String host = parts[0].substring(0, colon).replace("[", "").replace("]", "");
+            HostPort client = HostPort.parse(parts[0]);
+            int adminPort;
             try {
-                return new Node(SafeValues.ipLiteral("node address", host), SafeValues.port("client port",
-                        Integer.parseInt(parts[0].substring(colon + 1))), SafeValues.port("admin port", Integer.parseInt(parts[1])));
+                adminPort = Integer.parseInt(parts[1]);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("node \"" + text + "\": ports must be whole numbers 1..65535");
+                throw new IllegalArgumentException("node \"" + text + "\": the admin port must be a whole number 1..65535");
             }
+            return new Node(SafeValues.ipLiteral("node address", client.host().replace("[", "").replace("]", "")), client.port(),
+                    SafeValues.port("admin port", adminPort));
         }
     }
 

@@ -112,7 +112,8 @@ final class DynamicLists {
             String failure = "Nginx refused the lists for zxid " + Zxid.format(wanted.zxid()) + ": " + reply.describe();
             return new Outcome(failure, reply.status() == 409 && reply.body().contains("is older than the committed"), 1);
         }
-        String behind = awaitWorkers(wanted.zxid());
+        // The push location answers once every worker runs the zxid; else the version location is polled a while longer.
+        String behind = reply.body().contains("every worker runs it") ? null : awaitWorkers(wanted.zxid());
         if (behind != null) {
             forget();
             return Outcome.failed(behind);

@@ -25,6 +25,7 @@ local MAX_SERVERS_PER_SERVICE = 4096
 local MAX_SERVICES = 4096
 local MAX_TRIES = 3 -- equal to proxy_next_upstream_tries in the rendered config
 local MAX_BOOT_BYTES = 4 * 1024 * 1024 -- as client_max_body_size of the push location
+local WORKERS_WAIT_SECONDS = 1 -- a push waits this long at most for the other workers to switch
 local BALANCES = { roundrobin = true, leastconn = true, random = true, first = true, source = true }
 
 -- Per worker: what it runs. services[name] = { version, balance, max_fails, fail_timeout, primaries, backups }
@@ -233,7 +234,10 @@ local function refresh()
     end
     running.services = fresh
     running.version = version
-    shared:set("worker:" .. ngx.worker.id(), version)
+    local ok, err = shared:safe_set("worker:" .. ngx.worker.id(), version) -- safe_set: never evict a list to make room
+    if not ok then
+        ngx.log(ngx.ERR, "signalbox: worker ", ngx.worker.id(), " cannot report zxid ", version, ": ", err)
+    end
     ngx.log(ngx.INFO, "signalbox: worker ", ngx.worker.id(), " runs zxid ", version)
 end
 
@@ -406,6 +410,17 @@ function _M.release()
     release_active(ngx.ctx)
 end
 
+-- nil when every worker runs version or later, else which worker does not.
+local function workers_behind(version)
+    for id = 0, ngx.worker.count() - 1 do
+        local running_version = shared:get("worker:" .. id)
+        if running_version == nil or compare_versions(running_version, version) < 0 then
+            return "worker " .. id .. " runs " .. (running_version or "none")
+        end
+    end
+    return nil
+end
+
 -- The version location: the zxid every worker runs (or "none"), then one line per worker.
 function _M.version()
     refresh() -- this worker at least is current
@@ -489,11 +504,21 @@ function _M.control(token)
         return answer(400, "refused: " .. err)
     end
     local status, text = store(push)
-    if status == 200 then
-        refresh()
-        ngx.log(ngx.NOTICE, "signalbox: ", text)
+    if status ~= 200 then
+        return answer(status, text)
     end
-    return answer(status, text)
+    refresh()
+    ngx.log(ngx.NOTICE, "signalbox: ", text)
+    -- Answer once every worker runs it (the others switch on their timer): the agent needs no second request.
+    -- ngx.sleep yields, so this worker keeps serving meanwhile.
+    local deadline = ngx.now() + WORKERS_WAIT_SECONDS
+    local behind = workers_behind(push.version)
+    while behind and ngx.now() < deadline do
+        ngx.sleep(0.001)
+        ngx.update_time()
+        behind = workers_behind(push.version)
+    end
+    return answer(200, text .. (behind and "; behind: " .. behind or "; every worker runs it"))
 end
 
 -- init_by_lua, in the master: a Nginx that starts with an empty dict (not a reload, which keeps

@@ -24,7 +24,7 @@ class ClusterFrontConfigTest {
         assertTrue(host.getMessage().contains("\"db.local\" is not an IP literal"), host.getMessage());
         IllegalArgumentException injected = assertThrows(IllegalArgumentException.class,
                 () -> ClusterFrontConfig.parseNodes("127.0.0.1:7101/7201\n    server evil 10.0.0.9:22"));
-        assertTrue(injected.getMessage().contains("ports must be whole numbers"), injected.getMessage());
+        assertTrue(injected.getMessage().contains("the admin port must be a whole number"), injected.getMessage());
         IllegalArgumentException shape = assertThrows(IllegalArgumentException.class, () -> ClusterFrontConfig.parseNodes("127.0.0.1:7101"));
         assertTrue(shape.getMessage().contains("IP:CLIENT_PORT/ADMIN_PORT"), shape.getMessage());
     }

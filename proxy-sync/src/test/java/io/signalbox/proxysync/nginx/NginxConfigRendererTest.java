@@ -70,10 +70,7 @@ class NginxConfigRendererTest {
         Files.writeString(directory.resolve("nginx.conf"), "pid " + directory.resolve("nginx.pid") + ";\nerror_log "
                 + directory.resolve("error.log") + ";\nevents {}\nhttp {\n client_body_temp_path " + directory.resolve("tmp")
                 + ";\n proxy_temp_path " + directory.resolve("tmp") + ";\n include " + directory.resolve("upstreams.conf") + ";\n}\n");
-        Process check = new ProcessBuilder("nginx", "-t", "-p", directory.toString(), "-c", directory.resolve("nginx.conf").toString(),
-                "-e", directory.resolve("error.log").toString()).redirectErrorStream(true).start();
-        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, check.waitFor(), output);
+        assertNginxAccepts();
     }
 
     @Test
@@ -120,10 +117,7 @@ class NginxConfigRendererTest {
                 + directory.resolve("error.log") + ";\nevents {}\nhttp {\n client_body_temp_path " + directory.resolve("tmp")
                 + ";\n proxy_temp_path " + directory.resolve("tmp") + ";\n include " + directory.resolve("upstreams.conf") + ";\n}\n"
                 + "stream {\n include " + directory.resolve("stream.conf") + ";\n}\n");
-        Process check = new ProcessBuilder("nginx", "-t", "-p", directory.toString(), "-c", directory.resolve("nginx.conf").toString(),
-                "-e", directory.resolve("error.log").toString()).redirectErrorStream(true).start();
-        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, check.waitFor(), output);
+        assertNginxAccepts();
     }
 
     @Test
@@ -143,5 +137,13 @@ class NginxConfigRendererTest {
         assertEquals("version 1:41\nservices web\nlist web\n" + list + "end\n",
                 ServerLists.push(0x1_0000_0029L, List.of("web"), Map.of("web", list)));
         assertThrows(RenderException.class, () -> ServerLists.push(1, List.of("web\nlist x"), Map.of()));
+    }
+
+    /** The real {@code nginx -t} on the tree in {@link #directory}. */
+    private void assertNginxAccepts() throws Exception {
+        Process check = new ProcessBuilder("nginx", "-t", "-p", directory.toString(), "-c", directory.resolve("nginx.conf").toString(),
+                "-e", directory.resolve("error.log").toString()).redirectErrorStream(true).start();
+        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, check.waitFor(), output);
     }
 }
