@@ -4,7 +4,7 @@ import static io.signalbox.proxysync.SyncTestSupport.LIMIT;
 import static io.signalbox.proxysync.SyncTestSupport.awaitOnly;
 import static io.signalbox.proxysync.SyncTestSupport.awaitReported;
 import static io.signalbox.proxysync.SyncTestSupport.awaitServed;
-import static io.signalbox.proxysync.SyncTestSupport.report;
+import static io.signalbox.proxysync.SyncTestSupport.latestReport;
 import static io.signalbox.proxysync.SyncTestSupport.server;
 import static io.signalbox.proxysync.SyncTestSupport.service;
 import static io.signalbox.proxysync.SyncTestSupport.state;
@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.signalbox.client.SignalboxClient;
-import io.signalbox.protocol.ProxyReport;
 import io.signalbox.state.Command;
 import io.signalbox.testkit.FreePorts;
 import io.signalbox.testkit.HttpBackends;
@@ -70,10 +69,6 @@ class NginxDynamicProcessTest {
         }
     }
 
-    private ProxyReport reportOf(String agentId) {
-        return report(client, agentId).orElseThrow().report();
-    }
-
     private synchronized int port() {
         if (nextPort >= cluster.members.get(0).peerPort() + 98) {
             throw new IllegalStateException("the test used every port of base+10..base+99");
@@ -105,7 +100,7 @@ class NginxDynamicProcessTest {
         try (SyncAgentProcess agent = agent("dyn-web", "web", versionPort).start()) {
             awaitServed(port, "da");
             awaitReported(client, "dyn-web");
-            long reloads = reportOf("dyn-web").reloads();
+            long reloads = latestReport(client, "dyn-web").reloads();
             client.submit(server("web", "b", b, 3, 0));
             awaitServed(port, "db");
             Map<String, Integer> spread = HttpBackends.spread(port, 400);
@@ -144,8 +139,8 @@ class NginxDynamicProcessTest {
             client.submit(server("web", "b", b, 1, 0));
             awaitOnly(port, 20, "da", "db2");
 
-            assertEquals(reloads, reportOf("dyn-web").reloads(), "no reload for server changes");
-            assertTrue(reportOf("dyn-web").runtimeCommands() > 0, "pushes count as runtime commands");
+            assertEquals(reloads, latestReport(client, "dyn-web").reloads(), "no reload for server changes");
+            assertTrue(latestReport(client, "dyn-web").runtimeCommands() > 0, "pushes count as runtime commands");
             String file = Files.readString(agent.stateDir.resolve("upstreams.conf"));
             assertTrue(file.contains("balancer_by_lua_block") && !file.contains("127.0.0.1:" + a), "no server in the file:\n" + file);
 
@@ -227,14 +222,14 @@ class NginxDynamicProcessTest {
         try (SyncAgentProcess agent = agent("dyn-behind", "behind", versionPort).start()) {
             awaitServed(port, "wa");
             awaitReported(client, "dyn-behind");
-            long reloads = reportOf("dyn-behind").reloads();
+            long reloads = latestReport(client, "dyn-behind").reloads();
             ProcessHandle stuck = masterOf(agent).children().findFirst().orElseThrow();
             signal("STOP", stuck.pid()); // the worker neither refreshes nor reports any more
             try {
                 client.submit(server("behind", "b", b, 1, 0));
                 client.submit(new Command.DeregisterServer("behind", "a", null));
                 awaitReported(client, "dyn-behind");
-                assertEquals(reloads + 1, reportOf("dyn-behind").reloads(), "one fallback reload");
+                assertEquals(reloads + 1, latestReport(client, "dyn-behind").reloads(), "one fallback reload");
                 assertTrue(agent.log().contains("not every Nginx worker runs zxid"), agent.log());
                 assertTrue(agent.log().contains("reloading Nginx and pushing every list again"), agent.log());
                 assertTrue(version(versionPort).lines().skip(1).noneMatch(l -> l.endsWith("none")), version(versionPort));
@@ -260,7 +255,7 @@ class NginxDynamicProcessTest {
         try (SyncAgentProcess agent = agent("dyn-burst", "burst,later", versionPort).start()) {
             awaitServed(port, "ba");
             awaitReported(client, "dyn-burst");
-            long reloads = reportOf("dyn-burst").reloads();
+            long reloads = latestReport(client, "dyn-burst").reloads();
             TrafficStream traffic = TrafficStream.start(port, "ba", "bb");
             List<CompletableFuture<?>> pending = new ArrayList<>();
             for (int i = 0; i < 1_000; i++) {
@@ -277,7 +272,7 @@ class NginxDynamicProcessTest {
             traffic.close();
             assertTrue(traffic.sent() > 50, "the client kept sending during the burst: " + traffic.sent());
             assertEquals(List.of(), traffic.failures(), "no failed request out of " + traffic.sent());
-            assertEquals(reloads, reportOf("dyn-burst").reloads(), "1,000 server changes, no reload");
+            assertEquals(reloads, latestReport(client, "dyn-burst").reloads(), "1,000 server changes, no reload");
 
             // A new service is a reload; its list is pushed after it, before the agent reports.
             int later = port();
@@ -285,7 +280,7 @@ class NginxDynamicProcessTest {
             client.submit(server("later", "x", b, 1, 0));
             awaitReported(client, "dyn-burst");
             assertEquals("bb", HttpBackends.get(later), "served as soon as the agent reports it");
-            assertEquals(reloads + 1, reportOf("dyn-burst").reloads());
+            assertEquals(reloads + 1, latestReport(client, "dyn-burst").reloads());
         }
     }
 
@@ -345,6 +340,50 @@ class NginxDynamicProcessTest {
     }
 
     @Test
+    void anNginxItsOwnerRunsIsDrivenThroughTheIncludedFile() throws Exception {
+        int port = port();
+        int versionPort = versionPort();
+        int a = backends.start("oa");
+        int b = backends.start("ob");
+        client.submit(service("own", port + 1_000, "roundrobin")); // the owner's server block listens; the service's port is unused
+        client.submit(server("own", "a", a, 1, 0));
+        Path nginxDir = directory.resolve("own-nginx");
+        Files.createDirectories(nginxDir.resolve("tmp"));
+        Path include = nginxDir.resolve("signalbox.conf");
+        // What an owner starts with before the first agent: the upstream its own server block names.
+        Files.writeString(include, "upstream sb_own { server 127.0.0.1:1 down; }\n");
+        Files.writeString(nginxDir.resolve("nginx.conf"), "load_module " + io.signalbox.proxysync.nginx.NginxMode.NDK_MODULE + ";\n"
+                + "load_module " + io.signalbox.proxysync.nginx.NginxMode.LUA_MODULE + ";\nworker_processes 2;\npid " + nginxDir.resolve("nginx.pid")
+                + ";\nerror_log " + nginxDir.resolve("error.log") + " notice;\nevents { worker_connections 256; }\nhttp {\n access_log off;\n"
+                + " client_body_temp_path " + nginxDir.resolve("tmp") + ";\n proxy_temp_path " + nginxDir.resolve("tmp") + ";\n include "
+                + include + ";\n server {\n  listen 127.0.0.1:" + port + ";\n  location / { proxy_pass http://sb_own; proxy_next_upstream_tries 3; }\n"
+                + " }\n}\n");
+        Process started = new ProcessBuilder("nginx", "-p", nginxDir.toString(), "-c", nginxDir.resolve("nginx.conf").toString(), "-e",
+                nginxDir.resolve("error.log").toString()).redirectErrorStream(true).start();
+        assertEquals(0, started.waitFor(), new String(started.getInputStream().readAllBytes()));
+        ProcessHandle master = PidFiles.running(nginxDir.resolve("nginx.pid"), "nginx").orElseThrow();
+        try (SyncAgentProcess agent = SyncAgentProcess.nginx(directory.resolve("dyn-own"), cluster.addresses(), "--manage", "false",
+                "--services", "own", "--agent-id", "dyn-own", "--nginx-mode", "dynamic", "--upstreams-file", include.toString(),
+                "--nginx-conf", nginxDir.resolve("nginx.conf").toString(), "--nginx-prefix", nginxDir.toString(),
+                "--version-port", String.valueOf(versionPort), "--push-port", String.valueOf(versionPort + 1)).start()) {
+            awaitServed(port, "oa");
+            awaitReported(client, "dyn-own");
+            long reloads = latestReport(client, "dyn-own").reloads();
+            client.submit(server("own", "b", b, 1, 0));
+            client.submit(new Command.DeregisterServer("own", "a", null));
+            awaitReported(client, "dyn-own");
+            awaitOnly(port, 10, "ob");
+            assertEquals(reloads, latestReport(client, "dyn-own").reloads(), "server changes without a reload of the owner's Nginx");
+            assertTrue(Files.readString(include).contains("balancer_by_lua_block"), Files.readString(include));
+            assertEquals(0, agent.terminate());
+            assertEquals("ob", HttpBackends.get(port), "the owner's Nginx is the owner's: it keeps serving");
+        } finally {
+            master.destroy();
+            master.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aTcpServiceIsServedThroughTheStreamModule() throws Exception {
         int port = port();
         int versionPort = versionPort();
@@ -354,11 +393,11 @@ class NginxDynamicProcessTest {
         client.submit(server("tcp", "a", a, 1, 0));
         try (SyncAgentProcess agent = agent("dyn-tcp", "tcp", versionPort).start()) {
             awaitServed(port, "ta"); // HTTP through Nginx's stream proxy: bytes in, bytes out
-            long reloads = reportOf("dyn-tcp").reloads();
+            long reloads = latestReport(client, "dyn-tcp").reloads();
             client.submit(server("tcp", "b", b, 1, 0));
             client.submit(new Command.DeregisterServer("tcp", "a", null));
             awaitOnly(port, 10, "tb");
-            assertTrue(reportOf("dyn-tcp").reloads() > reloads, "TCP servers change by reload (no Lua for stream in Debian 12)");
+            assertTrue(latestReport(client, "dyn-tcp").reloads() > reloads, "TCP servers change by reload (no Lua for stream in Debian 12)");
             assertTrue(Files.readString(agent.stateDir.resolve("stream.conf")).contains("127.0.0.1:" + b));
         }
     }

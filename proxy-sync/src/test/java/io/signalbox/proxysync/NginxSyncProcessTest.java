@@ -4,7 +4,7 @@ import static io.signalbox.proxysync.SyncTestSupport.LIMIT;
 import static io.signalbox.proxysync.SyncTestSupport.awaitOnly;
 import static io.signalbox.proxysync.SyncTestSupport.awaitReported;
 import static io.signalbox.proxysync.SyncTestSupport.awaitServed;
-import static io.signalbox.proxysync.SyncTestSupport.report;
+import static io.signalbox.proxysync.SyncTestSupport.latestReport;
 import static io.signalbox.proxysync.SyncTestSupport.server;
 import static io.signalbox.proxysync.SyncTestSupport.service;
 import static io.signalbox.proxysync.SyncTestSupport.state;
@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.signalbox.client.SignalboxClient;
-import io.signalbox.protocol.ProxyReport;
 import io.signalbox.state.Command;
 import io.signalbox.testkit.HttpBackends;
 import io.signalbox.testkit.ProcessCluster;
@@ -55,10 +54,6 @@ class NginxSyncProcessTest {
         if (fixture != null) {
             fixture.close();
         }
-    }
-
-    private ProxyReport reportOf(String agentId) {
-        return report(client, agentId).orElseThrow().report();
     }
 
     @Test
@@ -117,8 +112,8 @@ class NginxSyncProcessTest {
             } catch (IllegalStateException e) {
                 throw new AssertionError(e.getMessage() + "\n" + Files.readString(upstreams) + "\n" + agent.log(), e);
             }
-            ProcessCluster.await("the repair is reported", LIMIT, () -> reportOf("nginx-web").repairs() >= 1);
-            assertEquals(0, reportOf("nginx-web").runtimeCommands(), "open source Nginx has no runtime API: reloads only");
+            ProcessCluster.await("the repair is reported", LIMIT, () -> latestReport(client, "nginx-web").repairs() >= 1);
+            assertEquals(0, latestReport(client, "nginx-web").runtimeCommands(), "open source Nginx has no runtime API: reloads only");
             assertEquals(0, agent.terminate(), "SIGTERM stops the agent cleanly");
             assertEquals("na", HttpBackends.get(port), "and leaves the Nginx it managed serving, for the next agent to adopt");
             try (SyncAgentProcess next = SyncAgentProcess.nginx(directory.resolve("agent-web"), cluster.addresses(), "--services", "web",
@@ -142,7 +137,7 @@ class NginxSyncProcessTest {
                 "--services", "burst,late", "--agent-id", "nginx-burst", "--version-port", "29992", "--nginx-mode", "reload").start()) {
             awaitServed(port, "burst-a");
             awaitReported(client, "nginx-burst");
-            long reloadsBefore = reportOf("nginx-burst").reloads();
+            long reloadsBefore = latestReport(client, "nginx-burst").reloads();
             java.util.List<java.util.concurrent.CompletableFuture<?>> pending = new java.util.ArrayList<>();
             for (int i = 0; i < 500; i++) {
                 pending.add(client.submitAsync(server("burst", "s" + (i % 50), a, 1 + i % 100, 0)));
@@ -152,7 +147,7 @@ class NginxSyncProcessTest {
             }
             pending.forEach(java.util.concurrent.CompletableFuture::join);
             awaitReported(client, "nginx-burst");
-            long reloads = reportOf("nginx-burst").reloads() - reloadsBefore;
+            long reloads = latestReport(client, "nginx-burst").reloads() - reloadsBefore;
             assertTrue(reloads >= 1 && reloads <= 6, "500 changes cost " + reloads + " reloads");
             String file = Files.readString(agent.stateDir.resolve("upstreams.conf"));
             assertEquals(50, file.lines().filter(l -> l.contains("# s")).count(), file);
@@ -161,12 +156,12 @@ class NginxSyncProcessTest {
             // A reload that cannot take (its new port is in use) is reported; the previous files come back and Nginx keeps serving.
             try (ServerSocket taken = new ServerSocket(29_962, 1, InetAddress.getByName("127.0.0.1"))) {
                 long committed = client.submit(service("late", taken.getLocalPort(), "roundrobin")).zxid();
-                ProcessCluster.await("the failure is reported", LIMIT, () -> reportOf("nginx-burst").failedZxid() >= committed);
-                assertTrue(reportOf("nginx-burst").failure().contains("bind()"), reportOf("nginx-burst").failure());
+                ProcessCluster.await("the failure is reported", LIMIT, () -> latestReport(client, "nginx-burst").failedZxid() >= committed);
+                assertTrue(latestReport(client, "nginx-burst").failure().contains("bind()"), latestReport(client, "nginx-burst").failure());
                 assertTrue(!Files.readString(agent.stateDir.resolve("upstreams.conf")).contains("sb_late"), "the previous file is back");
                 assertEquals("burst-a", HttpBackends.get(port), "the previous configuration still serves");
             }
-            ProcessCluster.await("applied once the port is free", LIMIT, () -> reportOf("nginx-burst").failure().isEmpty());
+            ProcessCluster.await("applied once the port is free", LIMIT, () -> latestReport(client, "nginx-burst").failure().isEmpty());
             client.submit(server("late", "x", a, 1, 0));
             awaitServed(29_962, "burst-a");
         }

@@ -216,7 +216,7 @@ local function refresh()
     if version == nil or version == running.version then
         return
     end
-    local fresh = {}
+    local fresh, broken = {}, false
     for name in (shared:get("services") or ""):gmatch("%S+") do
         local pushed_at = shared:get("version:" .. name)
         local cached = running.services[name]
@@ -228,12 +228,16 @@ local function refresh()
                 service.version = pushed_at
                 fresh[name] = service
             else
+                broken = true
                 ngx.log(ngx.ERR, "signalbox: worker ", ngx.worker.id(), " cannot use the list of ", name, " at ", version, ": ", err)
             end
         end
     end
     running.services = fresh
     running.version = version
+    if broken then
+        return -- not reported: the agent sees this worker behind and falls back to a reload
+    end
     local ok, err = shared:safe_set("worker:" .. ngx.worker.id(), version) -- safe_set: never evict a list to make room
     if not ok then
         ngx.log(ngx.ERR, "signalbox: worker ", ngx.worker.id(), " cannot report zxid ", version, ": ", err)
