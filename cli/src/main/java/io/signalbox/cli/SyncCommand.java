@@ -94,9 +94,19 @@ public final class SyncCommand implements Runnable {
                 description = "a deregistered server leaves traffic at once and is deleted after this (default: ${DEFAULT-VALUE})")
         long drainGraceMs;
 
+        @Option(names = "--front-cluster", description = "also put HAProxy in front of the Signalbox cluster on this port of --bind: "
+                + "TCP to the nodes' client ports, each checked on its admin /health (docs/operations.md)")
+        Integer frontCluster;
+
+        @Option(names = "--cluster-nodes", description = "with --front-cluster: every node as CLIENT_IP:CLIENT_PORT/ADMIN_PORT (default: the "
+                + "--connect addresses, admin port = client port + 100)")
+        String clusterNodes;
+
         @Override
         public Integer call() throws InterruptedException {
             Map<String, String> values = agent.values("haproxy");
+            values.put("frontCluster", frontCluster == null ? "" : String.valueOf(frontCluster));
+            values.put("clusterNodes", clusterNodes == null ? "" : clusterNodes);
             values.put("manage", String.valueOf(manage));
             values.put("haproxySocket", adminSocket == null ? "" : adminSocket.toString());
             values.put("masterSocket", masterSocket == null ? "" : masterSocket.toString());

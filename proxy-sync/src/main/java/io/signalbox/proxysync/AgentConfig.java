@@ -1,6 +1,7 @@
 package io.signalbox.proxysync;
 
 import io.signalbox.protocol.HostPort;
+import io.signalbox.proxysync.haproxy.ClusterFrontConfig;
 import io.signalbox.proxysync.haproxy.HaproxyDriver;
 import io.signalbox.proxysync.nginx.NginxDriver;
 import io.signalbox.proxysync.nginx.NginxMode;
@@ -25,7 +26,8 @@ public record AgentConfig(List<HostPort> connect, Path stateDir, SyncOptions opt
     static final String DEFAULT_CONNECT = "127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103";
     private static final Set<String> COMMON_KEYS = Set.of("proxy", "connect", "stateDir", "services", "agentId", "driftCheckMs",
             "reportEveryMs", "manage", "bind", "binary", "stopProxyOnExit");
-    private static final Set<String> HAPROXY_KEYS = Set.of("haproxySocket", "masterSocket", "config", "drainGraceMs");
+    private static final Set<String> HAPROXY_KEYS = Set.of("haproxySocket", "masterSocket", "config", "drainGraceMs", "frontCluster",
+            "clusterNodes");
     private static final Set<String> NGINX_KEYS = Set.of("upstreamsFile", "nginxConf", "nginxPrefix", "versionPort", "versionAddress",
             "debounceMs", "maxDelayMs", "nginxMode", "pushPort", "streamFile");
 
@@ -63,7 +65,7 @@ public record AgentConfig(List<HostPort> connect, Path stateDir, SyncOptions opt
         String bind = values.getOrDefault("bind", "127.0.0.1");
         String binary = values.getOrDefault("binary", proxy);
         if (proxy.equals("haproxy")) {
-            return new AgentConfig(connect, stateDir, options, haproxy(values, stateDir, manage, bind, binary), stopProxyOnExit);
+            return new AgentConfig(connect, stateDir, options, haproxy(values, stateDir, manage, bind, binary, connect), stopProxyOnExit);
         }
         NginxMode mode = NginxMode.parse(values.getOrDefault("nginxMode", "auto")).resolve();
         // dynamic mode pushes changes in about a millisecond: no debounce unless asked for
@@ -72,7 +74,8 @@ public record AgentConfig(List<HostPort> connect, Path stateDir, SyncOptions opt
         return new AgentConfig(connect, stateDir, options, nginx(values, stateDir, manage, bind, binary, mode), stopProxyOnExit);
     }
 
-    private static ProxyDriver haproxy(Map<String, String> values, Path stateDir, boolean manage, String bind, String binary) {
+    private static ProxyDriver haproxy(Map<String, String> values, Path stateDir, boolean manage, String bind, String binary,
+                                       List<HostPort> connect) {
         if (!manage && !(values.containsKey("haproxySocket") && values.containsKey("masterSocket") && values.containsKey("config"))) {
             throw new IllegalArgumentException("without manage, give haproxySocket, masterSocket and config (the agent drives a "
                     + "HAProxy already running from them)");
@@ -80,7 +83,35 @@ public record AgentConfig(List<HostPort> connect, Path stateDir, SyncOptions opt
         HaproxyDriver.Settings layout = HaproxyDriver.Settings.managedIn(stateDir, bind);
         return new HaproxyDriver(new HaproxyDriver.Settings(path(values, "config", layout.configFile()),
                 path(values, "haproxySocket", layout.adminSocket()), path(values, "masterSocket", layout.masterSocket()),
-                layout.stateDir(), bind, binary, manage, number(values, "drainGraceMs", 2_000), layout.reloadTimeoutMs()));
+                layout.stateDir(), bind, binary, manage, number(values, "drainGraceMs", 2_000), layout.reloadTimeoutMs(),
+                clusterFront(values, bind, connect)));
+    }
+
+    /**
+     * HAProxy in front of the cluster when {@code frontCluster} gives a port: the nodes from
+     * {@code clusterNodes}, else the {@code connect} addresses with the admin port 100 above the
+     * client port (the layout of {@code signalbox demo} and of every local cluster).
+     */
+    private static ClusterFrontConfig.Settings clusterFront(Map<String, String> values, String bind, List<HostPort> connect) {
+        if (!values.containsKey("frontCluster")) {
+            if (values.containsKey("clusterNodes")) {
+                throw new IllegalArgumentException("clusterNodes is for frontCluster: give frontCluster=PORT too");
+            }
+            return null;
+        }
+        long port = number(values, "frontCluster", 0);
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("frontCluster " + port + " is outside 1..65535");
+        }
+        List<ClusterFrontConfig.Node> nodes = new ArrayList<>();
+        if (values.containsKey("clusterNodes")) {
+            nodes.addAll(ClusterFrontConfig.parseNodes(values.get("clusterNodes")));
+        } else {
+            for (HostPort node : connect) {
+                nodes.add(ClusterFrontConfig.Node.parse(node.host() + ":" + node.port() + "/" + Math.min(65_535, node.port() + 100)));
+            }
+        }
+        return new ClusterFrontConfig.Settings(bind, (int) port, nodes, 1_000, "");
     }
 
     private static ProxyDriver nginx(Map<String, String> values, Path stateDir, boolean manage, String bind, String binary, NginxMode mode) {

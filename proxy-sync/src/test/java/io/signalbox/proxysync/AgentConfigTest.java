@@ -66,6 +66,10 @@ class AgentConfigTest {
                 "pushPort", "29998")).contains("pushPort 29998 must be within 1..65535 and differ from versionPort 29998"));
         assertTrue(refused(Map.of("proxy", "haproxy", "stateDir", stateDir.toString(), "manage", "true", "stopProxyOnExit", "maybe"))
                 .contains("stopProxyOnExit \"maybe\" must be true or false"));
+        assertTrue(refused(Map.of("proxy", "haproxy", "stateDir", stateDir.toString(), "manage", "true", "clusterNodes",
+                "127.0.0.1:7101/7201")).contains("give frontCluster=PORT too"));
+        assertTrue(refused(Map.of("proxy", "haproxy", "stateDir", stateDir.toString(), "manage", "true", "frontCluster", "7100",
+                "clusterNodes", "node1:7101/7201")).contains("\"node1\" is not an IP literal"));
     }
 
     @Test

@@ -240,6 +240,15 @@ class NginxDynamicProcessTest {
         }
     }
 
+    private static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(cannot read " + file + ")";
+        }
+    }
+
     private static void signal(String name, long pid) throws IOException, InterruptedException {
         assertEquals(0, new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).start().waitFor(), "kill -" + name + " " + pid);
     }
@@ -376,7 +385,9 @@ class NginxDynamicProcessTest {
             assertEquals(reloads, latestReport(client, "dyn-own").reloads(), "server changes without a reload of the owner's Nginx");
             assertTrue(Files.readString(include).contains("balancer_by_lua_block"), Files.readString(include));
             assertEquals(0, agent.terminate());
-            assertEquals("ob", HttpBackends.get(port), "the owner's Nginx is the owner's: it keeps serving");
+            String answer = HttpBackends.get(port);
+            assertEquals("ob", answer, () -> "the owner's Nginx is the owner's: it keeps serving\n" + tail(nginxDir.resolve("error.log"))
+                    + "\n" + tail(agent.stateDir.resolve("agent.log")));
         } finally {
             master.destroy();
             master.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);

@@ -138,6 +138,7 @@ class NginxSyncProcessTest {
             awaitServed(port, "burst-a");
             awaitReported(client, "nginx-burst");
             long reloadsBefore = latestReport(client, "nginx-burst").reloads();
+            long burstStarted = System.nanoTime();
             java.util.List<java.util.concurrent.CompletableFuture<?>> pending = new java.util.ArrayList<>();
             for (int i = 0; i < 500; i++) {
                 pending.add(client.submitAsync(server("burst", "s" + (i % 50), a, 1 + i % 100, 0)));
@@ -146,9 +147,12 @@ class NginxSyncProcessTest {
                 }
             }
             pending.forEach(java.util.concurrent.CompletableFuture::join);
+            long burstSeconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - burstStarted);
             awaitReported(client, "nginx-burst");
             long reloads = latestReport(client, "nginx-burst").reloads() - reloadsBefore;
-            assertTrue(reloads >= 1 && reloads <= 6, "500 changes cost " + reloads + " reloads");
+            // one reload per maximum delay (1 s) while the burst lasts, and the last one after it: a loaded machine makes bursts longer
+            assertTrue(reloads >= 1 && reloads <= Math.max(6, burstSeconds + 2),
+                    "500 changes in " + burstSeconds + " s cost " + reloads + " reloads");
             String file = Files.readString(agent.stateDir.resolve("upstreams.conf"));
             assertEquals(50, file.lines().filter(l -> l.contains("# s")).count(), file);
             assertTrue(file.contains("server 127.0.0.1:" + a + " weight=100;  # s49"), file);

@@ -52,6 +52,9 @@ public final class ClusterFrontConfig {
         }
     }
 
+    /** The HAProxy proxy (listen section) of the front. */
+    public static final String PROXY_NAME = "signalbox.cluster";
+
     private ClusterFrontConfig() {}
 
     public static List<Node> parseNodes(String text) {
@@ -64,8 +67,8 @@ public final class ClusterFrontConfig {
         return nodes;
     }
 
+    /** A complete haproxy.cfg with only the front: what {@code signalbox sync cluster-front} prints. */
     public static String render(Settings settings) {
-        int interval = SafeValues.range("checkIntervalMs", settings.checkIntervalMs(), 100, 60_000);
         StringBuilder out = new StringBuilder("# HAProxy in front of a Signalbox cluster, rendered by signalbox sync cluster-front.\n");
         out.append("# Run: haproxy -f THIS_FILE (validate first: haproxy -c -f THIS_FILE).\n");
         out.append("global\n");
@@ -73,19 +76,27 @@ public final class ClusterFrontConfig {
         if (!settings.statsSocket().isEmpty()) {
             out.append("    stats socket ").append(SafeValues.filePath("statsSocket", settings.statsSocket())).append(" mode 600 level user\n");
         }
-        out.append("defaults\n");
+        renderListen(out, settings);
+        return out.toString();
+    }
+
+    /**
+     * The front as one {@code listen} section, also what a HAProxy sync agent adds to its own file.
+     * Its name has a dot, which no service name can have, and no {@code be_} prefix, so the
+     * agent's server passes and backend checks never take it for a service.
+     */
+    static void renderListen(StringBuilder out, Settings settings) {
+        int interval = SafeValues.range("checkIntervalMs", settings.checkIntervalMs(), 100, 60_000);
+        out.append("listen ").append(PROXY_NAME).append('\n');
         out.append("    mode tcp\n");
+        out.append("    bind ").append(SafeValues.address(SafeValues.ipLiteral("bindAddress", settings.bindAddress()),
+                SafeValues.port("listenPort", settings.listenPort()))).append('\n');
         out.append("    timeout connect 2s\n");
         // clients hold long-lived connections (event streams); the client library's own timeouts decide
         out.append("    timeout client 1h\n");
         out.append("    timeout server 1h\n");
         out.append("    retries 3\n");
         out.append("    option redispatch\n");
-        out.append("frontend fe_signalbox\n");
-        out.append("    bind ").append(SafeValues.address(SafeValues.ipLiteral("bindAddress", settings.bindAddress()),
-                SafeValues.port("listenPort", settings.listenPort()))).append('\n');
-        out.append("    default_backend be_signalbox\n");
-        out.append("backend be_signalbox\n");
         out.append("    balance leastconn\n");
         out.append("    option httpchk GET /health\n");
         out.append("    http-check expect status 200\n");
@@ -96,6 +107,5 @@ public final class ClusterFrontConfig {
                     .append(SafeValues.address(SafeValues.ipLiteral("node address", node.address()), SafeValues.port("client port", node.clientPort())))
                     .append(" check port ").append(SafeValues.port("admin port", node.adminPort())).append('\n');
         }
-        return out.toString();
     }
 }

@@ -21,8 +21,16 @@ import java.util.List;
  * {@code option httpchk GET path} when it has an HTTP path in HTTP mode.
  */
 public final class HaproxyConfigRenderer {
-    /** Where the agent keeps HAProxy's sockets and state file, and the address frontends bind to. */
-    public record Settings(String adminSocket, String stateFile, String bindAddress) {}
+    /**
+     * Where the agent keeps HAProxy's sockets and state file, and the address frontends bind to.
+     *
+     * @param clusterFront HAProxy in front of the Signalbox cluster itself, or null for none
+     */
+    public record Settings(String adminSocket, String stateFile, String bindAddress, ClusterFrontConfig.Settings clusterFront) {
+        public Settings(String adminSocket, String stateFile, String bindAddress) {
+            this(adminSocket, stateFile, bindAddress, null);
+        }
+    }
 
     private final Settings settings;
 
@@ -45,6 +53,9 @@ public final class HaproxyConfigRenderer {
         out.append("    option idle-close-on-response\n");
         for (Service service : configuration.services()) {
             renderService(out, service, configuration.servers().getOrDefault(service.name(), List.of()), bind);
+        }
+        if (settings.clusterFront() != null) {
+            ClusterFrontConfig.renderListen(out, settings.clusterFront());
         }
         return out.toString();
     }

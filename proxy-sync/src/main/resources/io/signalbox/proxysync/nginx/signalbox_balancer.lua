@@ -278,16 +278,20 @@ local function note_failure(service, server, now)
 end
 
 -- The servers to choose from: primaries that are up, not failed and not tried yet; backups when no primary is.
+-- When passive failures leave none, the up servers not tried yet regardless of their failures: as Nginx never
+-- takes the only server of a group out, a guess beats a certain 502 (and a success is what ends the doubt).
 local function candidates(service, tried, now)
-    for _, group in ipairs({ service.primaries, service.backups }) do
-        local list = {}
-        for _, server in ipairs(group) do
-            if not tried[server.key] and available(service, server, now) then
-                insert(list, server)
+    for _, respect_failures in ipairs({ true, false }) do
+        for _, group in ipairs({ service.primaries, service.backups }) do
+            local list = {}
+            for _, server in ipairs(group) do
+                if not tried[server.key] and server.up and (not respect_failures or available(service, server, now)) then
+                    insert(list, server)
+                end
             end
-        end
-        if #list > 0 then
-            return list
+            if #list > 0 then
+                return list
+            end
         end
     end
     return nil
