@@ -68,6 +68,9 @@ class NginxSyncProcessTest {
             awaitServed(port, "na");
             client.submit(server("web", "b", b, 3, 0));
             awaitServed(port, "nb");
+            // The old workers (without b) accept a few more connections until they take in the reload; on a loaded machine, many.
+            ProcessHandle master = PidFiles.running(agent.stateDir.resolve("nginx.pid"), "nginx").orElseThrow();
+            ProcessCluster.await("the old workers exit", LIMIT, () -> master.children().count() == 2);
             Map<String, Integer> spread = HttpBackends.spread(port, 400);
             assertEquals(Map.of("na", 100, "nb", 300), spread, "Nginx's weighted round robin: exactly 1:3");
 

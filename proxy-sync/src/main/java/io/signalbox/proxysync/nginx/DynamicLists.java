@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The dynamic mode's half of a pass: pushes the server lists of HTTP services that changed since
  * the last push (all of them after a reload, a restart, or when Nginx runs a version the agent did
- * not push), with the pass's zxid, to the loopback push location; then waits until the version
- * location says every worker runs that zxid. Only then does the pass count as applied.
+ * not push), with the pass's zxid, to the loopback push location, which answers once every worker
+ * runs that zxid (else the version location is polled a while longer). Only then does the pass
+ * count as applied. After each applied push the complete set is saved for a Nginx that starts
+ * afresh ({@code boot} in {@code signalbox_balancer.lua}).
  */
 final class DynamicLists {
     private static final Logger LOG = LoggerFactory.getLogger(DynamicLists.class);

@@ -19,7 +19,8 @@ import java.util.HexFormat;
  */
 final class NginxFiles {
     static final String TOKEN_FILE = "nginx-push-token";
-    static final String LUA_FILE = "signalbox_balancer.lua";
+    /** The balancer, and the parsing and checks of the lists it is pushed, which it requires. */
+    static final java.util.List<String> LUA_FILES = java.util.List.of("signalbox_balancer.lua", "signalbox_lists.lua");
 
     private final NginxDriver.Settings settings;
 
@@ -122,14 +123,21 @@ final class NginxFiles {
 
     /** Copies the Lua balancer next to the http file, where the rendered lua_package_path finds it. */
     void installLua() {
-        Path target = settings.upstreamsFile().toAbsolutePath().getParent().resolve(LUA_FILE);
-        try (InputStream in = NginxFiles.class.getResourceAsStream(LUA_FILE)) {
-            if (in == null) {
-                throw new IllegalStateException(LUA_FILE + " is missing from the proxy-sync jar");
+        installLua(settings.upstreamsFile().toAbsolutePath().getParent());
+    }
+
+    /** Copies the Lua modules from the jar into {@code directory}. */
+    static void installLua(Path directory) {
+        for (String name : LUA_FILES) {
+            Path target = directory.resolve(name);
+            try (InputStream in = NginxFiles.class.getResourceAsStream(name)) {
+                if (in == null) {
+                    throw new IllegalStateException(name + " is missing from the proxy-sync jar");
+                }
+                AgentStateDir.writeAtomically(target, in.readAllBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
             }
-            AgentStateDir.writeAtomically(target, in.readAllBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         }
     }
 }

@@ -110,7 +110,7 @@ class NginxConfigRendererTest {
 
         Files.writeString(directory.resolve("upstreams.conf"), rendered.http());
         Files.writeString(directory.resolve("stream.conf"), rendered.stream());
-        Files.copy(NginxFiles.class.getResourceAsStream("signalbox_balancer.lua"), directory.resolve("signalbox_balancer.lua"));
+        NginxFiles.installLua(directory);
         Files.createDirectories(directory.resolve("tmp"));
         Files.writeString(directory.resolve("nginx.conf"), "load_module " + NginxMode.NDK_MODULE + ";\nload_module " + NginxMode.LUA_MODULE
                 + ";\nload_module " + NginxMode.STREAM_MODULE + ";\npid " + directory.resolve("nginx.pid") + ";\nerror_log "
