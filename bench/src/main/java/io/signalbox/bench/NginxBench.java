@@ -8,6 +8,7 @@ import io.signalbox.proxysync.AgentStateDir;
 import io.signalbox.proxysync.SyncAgent;
 import io.signalbox.proxysync.SyncOptions;
 import io.signalbox.proxysync.nginx.NginxDriver;
+import io.signalbox.proxysync.nginx.NginxMode;
 import io.signalbox.state.Command;
 import io.signalbox.state.Server;
 import io.signalbox.testkit.ProcessCluster;
@@ -72,6 +73,19 @@ public final class NginxBench {
     /** One figure, in words. */
     public record Row(String what, String value) {}
 
+    /** One agent setup measured: Nginx's mode, the debounce, whether a stream runs through it too. */
+    private record Run(NginxMode mode, long debounceMs, boolean stream) {
+        String label() {
+            return mode == NginxMode.DYNAMIC ? "dynamic mode" : "debounce " + debounceMs + " ms";
+        }
+    }
+
+    /** Reload mode as before (debounce 200 ms with a stream, then 0), then dynamic mode (no debounce: a push is cheap). */
+    private static final List<Run> RUNS = List.of(new Run(NginxMode.RELOAD, 200, true), new Run(NginxMode.RELOAD, 0, false),
+            new Run(NginxMode.DYNAMIC, 0, true));
+
+    private record Latency(Row row, double p50Ms, double p99Ms) {}
+
     private NginxBench() {}
 
     /**
@@ -112,17 +126,25 @@ public final class NginxBench {
                         Map.of(), 0, null));
             }
             client.submit(new Command.Multi(setup));
-            for (long debounceMs : new long[] {200, 0}) {
-                Path agentDir = directory.resolve("agent-" + debounceMs);
-                NginxDriver driver = new NginxDriver(NginxDriver.Settings.managedIn(agentDir, settings.versionPort(), "127.0.0.1"));
+            double[] reloadWithoutDebounce = null;
+            for (Run run : RUNS) {
+                Path agentDir = directory.resolve("agent-" + run.label().replace(' ', '-'));
+                NginxDriver driver = new NginxDriver(NginxDriver.Settings.managedIn(agentDir, settings.versionPort(), "127.0.0.1", run.mode()));
                 try (SignalboxClient agentClient = cluster.client(); AgentStateDir state = AgentStateDir.open(agentDir);
                      SyncAgent agent = SyncAgent.start(agentClient, driver, state,
-                             SyncOptions.defaults("bench-nginx").withDebounce(debounceMs, Math.max(1_000, debounceMs)))) {
+                             SyncOptions.defaults("bench-nginx").withDebounce(run.debounceMs(), Math.max(1_000, run.debounceMs())))) {
                     long loaded = client.lastSeenZxid();
-                    ProcessCluster.await("the agent's first reload", Duration.ofSeconds(30), () -> agent.appliedZxid() >= loaded);
-                    rows.add(latency(out, client, agent, driver, settings.changes(), debounceMs));
-                    if (debounceMs == 200) {
-                        rows.addAll(stream(out, client, agent, driver, settings));
+                    ProcessCluster.await("the agent's first pass", Duration.ofSeconds(30), () -> agent.appliedZxid() >= loaded);
+                    Latency latency = latency(out, client, agent, driver, settings.changes(), run.label());
+                    rows.add(latency.row());
+                    if (run.mode() == NginxMode.RELOAD && run.debounceMs() == 0) {
+                        reloadWithoutDebounce = new double[] {latency.p50Ms(), latency.p99Ms()};
+                    }
+                    if (run.mode() == NginxMode.DYNAMIC && reloadWithoutDebounce != null) {
+                        rows.add(ratio(out, reloadWithoutDebounce, latency));
+                    }
+                    if (run.stream()) {
+                        rows.addAll(stream(out, client, agent, driver, settings, run));
                     }
                 }
             }
@@ -132,7 +154,7 @@ public final class NginxBench {
         return rows;
     }
 
-    private static Row latency(PrintWriter out, SignalboxClient client, SyncAgent agent, NginxDriver driver, int changes, long debounceMs)
+    private static Latency latency(PrintWriter out, SignalboxClient client, SyncAgent agent, NginxDriver driver, int changes, String label)
             throws InterruptedException {
         long[] nanos = new long[changes];
         int[] weights = weights(client);
@@ -155,12 +177,22 @@ public final class NginxBench {
         String value = String.format(java.util.Locale.ROOT, "%d changes one at a time: p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d reloads",
                 changes, StorageBenchmark.percentileMs(nanos, 0.5), StorageBenchmark.percentileMs(nanos, 0.99), nanos[changes - 1] / 1e6,
                 reloaded);
-        out.println("acknowledged -> served, debounce " + debounceMs + " ms: " + value);
+        out.println("acknowledged -> served, " + label + ": " + value);
         out.flush();
-        return new Row("latency, debounce " + debounceMs + " ms", value);
+        return new Latency(new Row("latency, " + label, value), StorageBenchmark.percentileMs(nanos, 0.5),
+                StorageBenchmark.percentileMs(nanos, 0.99));
     }
 
-    private static List<Row> stream(PrintWriter out, SignalboxClient client, SyncAgent agent, NginxDriver driver, Settings settings)
+    /** Dynamic mode against reload mode without debounce, measured in the same run (the machine is noisy: compare ratios). */
+    private static Row ratio(PrintWriter out, double[] reload, Latency dynamic) {
+        String value = String.format(java.util.Locale.ROOT, "p50 %.0fx, p99 %.0fx", reload[0] / Math.max(0.001, dynamic.p50Ms()),
+                reload[1] / Math.max(0.001, dynamic.p99Ms()));
+        out.println("reload (debounce 0) / dynamic: " + value);
+        out.flush();
+        return new Row("reload (debounce 0) / dynamic", value);
+    }
+
+    private static List<Row> stream(PrintWriter out, SignalboxClient client, SyncAgent agent, NginxDriver driver, Settings settings, Run run)
             throws Exception {
         int rate = settings.rate();
         AtomicBoolean running = new AtomicBoolean(true);
@@ -193,18 +225,24 @@ public final class NginxBench {
         ProcessCluster.await("Nginx serves the end of the stream", Duration.ofSeconds(30), () -> servedZxid(driver) >= last);
         long streamReloads = reloadsOnceApplied(agent, last) - reloads;
         long[] after = driver.workersAndRssKib();
-        Thread.sleep(12_000); // worker_shutdown_timeout is 10 s
-        long[] settled = driver.workersAndRssKib();
+        long[] settled = after;
+        if (run.mode() == NginxMode.RELOAD) {
+            Thread.sleep(12_000); // worker_shutdown_timeout is 10 s
+            settled = driver.workersAndRssKib();
+        }
         running.set(false);
         for (Thread thread : clients) {
             thread.join(10_000);
         }
+        String suffix = run.mode() == NginxMode.DYNAMIC ? ", dynamic mode" : "";
         List<Row> rows = new ArrayList<>();
-        rows.add(new Row("stream", String.format(java.util.Locale.ROOT, "%d changes at %d/s: %d reloads (%.1f per 1,000 changes); "
+        rows.add(new Row("stream" + suffix, String.format(java.util.Locale.ROOT, "%d changes at %d/s: %d reloads (%.1f per 1,000 changes); "
                 + "%d requests through Nginx by 4 keep-alive clients meanwhile, %d failed", total + 1, rate, streamReloads,
                 streamReloads * 1000.0 / (total + 1), requests.get(), failures.get())));
-        rows.add(new Row("workers after the stream", after[0] + " worker processes, " + after[1] / 1024 + " MiB resident"));
-        rows.add(new Row("workers 12 s later", settled[0] + " worker processes, " + settled[1] / 1024 + " MiB resident"));
+        rows.add(new Row("workers after the stream" + suffix, after[0] + " worker processes, " + after[1] / 1024 + " MiB resident"));
+        if (run.mode() == NginxMode.RELOAD) {
+            rows.add(new Row("workers 12 s later", settled[0] + " worker processes, " + settled[1] / 1024 + " MiB resident"));
+        }
         rows.forEach(r -> out.println(r.what() + ": " + r.value()));
         out.flush();
         return rows;

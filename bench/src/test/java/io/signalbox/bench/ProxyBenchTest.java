@@ -58,9 +58,12 @@ class ProxyBenchTest {
         int base = TestPorts.distinctBases(1, 11).get(0);
         List<NginxBench.Row> rows = NginxBench.run(printed.out, new NginxBench.Settings(2, 5, 1, results, base, base + 10, base + 11));
 
-        List<List<String>> latencies = printed.lines("acknowledged -> served, debounce (200|0) ms: 2 changes one at a time: p50 " + NUMBER
-                + " ms, p99 " + NUMBER + " ms, max " + NUMBER + " ms, " + INTEGER + " reloads");
-        assertEquals(List.of("200", "0"), latencies.stream().map(l -> l.get(0)).toList(), printed.text());
+        List<List<String>> latencies = printed.lines("acknowledged -> served, (debounce 200 ms|debounce 0 ms|dynamic mode): 2 changes one at "
+                + "a time: p50 " + NUMBER + " ms, p99 " + NUMBER + " ms, max " + NUMBER + " ms, " + INTEGER + " reloads");
+        assertEquals(List.of("debounce 200 ms", "debounce 0 ms", "dynamic mode"), latencies.stream().map(l -> l.get(0)).toList(),
+                printed.text());
+        assertEquals("0", latencies.get(2).get(4), "dynamic mode pushes servers: no reload\n" + printed.text());
+        printed.line("reload \\(debounce 0\\) / dynamic: p50 " + NUMBER + "x, p99 " + NUMBER + "x");
         for (List<String> latency : latencies) {
             printed.assertAscending("p50, p99, max", number(latency.get(1)), number(latency.get(2)), number(latency.get(3)));
         }
@@ -69,13 +72,17 @@ class ProxyBenchTest {
                 + INTEGER + " requests through Nginx by 4 keep-alive clients meanwhile, " + INTEGER + " failed");
         printed.assertPositive("requests through Nginx", number(stream.get(2)));
         printed.assertAscending("failed, requests", number(stream.get(3)), number(stream.get(2)));
-        for (String when : List.of("after the stream", "12 s later")) {
+        List<String> dynamicStream = printed.line("stream, dynamic mode: 6 changes at 5/s: " + INTEGER + " reloads \\(" + NUMBER
+                + " per 1,000 changes\\); " + INTEGER + " requests through Nginx by 4 keep-alive clients meanwhile, " + INTEGER + " failed");
+        assertEquals(List.of("0", "0"), List.of(dynamicStream.get(0), dynamicStream.get(3)),
+                "no reload and no failed request under a stream in dynamic mode\n" + printed.text());
+        for (String when : List.of("after the stream", "12 s later", "after the stream, dynamic mode")) {
             List<String> workers = printed.line("workers " + when + ": " + INTEGER + " worker processes, " + INTEGER + " MiB resident");
             printed.assertPositive("worker processes " + when, number(workers.get(0)));
         }
         String json = printed.resultFile(results, "nginx");
-        assertEquals(5, Printed.occurrences(json, "\"what\":"), json);
-        assertEquals(5, rows.size());
+        assertEquals(9, Printed.occurrences(json, "\"what\":"), json);
+        assertEquals(9, rows.size());
     }
 
     /** Fails, naming the binary, when it is not on PATH or does not run. */

@@ -39,10 +39,11 @@ final class ProxyBenchCommands {
 
     @Command(name = "nginx", mixinStandardHelpOptions = true,
             description = "Time from a change acknowledged by a 3-node cluster to Nginx serving it through the sync agent "
-                    + "(debounce 200 ms and 0), then a steady stream of changes: reloads per 1,000 changes, and Nginx's worker "
-                    + "processes and memory after it. Needs nginx. Writes JSON under --results.")
+                    + "(reload mode with debounce 200 ms and 0, then dynamic mode), and a steady stream of changes: reloads per 1,000 "
+                    + "changes, failed requests, Nginx's worker processes and memory. Needs nginx and libnginx-mod-http-lua. "
+                    + "Writes JSON under --results.")
     static final class Nginx extends BenchCommand.Subcommand {
-        @Option(names = "--changes", defaultValue = "100", description = "changes one at a time, per debounce setting (default: ${DEFAULT-VALUE})")
+        @Option(names = "--changes", defaultValue = "100", description = "changes one at a time, per mode and debounce setting (default: ${DEFAULT-VALUE})")
         int changes;
 
         @Option(names = "--rate", defaultValue = "100", description = "changes per second in the stream (default: ${DEFAULT-VALUE})")

@@ -1,6 +1,8 @@
 package io.signalbox.cli;
 
+import io.signalbox.protocol.HostPort;
 import io.signalbox.proxysync.SyncAgentMain;
+import io.signalbox.proxysync.haproxy.ClusterFrontConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,7 +16,7 @@ import picocli.CommandLine.Option;
 /** {@code signalbox sync haproxy ...}: runs a sync agent until SIGTERM or Ctrl-C. */
 @Command(name = "sync", mixinStandardHelpOptions = true,
         description = "Runs a sync agent that keeps one proxy converged to the cluster's configuration.",
-        subcommands = {SyncCommand.Haproxy.class, SyncCommand.Nginx.class})
+        subcommands = {SyncCommand.Haproxy.class, SyncCommand.Nginx.class, SyncCommand.ClusterFront.class})
 public final class SyncCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -45,6 +47,9 @@ public final class SyncCommand implements Runnable {
         @Option(names = "--report-every-ms", defaultValue = "2000", description = "repeat the report to the cluster this often (default: ${DEFAULT-VALUE})")
         long reportEveryMs;
 
+        @Option(names = "--stop-proxy-on-exit", description = "SIGTERM also stops the managed proxy (default: it keeps serving, for the next agent)")
+        boolean stopProxyOnExit;
+
         /** The keys of io.signalbox.proxysync.AgentConfig that every agent takes. */
         Map<String, String> values(String proxy) {
             Map<String, String> values = new LinkedHashMap<>();
@@ -55,6 +60,7 @@ public final class SyncCommand implements Runnable {
             values.put("agentId", agentId == null ? "" : agentId);
             values.put("driftCheckMs", String.valueOf(driftCheckMs));
             values.put("reportEveryMs", String.valueOf(reportEveryMs));
+            values.put("stopProxyOnExit", String.valueOf(stopProxyOnExit));
             return values;
         }
     }
@@ -88,9 +94,19 @@ public final class SyncCommand implements Runnable {
                 description = "a deregistered server leaves traffic at once and is deleted after this (default: ${DEFAULT-VALUE})")
         long drainGraceMs;
 
+        @Option(names = "--front-cluster", description = "also put HAProxy in front of the Signalbox cluster on this port of --bind: "
+                + "TCP to the nodes' client ports, each checked on its admin /health (docs/operations.md)")
+        Integer frontCluster;
+
+        @Option(names = "--cluster-nodes", description = "with --front-cluster: every node as CLIENT_IP:CLIENT_PORT/ADMIN_PORT (default: the "
+                + "--connect addresses, admin port = client port + 100)")
+        String clusterNodes;
+
         @Override
         public Integer call() throws InterruptedException {
             Map<String, String> values = agent.values("haproxy");
+            values.put("frontCluster", frontCluster == null ? "" : String.valueOf(frontCluster));
+            values.put("clusterNodes", clusterNodes == null ? "" : clusterNodes);
             values.put("manage", String.valueOf(manage));
             values.put("haproxySocket", adminSocket == null ? "" : adminSocket.toString());
             values.put("masterSocket", masterSocket == null ? "" : masterSocket.toString());
@@ -103,9 +119,10 @@ public final class SyncCommand implements Runnable {
     }
 
     @Command(name = "nginx", mixinStandardHelpOptions = true,
-            description = "Syncs one open source Nginx: renders one upstream per HTTP service into --upstreams-file, checks the "
-                    + "whole tree with nginx -t, reloads, and confirms the new zxid on the version location; bursts are debounced "
-                    + "into one reload. With --manage the agent runs Nginx itself from a configuration in --state-dir.")
+            description = "Syncs one open source Nginx. Dynamic mode (with the Lua module): one Lua-balanced upstream per HTTP service, "
+                    + "servers pushed to every worker without a reload. Reload mode: servers rendered into --upstreams-file, checked with "
+                    + "nginx -t, reloaded, confirmed on the version location, bursts debounced. With --manage the agent runs Nginx itself "
+                    + "from a configuration in --state-dir.")
     static final class Nginx implements Callable<Integer> {
         @Mixin
         AgentOptions agent;
@@ -135,11 +152,23 @@ public final class SyncCommand implements Runnable {
         @Option(names = "--nginx", defaultValue = "nginx", description = "the nginx binary (default: ${DEFAULT-VALUE})")
         String binary;
 
-        @Option(names = "--debounce-ms", defaultValue = "200", description = "reload once no change came for this long (default: ${DEFAULT-VALUE})")
-        long debounceMs;
+        @Option(names = "--nginx-mode", defaultValue = "auto",
+                description = "dynamic (servers pushed to a Lua balancer, no reload), reload, or auto: dynamic when libnginx-mod-http-lua "
+                        + "is installed (default: ${DEFAULT-VALUE})")
+        String nginxMode;
 
-        @Option(names = "--max-delay-ms", defaultValue = "1000", description = "... but no later than this after a change (default: ${DEFAULT-VALUE})")
-        long maxDelayMs;
+        @Option(names = "--push-port", description = "dynamic mode: loopback port of the push location (default: --version-port + 1)")
+        Integer pushPort;
+
+        @Option(names = "--stream-file", description = "the file for TCP services, included in a stream block (default with --manage: "
+                + "stream.conf in --state-dir when libnginx-mod-stream is installed)")
+        Path streamFile;
+
+        @Option(names = "--debounce-ms", description = "one pass once no change came for this long (default: 200 in reload mode, 0 in dynamic)")
+        Long debounceMs;
+
+        @Option(names = "--max-delay-ms", description = "... but no later than this after a change (default: 1000)")
+        Long maxDelayMs;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -152,9 +181,41 @@ public final class SyncCommand implements Runnable {
             values.put("versionAddress", versionAddress);
             values.put("bind", bind);
             values.put("binary", binary);
-            values.put("debounceMs", String.valueOf(debounceMs));
-            values.put("maxDelayMs", String.valueOf(maxDelayMs));
+            values.put("nginxMode", nginxMode);
+            values.put("pushPort", pushPort == null ? "" : String.valueOf(pushPort));
+            values.put("streamFile", streamFile == null ? "" : streamFile.toString());
+            values.put("debounceMs", debounceMs == null ? "" : String.valueOf(debounceMs));
+            values.put("maxDelayMs", maxDelayMs == null ? "" : String.valueOf(maxDelayMs));
             return SyncAgentMain.run(values, System.err);
+        }
+    }
+
+    @Command(name = "cluster-front", mixinStandardHelpOptions = true,
+            description = "Prints a haproxy.cfg that puts HAProxy in front of the Signalbox cluster: TCP to the nodes' client ports, "
+                    + "each node health-checked on its admin /health, for clients configured with one address (docs/operations.md).")
+    static final class ClusterFront implements Callable<Integer> {
+        @Option(names = "--listen", defaultValue = "127.0.0.1:7100", description = "where clients connect, IP:PORT (default: ${DEFAULT-VALUE})")
+        String listen;
+
+        @Option(names = "--nodes", defaultValue = "127.0.0.1:7101/7201,127.0.0.1:7102/7202,127.0.0.1:7103/7203",
+                description = "every node as CLIENT_IP:CLIENT_PORT/ADMIN_PORT (default: the demo's, ${DEFAULT-VALUE})")
+        String nodes;
+
+        @Option(names = "--check-interval-ms", defaultValue = "1000", description = "health check interval; 2 failures take a node out "
+                + "(default: ${DEFAULT-VALUE})")
+        int checkIntervalMs;
+
+        @Override
+        public Integer call() {
+            try {
+                HostPort address = HostPort.parse(listen);
+                System.out.print(ClusterFrontConfig.render(new ClusterFrontConfig.Settings(address.host().replace("[", "").replace("]", ""),
+                        address.port(), ClusterFrontConfig.parseNodes(nodes), checkIntervalMs, "")));
+                return 0;
+            } catch (IllegalArgumentException e) {
+                System.err.println("signalbox sync cluster-front: " + e.getMessage());
+                return 2;
+            }
         }
     }
 }

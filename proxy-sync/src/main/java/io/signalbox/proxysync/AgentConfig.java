@@ -1,8 +1,10 @@
 package io.signalbox.proxysync;
 
 import io.signalbox.protocol.HostPort;
+import io.signalbox.proxysync.haproxy.ClusterFrontConfig;
 import io.signalbox.proxysync.haproxy.HaproxyDriver;
 import io.signalbox.proxysync.nginx.NginxDriver;
+import io.signalbox.proxysync.nginx.NginxMode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,14 +18,18 @@ import java.util.TreeSet;
  * haproxy|nginx} say, and what an agent's configuration file says to {@link SyncAgentMain}.
  * {@link #parse} checks every value and builds the driver (which checks addresses and ports
  * at once); an error names the key, the value and what is allowed.
+ *
+ * @param stopProxyOnExit whether SIGTERM also stops a managed proxy; by default it keeps serving its
+ *     last configuration and the next agent adopts it
  */
-public record AgentConfig(List<HostPort> connect, Path stateDir, SyncOptions options, ProxyDriver driver) {
+public record AgentConfig(List<HostPort> connect, Path stateDir, SyncOptions options, ProxyDriver driver, boolean stopProxyOnExit) {
     static final String DEFAULT_CONNECT = "127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103";
     private static final Set<String> COMMON_KEYS = Set.of("proxy", "connect", "stateDir", "services", "agentId", "driftCheckMs",
-            "reportEveryMs", "manage", "bind", "binary");
-    private static final Set<String> HAPROXY_KEYS = Set.of("haproxySocket", "masterSocket", "config", "drainGraceMs");
+            "reportEveryMs", "manage", "bind", "binary", "stopProxyOnExit");
+    private static final Set<String> HAPROXY_KEYS = Set.of("haproxySocket", "masterSocket", "config", "drainGraceMs", "frontCluster",
+            "clusterNodes");
     private static final Set<String> NGINX_KEYS = Set.of("upstreamsFile", "nginxConf", "nginxPrefix", "versionPort", "versionAddress",
-            "debounceMs", "maxDelayMs");
+            "debounceMs", "maxDelayMs", "nginxMode", "pushPort", "streamFile");
 
     /** @throws IllegalArgumentException naming the key and value that are wrong, and what is allowed */
     public static AgentConfig parse(Map<String, String> given) {
@@ -55,16 +61,21 @@ public record AgentConfig(List<HostPort> connect, Path stateDir, SyncOptions opt
         SyncOptions options = SyncOptions.defaults(agentId).withServices(services)
                 .withDriftCheckMs(number(values, "driftCheckMs", 10_000)).withReportEveryMs(number(values, "reportEveryMs", 2_000));
         boolean manage = bool(values, "manage");
+        boolean stopProxyOnExit = bool(values, "stopProxyOnExit");
         String bind = values.getOrDefault("bind", "127.0.0.1");
         String binary = values.getOrDefault("binary", proxy);
         if (proxy.equals("haproxy")) {
-            return new AgentConfig(connect, stateDir, options, haproxy(values, stateDir, manage, bind, binary));
+            return new AgentConfig(connect, stateDir, options, haproxy(values, stateDir, manage, bind, binary, connect), stopProxyOnExit);
         }
-        options = options.withDebounce(number(values, "debounceMs", 200), number(values, "maxDelayMs", 1_000));
-        return new AgentConfig(connect, stateDir, options, nginx(values, stateDir, manage, bind, binary));
+        NginxMode mode = NginxMode.parse(values.getOrDefault("nginxMode", "auto")).resolve();
+        // dynamic mode pushes changes in about a millisecond: no debounce unless asked for
+        long debounceMs = number(values, "debounceMs", mode == NginxMode.DYNAMIC ? 0 : 200);
+        options = options.withDebounce(debounceMs, number(values, "maxDelayMs", Math.max(1_000, debounceMs)));
+        return new AgentConfig(connect, stateDir, options, nginx(values, stateDir, manage, bind, binary, mode), stopProxyOnExit);
     }
 
-    private static ProxyDriver haproxy(Map<String, String> values, Path stateDir, boolean manage, String bind, String binary) {
+    private static ProxyDriver haproxy(Map<String, String> values, Path stateDir, boolean manage, String bind, String binary,
+                                       List<HostPort> connect) {
         if (!manage && !(values.containsKey("haproxySocket") && values.containsKey("masterSocket") && values.containsKey("config"))) {
             throw new IllegalArgumentException("without manage, give haproxySocket, masterSocket and config (the agent drives a "
                     + "HAProxy already running from them)");
@@ -72,10 +83,38 @@ public record AgentConfig(List<HostPort> connect, Path stateDir, SyncOptions opt
         HaproxyDriver.Settings layout = HaproxyDriver.Settings.managedIn(stateDir, bind);
         return new HaproxyDriver(new HaproxyDriver.Settings(path(values, "config", layout.configFile()),
                 path(values, "haproxySocket", layout.adminSocket()), path(values, "masterSocket", layout.masterSocket()),
-                layout.stateDir(), bind, binary, manage, number(values, "drainGraceMs", 2_000), layout.reloadTimeoutMs()));
+                layout.stateDir(), bind, binary, manage, number(values, "drainGraceMs", 2_000), layout.reloadTimeoutMs(),
+                clusterFront(values, bind, connect)));
     }
 
-    private static ProxyDriver nginx(Map<String, String> values, Path stateDir, boolean manage, String bind, String binary) {
+    /**
+     * HAProxy in front of the cluster when {@code frontCluster} gives a port: the nodes from
+     * {@code clusterNodes}, else the {@code connect} addresses with the admin port 100 above the
+     * client port (the layout of {@code signalbox demo} and of every local cluster).
+     */
+    private static ClusterFrontConfig.Settings clusterFront(Map<String, String> values, String bind, List<HostPort> connect) {
+        if (!values.containsKey("frontCluster")) {
+            if (values.containsKey("clusterNodes")) {
+                throw new IllegalArgumentException("clusterNodes is for frontCluster: give frontCluster=PORT too");
+            }
+            return null;
+        }
+        long port = number(values, "frontCluster", 0);
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("frontCluster " + port + " is outside 1..65535");
+        }
+        List<ClusterFrontConfig.Node> nodes = new ArrayList<>();
+        if (values.containsKey("clusterNodes")) {
+            nodes.addAll(ClusterFrontConfig.parseNodes(values.get("clusterNodes")));
+        } else {
+            for (HostPort node : connect) {
+                nodes.add(ClusterFrontConfig.Node.parse(node.host() + ":" + node.port() + "/" + Math.min(65_535, node.port() + 100)));
+            }
+        }
+        return new ClusterFrontConfig.Settings(bind, (int) port, nodes, 1_000, "");
+    }
+
+    private static ProxyDriver nginx(Map<String, String> values, Path stateDir, boolean manage, String bind, String binary, NginxMode mode) {
         if (!manage && !values.containsKey("upstreamsFile")) {
             throw new IllegalArgumentException("without manage, give upstreamsFile (included by nginxConf's http block)");
         }
@@ -84,13 +123,18 @@ public record AgentConfig(List<HostPort> connect, Path stateDir, SyncOptions opt
             throw new IllegalArgumentException("versionPort " + port + " is outside 1..65535");
         }
         String versionAddress = values.getOrDefault("versionAddress", "127.0.0.1");
-        NginxDriver.Settings layout = NginxDriver.Settings.managedIn(stateDir, (int) port, bind);
+        long pushPort = number(values, "pushPort", port + 1);
+        if (pushPort < 1 || pushPort > 65_535 || pushPort == port) {
+            throw new IllegalArgumentException("pushPort " + pushPort + " must be within 1..65535 and differ from versionPort " + port);
+        }
+        NginxDriver.Settings layout = NginxDriver.Settings.managedIn(stateDir, (int) port, bind, mode);
         NginxDriver.Settings settings = manage
                 ? new NginxDriver.Settings(path(values, "upstreamsFile", layout.upstreamsFile()), layout.nginxConf(), layout.prefix(),
-                        layout.stateDir(), versionAddress, (int) port, bind, binary, true, layout.reloadTimeoutMs())
+                        layout.stateDir(), versionAddress, (int) port, bind, binary, true, layout.reloadTimeoutMs(), mode, (int) pushPort,
+                        path(values, "streamFile", layout.streamFile()))
                 : new NginxDriver.Settings(path(values, "upstreamsFile", null), path(values, "nginxConf", Path.of("/etc/nginx/nginx.conf")),
                         path(values, "nginxPrefix", null), layout.stateDir(), versionAddress, (int) port, bind, binary, false,
-                        layout.reloadTimeoutMs());
+                        layout.reloadTimeoutMs(), mode, (int) pushPort, path(values, "streamFile", null));
         return new NginxDriver(settings);
     }
 

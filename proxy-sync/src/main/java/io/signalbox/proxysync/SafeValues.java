@@ -57,6 +57,11 @@ public final class SafeValues {
         }
     }
 
+    /** {@code 10.0.0.1:80} or {@code [fd00::1]:80}, from a literal that went through {@link #ipLiteral}. */
+    public static String address(String ipLiteral, int port) {
+        return (ipLiteral.indexOf(':') >= 0 ? "[" + ipLiteral + "]" : ipLiteral) + ":" + port;
+    }
+
     public static int port(String field, int value) {
         return range(field, value, 1, 65_535);
     }

@@ -283,6 +283,15 @@ public final class SyncAgent implements AutoCloseable {
     /** Stops the stream and the sync thread, saves the view, then closes the driver (a managed proxy stops). */
     @Override
     public void close() {
+        stop(true);
+    }
+
+    /**
+     * Stops the stream and the sync thread and saves the view. With {@code stopProxy} the driver is
+     * closed (a managed proxy stops); without, the proxy keeps serving its last configuration,
+     * for the next agent to adopt: the data plane outlives the control plane.
+     */
+    public void stop(boolean stopProxy) {
         if (closed && !thread.isAlive()) {
             return;
         }
@@ -301,7 +310,10 @@ public final class SyncAgent implements AutoCloseable {
         synchronized (lock) {
             dir.saveView(view.snapshot());
         }
-        driver.close();
-        LOG.info("agent {}: stopped; {} runs zxid {}", options.agentId(), driver.proxy(), Zxid.format(appliedZxid));
+        if (stopProxy) {
+            driver.close();
+        }
+        LOG.info("agent {}: stopped; {} runs zxid {}{}", options.agentId(), driver.proxy(), Zxid.format(appliedZxid),
+                stopProxy ? "" : " and keeps serving it (left running for the next agent)");
     }
 }

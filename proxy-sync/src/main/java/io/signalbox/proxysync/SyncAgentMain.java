@@ -14,7 +14,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code java -cp ... io.signalbox.proxysync.SyncAgentMain [--config agent.conf] [--set key=value]...}
  * with the keys of {@link AgentConfig}. What {@code signalbox sync} runs, and what end-to-end
  * tests start as a process, without the command line. Exit codes: 0 stopped on request,
- * 1 failed, 2 bad configuration.
+ * 1 failed, 2 bad configuration. A stop leaves a managed proxy serving its last configuration
+ * (the next agent adopts it, as after kill -9), unless {@code stopProxyOnExit=true}.
  */
 public final class SyncAgentMain {
     private SyncAgentMain() {}
@@ -51,8 +52,10 @@ public final class SyncAgentMain {
                 errors.println(prefix + "cannot start: " + e.getMessage());
                 return 1;
             }
-            try (SyncAgent agent = running) {
+            try {
                 stopRequested.await();
+            } finally {
+                running.stop(config.stopProxyOnExit());
             }
             return 0;
         } catch (IllegalStateException | UncheckedIOException e) {

@@ -60,5 +60,29 @@ class AgentConfigTest {
                 .contains("versionPort 70000"));
         assertTrue(refused(Map.of("proxy", "haproxy", "stateDir", stateDir.toString(), "manage", "true", "connect", "nowhere"))
                 .contains("\"nowhere\""));
+        assertTrue(refused(Map.of("proxy", "nginx", "stateDir", stateDir.toString(), "manage", "true", "nginxMode", "fast"))
+                .contains("nginxMode \"fast\" must be dynamic, reload or auto"));
+        assertTrue(refused(Map.of("proxy", "nginx", "stateDir", stateDir.toString(), "manage", "true", "versionPort", "29998",
+                "pushPort", "29998")).contains("pushPort 29998 must be within 1..65535 and differ from versionPort 29998"));
+        assertTrue(refused(Map.of("proxy", "haproxy", "stateDir", stateDir.toString(), "manage", "true", "stopProxyOnExit", "maybe"))
+                .contains("stopProxyOnExit \"maybe\" must be true or false"));
+        assertTrue(refused(Map.of("proxy", "haproxy", "stateDir", stateDir.toString(), "manage", "true", "clusterNodes",
+                "127.0.0.1:7101/7201")).contains("give frontCluster=PORT too"));
+        assertTrue(refused(Map.of("proxy", "haproxy", "stateDir", stateDir.toString(), "manage", "true", "frontCluster", "7100",
+                "clusterNodes", "node1:7101/7201")).contains("\"node1\" is not an IP literal"));
+    }
+
+    @Test
+    void nginxModeAutoIsDynamicWithTheLuaModuleAndDynamicModeNeedsNoDebounce() {
+        AgentConfig config = AgentConfig.parse(Map.of("proxy", "nginx", "stateDir", stateDir.toString(), "manage", "true",
+                "versionPort", "29998"));
+        assertEquals(io.signalbox.proxysync.nginx.NginxMode.DYNAMIC, ((NginxDriver) config.driver()).mode(),
+                "libnginx-mod-http-lua is installed here (.ci/run installs it)");
+        assertEquals(0, config.options().debounceMs());
+        assertTrue(!config.stopProxyOnExit(), "SIGTERM leaves the proxy serving by default");
+        AgentConfig reload = AgentConfig.parse(Map.of("proxy", "nginx", "stateDir", stateDir.toString(), "manage", "true",
+                "versionPort", "29998", "nginxMode", "reload", "stopProxyOnExit", "true"));
+        assertEquals(200, reload.options().debounceMs());
+        assertTrue(reload.stopProxyOnExit());
     }
 }

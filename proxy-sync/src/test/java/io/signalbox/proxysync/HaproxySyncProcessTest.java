@@ -39,26 +39,24 @@ class HaproxySyncProcessTest {
     private Path directory;
     private ProcessCluster cluster;
     private SignalboxClient client;
-    private final HttpBackends backends = new HttpBackends();
+    private HttpBackends backends;
+    private SyncTestCluster fixture;
 
     @BeforeAll
     void startCluster(@TempDir Path temporary) throws Exception {
         directory = temporary;
         assertTrue(Files.isExecutable(Path.of("/usr/sbin/haproxy")),
                 "haproxy is not installed: apt-get install haproxy (.ci/run installs it)");
-        cluster = new ProcessCluster(3, 29_000, directory.resolve("cluster"));
-        cluster.awaitLeader(LIMIT);
-        client = cluster.client();
+        fixture = SyncTestCluster.start(directory, 29_000);
+        cluster = fixture.cluster;
+        client = fixture.client;
+        backends = fixture.backends;
     }
 
     @AfterAll
     void stopCluster() {
-        backends.close();
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
@@ -127,8 +125,24 @@ class HaproxySyncProcessTest {
             awaitConverged(agent, "e2e-web", "web");
             assertEquals(0, report("e2e-web").orElseThrow().lagEntries());
 
-            assertEquals(0, agent.terminate(), "SIGTERM stops the agent cleanly");
-            assertTrue(HttpBackends.get(port).startsWith("failed"), "and the HAProxy it managed with it");
+            // SIGTERM (systemctl restart) stops the agent and leaves HAProxy serving; the next agent adopts it.
+            try (TrafficStream traffic = TrafficStream.start(port, "a", "d")) {
+                assertEquals(0, agent.terminate(), "SIGTERM stops the agent cleanly");
+                assertEquals("a", HttpBackends.get(port), "and leaves the HAProxy it managed serving");
+                int d = backends.start("d");
+                client.submit(server("web", "d", d, 1, 0));
+                try (SyncAgentProcess next = SyncAgentProcess.haproxy(directory.resolve("agent-web"), cluster.addresses(),
+                        "--services", "web", "--agent-id", "e2e-web", "--stop-proxy-on-exit", "true").start()) {
+                    awaitConverged(next, "e2e-web", "web");
+                    awaitOnly(port, 30, "a", "d");
+                    assertTrue(next.log().contains("adopted"), next.log());
+                    traffic.close();
+                    assertTrue(traffic.sent() > 20, "the client kept sending across the restart: " + traffic.sent());
+                    assertEquals(List.of(), traffic.failures(), "no failed request out of " + traffic.sent());
+                    assertEquals(0, next.terminate(), "SIGTERM stops the agent cleanly");
+                    assertTrue(HttpBackends.get(port).startsWith("failed"), "and, with stopProxyOnExit, the HAProxy it managed with it");
+                }
+            }
         }
     }
 

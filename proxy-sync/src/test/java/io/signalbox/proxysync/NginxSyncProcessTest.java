@@ -4,7 +4,7 @@ import static io.signalbox.proxysync.SyncTestSupport.LIMIT;
 import static io.signalbox.proxysync.SyncTestSupport.awaitOnly;
 import static io.signalbox.proxysync.SyncTestSupport.awaitReported;
 import static io.signalbox.proxysync.SyncTestSupport.awaitServed;
-import static io.signalbox.proxysync.SyncTestSupport.report;
+import static io.signalbox.proxysync.SyncTestSupport.latestReport;
 import static io.signalbox.proxysync.SyncTestSupport.server;
 import static io.signalbox.proxysync.SyncTestSupport.service;
 import static io.signalbox.proxysync.SyncTestSupport.state;
@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.signalbox.client.SignalboxClient;
-import io.signalbox.protocol.ProxyReport;
 import io.signalbox.state.Command;
 import io.signalbox.testkit.HttpBackends;
 import io.signalbox.testkit.ProcessCluster;
@@ -36,31 +35,25 @@ class NginxSyncProcessTest {
     private Path directory;
     private ProcessCluster cluster;
     private SignalboxClient client;
-    private final HttpBackends backends = new HttpBackends();
+    private HttpBackends backends;
+    private SyncTestCluster fixture;
 
     @BeforeAll
     void startCluster(@TempDir Path temporary) throws Exception {
         assertTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")),
                 "nginx is not installed (apt-get install nginx); .ci/run installs it, so CI always runs these tests");
         directory = temporary;
-        cluster = new ProcessCluster(3, 29_700, directory.resolve("cluster"));
-        cluster.awaitLeader(LIMIT);
-        client = cluster.client();
+        fixture = SyncTestCluster.start(directory, 29_700);
+        cluster = fixture.cluster;
+        client = fixture.client;
+        backends = fixture.backends;
     }
 
     @AfterAll
     void stopCluster() {
-        backends.close();
-        if (client != null) {
-            client.close();
+        if (fixture != null) {
+            fixture.close();
         }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    private ProxyReport reportOf(String agentId) {
-        return report(client, agentId).orElseThrow().report();
     }
 
     @Test
@@ -71,10 +64,13 @@ class NginxSyncProcessTest {
         client.submit(service("web", port, "roundrobin"));
         client.submit(server("web", "a", a, 1, 0));
         try (SyncAgentProcess agent = SyncAgentProcess.nginx(directory.resolve("agent-web"), cluster.addresses(),
-                "--services", "web", "--agent-id", "nginx-web", "--version-port", "29991").start()) {
+                "--services", "web", "--agent-id", "nginx-web", "--version-port", "29991", "--nginx-mode", "reload").start()) {
             awaitServed(port, "na");
             client.submit(server("web", "b", b, 3, 0));
             awaitServed(port, "nb");
+            // The old workers (without b) accept a few more connections until they take in the reload; on a loaded machine, many.
+            ProcessHandle master = PidFiles.running(agent.stateDir.resolve("nginx.pid"), "nginx").orElseThrow();
+            ProcessCluster.await("the old workers exit", LIMIT, () -> master.children().count() == 2);
             Map<String, Integer> spread = HttpBackends.spread(port, 400);
             assertEquals(Map.of("na", 100, "nb", 300), spread, "Nginx's weighted round robin: exactly 1:3");
 
@@ -119,10 +115,18 @@ class NginxSyncProcessTest {
             } catch (IllegalStateException e) {
                 throw new AssertionError(e.getMessage() + "\n" + Files.readString(upstreams) + "\n" + agent.log(), e);
             }
-            ProcessCluster.await("the repair is reported", LIMIT, () -> reportOf("nginx-web").repairs() >= 1);
-            assertEquals(0, reportOf("nginx-web").runtimeCommands(), "open source Nginx has no runtime API: reloads only");
+            ProcessCluster.await("the repair is reported", LIMIT, () -> latestReport(client, "nginx-web").repairs() >= 1);
+            assertEquals(0, latestReport(client, "nginx-web").runtimeCommands(), "open source Nginx has no runtime API: reloads only");
             assertEquals(0, agent.terminate(), "SIGTERM stops the agent cleanly");
-            assertTrue(HttpBackends.get(port).startsWith("failed"), "and the Nginx it managed with it");
+            assertEquals("na", HttpBackends.get(port), "and leaves the Nginx it managed serving, for the next agent to adopt");
+            try (SyncAgentProcess next = SyncAgentProcess.nginx(directory.resolve("agent-web"), cluster.addresses(), "--services", "web",
+                    "--agent-id", "nginx-web", "--version-port", "29991", "--nginx-mode", "reload", "--stop-proxy-on-exit", "true").start()) {
+                next.awaitStarted();
+                assertTrue(next.log().contains("adopted the Nginx master"), next.log());
+                awaitReported(client, "nginx-web");
+                assertEquals(0, next.terminate(), "SIGTERM stops the agent cleanly");
+                assertTrue(HttpBackends.get(port).startsWith("failed"), "and, with stopProxyOnExit, the Nginx it managed with it");
+            }
         }
     }
 
@@ -133,10 +137,11 @@ class NginxSyncProcessTest {
         client.submit(service("burst", port, "leastconn"));
         client.submit(server("burst", "s0", a, 1, 0));
         try (SyncAgentProcess agent = SyncAgentProcess.nginx(directory.resolve("agent-burst"), cluster.addresses(),
-                "--services", "burst,late", "--agent-id", "nginx-burst", "--version-port", "29992").start()) {
+                "--services", "burst,late", "--agent-id", "nginx-burst", "--version-port", "29992", "--nginx-mode", "reload").start()) {
             awaitServed(port, "burst-a");
             awaitReported(client, "nginx-burst");
-            long reloadsBefore = reportOf("nginx-burst").reloads();
+            long reloadsBefore = latestReport(client, "nginx-burst").reloads();
+            long burstStarted = System.nanoTime();
             java.util.List<java.util.concurrent.CompletableFuture<?>> pending = new java.util.ArrayList<>();
             for (int i = 0; i < 500; i++) {
                 pending.add(client.submitAsync(server("burst", "s" + (i % 50), a, 1 + i % 100, 0)));
@@ -145,9 +150,12 @@ class NginxSyncProcessTest {
                 }
             }
             pending.forEach(java.util.concurrent.CompletableFuture::join);
+            long burstSeconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - burstStarted);
             awaitReported(client, "nginx-burst");
-            long reloads = reportOf("nginx-burst").reloads() - reloadsBefore;
-            assertTrue(reloads >= 1 && reloads <= 6, "500 changes cost " + reloads + " reloads");
+            long reloads = latestReport(client, "nginx-burst").reloads() - reloadsBefore;
+            // one reload per maximum delay (1 s) while the burst lasts, and the last one after it: a loaded machine makes bursts longer
+            assertTrue(reloads >= 1 && reloads <= Math.max(6, burstSeconds + 2),
+                    "500 changes in " + burstSeconds + " s cost " + reloads + " reloads");
             String file = Files.readString(agent.stateDir.resolve("upstreams.conf"));
             assertEquals(50, file.lines().filter(l -> l.contains("# s")).count(), file);
             assertTrue(file.contains("server 127.0.0.1:" + a + " weight=100;  # s49"), file);
@@ -155,12 +163,12 @@ class NginxSyncProcessTest {
             // A reload that cannot take (its new port is in use) is reported; the previous files come back and Nginx keeps serving.
             try (ServerSocket taken = new ServerSocket(29_962, 1, InetAddress.getByName("127.0.0.1"))) {
                 long committed = client.submit(service("late", taken.getLocalPort(), "roundrobin")).zxid();
-                ProcessCluster.await("the failure is reported", LIMIT, () -> reportOf("nginx-burst").failedZxid() >= committed);
-                assertTrue(reportOf("nginx-burst").failure().contains("bind()"), reportOf("nginx-burst").failure());
+                ProcessCluster.await("the failure is reported", LIMIT, () -> latestReport(client, "nginx-burst").failedZxid() >= committed);
+                assertTrue(latestReport(client, "nginx-burst").failure().contains("bind()"), latestReport(client, "nginx-burst").failure());
                 assertTrue(!Files.readString(agent.stateDir.resolve("upstreams.conf")).contains("sb_late"), "the previous file is back");
                 assertEquals("burst-a", HttpBackends.get(port), "the previous configuration still serves");
             }
-            ProcessCluster.await("applied once the port is free", LIMIT, () -> reportOf("nginx-burst").failure().isEmpty());
+            ProcessCluster.await("applied once the port is free", LIMIT, () -> latestReport(client, "nginx-burst").failure().isEmpty());
             client.submit(server("late", "x", a, 1, 0));
             awaitServed(29_962, "burst-a");
         }
@@ -174,7 +182,7 @@ class NginxSyncProcessTest {
         client.submit(service("kept", port, "roundrobin"));
         client.submit(server("kept", "a", a, 1, 0));
         SyncAgentProcess agent = SyncAgentProcess.nginx(directory.resolve("agent-kill"), cluster.addresses(),
-                "--services", "kept", "--agent-id", "nginx-kill", "--version-port", "29993").start();
+                "--services", "kept", "--agent-id", "nginx-kill", "--version-port", "29993", "--nginx-mode", "reload").start();
         try {
             awaitServed(port, "kill-a");
             Thread burst = new Thread(() -> {
@@ -189,7 +197,7 @@ class NginxSyncProcessTest {
             Thread.sleep(400);
             agent.kill9();
             agent = SyncAgentProcess.nginx(directory.resolve("agent-kill"), cluster.addresses(), "--services", "kept",
-                    "--agent-id", "nginx-kill", "--version-port", "29993").start();
+                    "--agent-id", "nginx-kill", "--version-port", "29993", "--nginx-mode", "reload").start();
             burst.join(60_000);
             awaitReported(client, "nginx-kill");
             awaitOnly(port, 20, "kill-b");

@@ -19,6 +19,8 @@ final class SyncAgentProcess implements AutoCloseable {
     final Path stateDir;
     private final List<String> args;
     private Process process;
+    /** How many agents had started in this state directory before this one: the log is appended to. */
+    private long startsBefore;
 
     /** A HAProxy agent with fast drift checks and reports, and a short drain grace period. */
     static SyncAgentProcess haproxy(Path stateDir, String connect, String... extra) {
@@ -72,11 +74,25 @@ final class SyncAgentProcess implements AutoCloseable {
 
     SyncAgentProcess start() throws IOException {
         Files.createDirectories(stateDir);
+        Path logFile = stateDir.resolve("agent.log");
+        startsBefore = Files.exists(logFile) ? Files.readString(logFile).lines().filter(l -> l.contains("sync starting from zxid")).count() : 0;
         List<String> command = Launch.java(Launch.DEFAULT_HEAP);
         command.add(SyncAgentMain.class.getName());
         command.addAll(args);
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(stateDir.resolve("agent.log").toFile())).start();
+        return this;
+    }
+
+    /** Waits until this agent has started its proxy (or adopted it) and subscribed: its own report follows. */
+    SyncAgentProcess awaitStarted() throws InterruptedException {
+        io.signalbox.testkit.ProcessCluster.await("agent in " + stateDir + " started", SyncTestSupport.LIMIT, () -> {
+            try {
+                return log().lines().filter(l -> l.contains("sync starting from zxid")).count() >= startsBefore + 1;
+            } catch (IOException e) {
+                return false;
+            }
+        });
         return this;
     }
 

@@ -41,6 +41,11 @@ final class SyncTestSupport {
                 () -> HttpBackends.spread(port, count).keySet().equals(new TreeSet<>(expected)));
     }
 
+    /** The agent's latest report; throws when the cluster has none. */
+    static io.signalbox.protocol.ProxyReport latestReport(SignalboxClient client, String agentId) {
+        return report(client, agentId).orElseThrow().report();
+    }
+
     static Optional<ProxyStatus> report(SignalboxClient client, String agentId) {
         return client.status().proxies().stream().filter(p -> p.report().agentId().equals(agentId)).findFirst();
     }

@@ -21,8 +21,16 @@ import java.util.List;
  * {@code option httpchk GET path} when it has an HTTP path in HTTP mode.
  */
 public final class HaproxyConfigRenderer {
-    /** Where the agent keeps HAProxy's sockets and state file, and the address frontends bind to. */
-    public record Settings(String adminSocket, String stateFile, String bindAddress) {}
+    /**
+     * Where the agent keeps HAProxy's sockets and state file, and the address frontends bind to.
+     *
+     * @param clusterFront HAProxy in front of the Signalbox cluster itself, or null for none
+     */
+    public record Settings(String adminSocket, String stateFile, String bindAddress, ClusterFrontConfig.Settings clusterFront) {
+        public Settings(String adminSocket, String stateFile, String bindAddress) {
+            this(adminSocket, stateFile, bindAddress, null);
+        }
+    }
 
     private final Settings settings;
 
@@ -46,6 +54,9 @@ public final class HaproxyConfigRenderer {
         for (Service service : configuration.services()) {
             renderService(out, service, configuration.servers().getOrDefault(service.name(), List.of()), bind);
         }
+        if (settings.clusterFront() != null) {
+            ClusterFrontConfig.renderListen(out, settings.clusterFront());
+        }
         return out.toString();
     }
 
@@ -54,7 +65,7 @@ public final class HaproxyConfigRenderer {
         String mode = service.mode().name().toLowerCase(java.util.Locale.ROOT);
         out.append("frontend fe_").append(name).append('\n');
         out.append("    mode ").append(mode).append('\n');
-        out.append("    bind ").append(address(bind, SafeValues.port("service.listenPort", service.listenPort()))).append('\n');
+        out.append("    bind ").append(SafeValues.address(bind, SafeValues.port("service.listenPort", service.listenPort()))).append('\n');
         out.append("    timeout client ").append(SafeValues.range("service.clientTimeoutMs", service.clientTimeoutMs(), 1, 86_400_000))
                 .append("ms\n");
         out.append("    default_backend be_").append(name).append('\n');
@@ -71,7 +82,7 @@ public final class HaproxyConfigRenderer {
         }
         for (Server server : servers) {
             out.append("    server ").append(SafeValues.name("server.name", server.name())).append(' ')
-                    .append(address(SafeValues.ipLiteral("server.address", server.address()), SafeValues.port("server.port", server.port())))
+                    .append(SafeValues.address(SafeValues.ipLiteral("server.address", server.address()), SafeValues.port("server.port", server.port())))
                     .append(" weight ").append(server.state() == ServerState.DRAIN ? 0 : SafeValues.weight("server.weight", server.weight()));
             if (health != null) {
                 out.append(" check inter ").append(SafeValues.range("healthCheck.intervalMs", health.intervalMs(), 1, 86_400_000)).append("ms")
@@ -86,10 +97,5 @@ public final class HaproxyConfigRenderer {
             }
             out.append('\n');
         }
-    }
-
-    /** {@code 10.0.0.1:80} or {@code [fd00::1]:80}. */
-    private static String address(String ipLiteral, int port) {
-        return (ipLiteral.indexOf(':') >= 0 ? "[" + ipLiteral + "]" : ipLiteral) + ":" + port;
     }
 }

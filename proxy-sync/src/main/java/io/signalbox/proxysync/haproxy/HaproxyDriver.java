@@ -39,7 +39,14 @@ public final class HaproxyDriver implements ProxyDriver {
      * and {@code masterSocket}; otherwise HAProxy must already run from them.
      */
     public record Settings(Path configFile, Path adminSocket, Path masterSocket, Path stateDir, String bindAddress,
-                           String haproxyBinary, boolean managed, long drainGraceMs, long reloadTimeoutMs) {
+                           String haproxyBinary, boolean managed, long drainGraceMs, long reloadTimeoutMs,
+                           ClusterFrontConfig.Settings clusterFront) {
+        /** Without HAProxy in front of the cluster. */
+        public Settings(Path configFile, Path adminSocket, Path masterSocket, Path stateDir, String bindAddress, String haproxyBinary,
+                        boolean managed, long drainGraceMs, long reloadTimeoutMs) {
+            this(configFile, adminSocket, masterSocket, stateDir, bindAddress, haproxyBinary, managed, drainGraceMs, reloadTimeoutMs, null);
+        }
+
         public Settings {
             if (drainGraceMs < 0 || drainGraceMs > 3_600_000) {
                 throw new IllegalArgumentException("drain grace " + drainGraceMs + " ms must be within 0..3600000");
@@ -57,7 +64,14 @@ public final class HaproxyDriver implements ProxyDriver {
         }
 
         public Settings withDrainGraceMs(long ms) {
-            return new Settings(configFile, adminSocket, masterSocket, stateDir, bindAddress, haproxyBinary, managed, ms, reloadTimeoutMs);
+            return new Settings(configFile, adminSocket, masterSocket, stateDir, bindAddress, haproxyBinary, managed, ms, reloadTimeoutMs,
+                    clusterFront);
+        }
+
+        /** With HAProxy also in front of the Signalbox cluster (rendered into the same file). */
+        public Settings withClusterFront(ClusterFrontConfig.Settings front) {
+            return new Settings(configFile, adminSocket, masterSocket, stateDir, bindAddress, haproxyBinary, managed, drainGraceMs,
+                    reloadTimeoutMs, front);
         }
     }
 
@@ -74,7 +88,7 @@ public final class HaproxyDriver implements ProxyDriver {
     public HaproxyDriver(Settings settings) {
         this.settings = settings;
         this.renderer = new HaproxyConfigRenderer(new HaproxyConfigRenderer.Settings(settings.adminSocket().toString(),
-                settings.stateDir().resolve("server-state").toString(), settings.bindAddress()));
+                settings.stateDir().resolve("server-state").toString(), settings.bindAddress(), settings.clusterFront()));
         this.master = new HaproxyMaster(settings.masterSocket());
         this.process = settings.managed() ? new HaproxyProcess(settings.haproxyBinary(), settings.configFile(),
                 settings.masterSocket(), settings.stateDir().resolve("haproxy.pid"), settings.stateDir().resolve("haproxy.log")) : null;
@@ -258,6 +272,9 @@ public final class HaproxyDriver implements ProxyDriver {
      */
     String structureOf(Configuration configuration) {
         StringBuilder text = new StringBuilder(settings.adminSocket() + "|" + settings.bindAddress() + "\n");
+        if (settings.clusterFront() != null) {
+            text.append(settings.clusterFront()).append('\n'); // absent before: agents without a front keep their structure
+        }
         for (Service service : configuration.services()) {
             text.append(service.withVersion(0)).append('\n');
             if (service.balance() == io.signalbox.state.Balance.SOURCE) {

@@ -25,13 +25,46 @@ import java.util.List;
  * SOURCE {@code hash $remote_addr consistent}, ROUNDROBIN and FIRST (which Nginx lacks) round
  * robin. Backup servers are {@code backup}, except with hash and random, which refuse it:
  * there they are {@code down}. An upstream with no server gets a {@code down} placeholder.
- * TCP services are not rendered (Nginx would need its stream module).
+ * TCP services go to the stream file ({@link StreamConfigRenderer}). In dynamic mode the http file
+ * has no servers at all: {@link LuaPieces} renders one Lua-balanced upstream per service, and the
+ * servers are pushed ({@link ServerLists}).
  */
 public final class NginxConfigRenderer {
-    /** Where the version server listens, and, in managed mode, where services listen. */
-    public record Settings(String versionAddress, int versionPort, String bindAddress, boolean withServers) {}
+    /**
+     * Where the version server listens, and, in managed mode, where services listen.
+     *
+     * @param mode DYNAMIC or RELOAD (AUTO resolved before)
+     * @param pushPort dynamic mode: the loopback port of the agent's push location
+     * @param pushToken dynamic mode: what the push location requires in {@code X-Signalbox-Token}
+     * @param luaDirectory dynamic mode: where {@code signalbox_balancer.lua} is
+     * @param stream whether TCP services are rendered (into the stream file)
+     */
+    public record Settings(String versionAddress, int versionPort, String bindAddress, boolean withServers, NginxMode mode, int pushPort,
+                           String pushToken, String luaDirectory, boolean stream) {
+        public Settings {
+            if (mode == NginxMode.AUTO) {
+                throw new IllegalArgumentException("the renderer needs a resolved mode, dynamic or reload, not auto");
+            }
+        }
+
+        /** Reload mode, HTTP services only: the renderer before dynamic mode. */
+        public Settings(String versionAddress, int versionPort, String bindAddress, boolean withServers) {
+            this(versionAddress, versionPort, bindAddress, withServers, NginxMode.RELOAD, 0, "", "", false);
+        }
+    }
+
+    /** The two files the agent owns: the http include and the stream include (empty when TCP is not rendered). */
+    public record Rendered(String http, String stream) {
+        /** What decides whether Nginx must reload: everything but the marker line. */
+        String body(String markerPath) {
+            return NginxFiles.withoutMarker(http, markerPath) + stream;
+        }
+    }
 
     static final String VERSION_PATH = "/__signalbox/version";
+    /** Dynamic mode: answers a digest of the rendered files, so the agent can tell when a reload took. */
+    static final String CONFIG_PATH = "/__signalbox/config";
+    static final String PUSH_PATH = "/__signalbox/apply";
 
     private final Settings settings;
 
@@ -39,7 +72,29 @@ public final class NginxConfigRenderer {
         SafeValues.ipLiteral("versionAddress", settings.versionAddress());
         SafeValues.port("versionPort", settings.versionPort());
         SafeValues.ipLiteral("bindAddress", settings.bindAddress());
+        if (settings.mode() == NginxMode.DYNAMIC) {
+            SafeValues.port("pushPort", settings.pushPort());
+            LuaPieces.token(settings.pushToken());
+            SafeValues.filePath("luaDirectory", settings.luaDirectory());
+        }
         this.settings = settings;
+    }
+
+    /** The path whose location line tells which configuration Nginx runs: the zxid in reload mode, a digest in dynamic mode. */
+    String markerPath() {
+        return settings.mode() == NginxMode.DYNAMIC ? CONFIG_PATH : VERSION_PATH;
+    }
+
+    /** Both files; in dynamic mode the marker is a digest of everything else, so any change shows in it. */
+    public Rendered renderAll(Configuration configuration) {
+        String stream = settings.stream() ? StreamConfigRenderer.render(configuration, settings.withServers(), settings.bindAddress()) : "";
+        if (settings.mode() != NginxMode.DYNAMIC) {
+            return new Rendered(render(configuration), stream);
+        }
+        String http = LuaPieces.render(configuration, settings);
+        String marker = "    location = " + CONFIG_PATH + " { default_type text/plain; return 200 \"" + LuaPieces.digest(http + stream)
+                + "\\n\"; }\n";
+        return new Rendered(http.replace(LuaPieces.MARKER_PLACEHOLDER, marker), stream);
     }
 
     /** The text Nginx serves on the version location for {@code zxid}. */
@@ -59,12 +114,12 @@ public final class NginxConfigRenderer {
             String bind = SafeValues.ipLiteral("bindAddress", settings.bindAddress());
             for (Service service : configuration.services()) {
                 if (service.mode() == Mode.HTTP) {
-                    renderServer(out, service, bind);
+                    renderServer(out, service, bind, "");
                 }
             }
         }
         out.append("server {\n");
-        out.append("    listen ").append(address(SafeValues.ipLiteral("versionAddress", settings.versionAddress()),
+        out.append("    listen ").append(SafeValues.address(SafeValues.ipLiteral("versionAddress", settings.versionAddress()),
                 SafeValues.port("versionPort", settings.versionPort()))).append(";\n");
         out.append("    location = ").append(VERSION_PATH).append(" { default_type text/plain; return 200 \"")
                 .append(versionText(configuration.zxid())).append("\\n\"; }\n");
@@ -84,10 +139,18 @@ public final class NginxConfigRenderer {
             default -> { } // round robin, Nginx's default (FIRST has no Nginx equivalent)
         }
         out.append("    zone sb_").append(name).append(" 64k;\n");
+        renderServers(out, service, servers);
+        out.append("    keepalive 16;\n");
+        out.append("}\n");
+    }
+
+    /** The {@code server} lines of an upstream, the same in http and stream blocks. */
+    static void renderServers(StringBuilder out, Service service, List<Server> servers) {
+        Balance balance = service.balance();
         boolean backupAllowed = balance != Balance.SOURCE && balance != Balance.RANDOM;
         HealthCheck health = service.healthCheck();
         for (Server server : servers) {
-            out.append("    server ").append(address(SafeValues.ipLiteral("server.address", server.address()),
+            out.append("    server ").append(SafeValues.address(SafeValues.ipLiteral("server.address", server.address()),
                     SafeValues.port("server.port", server.port())));
             int weight = SafeValues.weight("server.weight", server.weight());
             boolean down = weight == 0 || server.state() != ServerState.READY || server.backup() && !backupAllowed;
@@ -110,14 +173,12 @@ public final class NginxConfigRenderer {
         if (servers.isEmpty()) {
             out.append("    server 127.0.0.1:1 down;  # no servers registered\n");
         }
-        out.append("    keepalive 16;\n");
-        out.append("}\n");
     }
 
-    private static void renderServer(StringBuilder out, Service service, String bind) {
+    static void renderServer(StringBuilder out, Service service, String bind, String extraLocationLines) {
         String name = SafeValues.name("service.name", service.name());
         out.append("server {\n");
-        out.append("    listen ").append(address(bind, SafeValues.port("service.listenPort", service.listenPort()))).append(";\n");
+        out.append("    listen ").append(SafeValues.address(bind, SafeValues.port("service.listenPort", service.listenPort()))).append(";\n");
         out.append("    proxy_connect_timeout ").append(SafeValues.range("service.connectTimeoutMs", service.connectTimeoutMs(), 1, 86_400_000))
                 .append("ms;\n");
         out.append("    proxy_read_timeout ").append(SafeValues.range("service.serverTimeoutMs", service.serverTimeoutMs(), 1, 86_400_000))
@@ -127,12 +188,8 @@ public final class NginxConfigRenderer {
         out.append("        proxy_http_version 1.1;\n");
         out.append("        proxy_set_header Connection \"\";\n");
         out.append("        proxy_next_upstream error timeout;\n");
+        out.append(extraLocationLines);
         out.append("    }\n");
         out.append("}\n");
-    }
-
-    /** {@code 10.0.0.1:80} or {@code [fd00::1]:80}. */
-    private static String address(String ipLiteral, int port) {
-        return (ipLiteral.indexOf(':') >= 0 ? "[" + ipLiteral + "]" : ipLiteral) + ":" + port;
     }
 }

@@ -60,9 +60,9 @@ class NginxConfigRendererTest {
         assertTrue(text.contains("server 10.0.1.2:8080 weight=1 down;  # y"), "hash refuses backup: down instead\n" + text);
         assertTrue(text.contains("least_conn;") && text.contains("server 127.0.0.1:1 down;  # no servers registered"), text);
         assertTrue(text.contains("location = /__signalbox/version { default_type text/plain; return 200 \"1:41\\n\"; }"), text);
-        assertEquals("1:41", NginxDriver.versionIn(text));
-        assertEquals(NginxDriver.withoutVersion(text), NginxDriver.withoutVersion(RENDERER.render(
-                new Configuration(0x1_0000_0030L, c.services(), c.servers(), List.of(), 0))), "only the version line moves with the zxid");
+        assertEquals("1:41", NginxFiles.markerIn(text, NginxConfigRenderer.VERSION_PATH));
+        assertEquals(NginxFiles.withoutMarker(text, NginxConfigRenderer.VERSION_PATH), NginxFiles.withoutMarker(RENDERER.render(
+                new Configuration(0x1_0000_0030L, c.services(), c.servers(), List.of(), 0)), NginxConfigRenderer.VERSION_PATH), "only the version line moves with the zxid");
 
         assertTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")), "nginx is not installed (apt-get install nginx); .ci/run installs it");
         Files.writeString(directory.resolve("upstreams.conf"), text);
@@ -70,10 +70,7 @@ class NginxConfigRendererTest {
         Files.writeString(directory.resolve("nginx.conf"), "pid " + directory.resolve("nginx.pid") + ";\nerror_log "
                 + directory.resolve("error.log") + ";\nevents {}\nhttp {\n client_body_temp_path " + directory.resolve("tmp")
                 + ";\n proxy_temp_path " + directory.resolve("tmp") + ";\n include " + directory.resolve("upstreams.conf") + ";\n}\n");
-        Process check = new ProcessBuilder("nginx", "-t", "-p", directory.toString(), "-c", directory.resolve("nginx.conf").toString(),
-                "-e", directory.resolve("error.log").toString()).redirectErrorStream(true).start();
-        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, check.waitFor(), output);
+        assertNginxAccepts();
     }
 
     @Test
@@ -90,5 +87,63 @@ class NginxConfigRendererTest {
         RenderException weight = assertThrows(RenderException.class, () -> RENDERER.render(configuration(1,
                 List.of(service("web", Balance.ROUNDROBIN, null)), Map.of("web", List.of(heavy)))));
         assertTrue(weight.getMessage().startsWith("server.weight: \"100000\""), weight.getMessage());
+    }
+
+    @Test
+    void dynamicModeRendersNoServersOnlyLuaUpstreamsAndTcpGoesToStreamAndNginxTAcceptsBoth() throws Exception {
+        NginxConfigRenderer dynamic = new NginxConfigRenderer(new NginxConfigRenderer.Settings("127.0.0.1", 28_099, "127.0.0.1", true,
+                NginxMode.DYNAMIC, 28_098, "0123456789abcdef0123456789abcdef", directory.toString(), true));
+        Service tcp = new Service("db", Mode.TCP, 28_081, Balance.LEASTCONN, null, 1000, 1000, 1000, 1);
+        Configuration c = configuration(0x1_0000_0029L, List.of(service("web", Balance.ROUNDROBIN, null), tcp),
+                Map.of("web", List.of(server("web", "a", "10.0.0.1", 5, ServerState.READY, false)),
+                        "db", List.of(server("db", "p", "10.0.2.1", 2, ServerState.READY, false))));
+        NginxConfigRenderer.Rendered rendered = dynamic.renderAll(c);
+        assertTrue(!rendered.http().contains("10.0.0.1") && rendered.http().contains("balance(\"web\")"), rendered.http());
+        assertTrue(rendered.http().contains("listen 127.0.0.1:28098;") && rendered.http().contains("deny all;"), rendered.http());
+        assertTrue(rendered.stream().contains("server 10.0.2.1:8080 weight=2;  # p") && rendered.stream().contains("proxy_pass sb_db;"),
+                rendered.stream());
+        Configuration moved = configuration(0x1_0000_0030L, c.services(), Map.of("web", List.of(server("web", "a", "10.0.0.9", 1,
+                ServerState.DRAIN, false)), "db", c.servers().get("db")));
+        assertEquals(rendered, dynamic.renderAll(moved), "HTTP server changes leave the files alone: no reload");
+        String marker = NginxFiles.markerIn(rendered.http(), NginxConfigRenderer.CONFIG_PATH);
+        assertEquals(16, marker.length(), rendered.http());
+
+        Files.writeString(directory.resolve("upstreams.conf"), rendered.http());
+        Files.writeString(directory.resolve("stream.conf"), rendered.stream());
+        NginxFiles.installLua(directory);
+        Files.createDirectories(directory.resolve("tmp"));
+        Files.writeString(directory.resolve("nginx.conf"), "load_module " + NginxMode.NDK_MODULE + ";\nload_module " + NginxMode.LUA_MODULE
+                + ";\nload_module " + NginxMode.STREAM_MODULE + ";\npid " + directory.resolve("nginx.pid") + ";\nerror_log "
+                + directory.resolve("error.log") + ";\nevents {}\nhttp {\n client_body_temp_path " + directory.resolve("tmp")
+                + ";\n proxy_temp_path " + directory.resolve("tmp") + ";\n include " + directory.resolve("upstreams.conf") + ";\n}\n"
+                + "stream {\n include " + directory.resolve("stream.conf") + ";\n}\n");
+        assertNginxAccepts();
+    }
+
+    @Test
+    void aPushTokenThatIsNotHexIsRefused() {
+        RenderException token = assertThrows(RenderException.class, () -> new NginxConfigRenderer(new NginxConfigRenderer.Settings(
+                "127.0.0.1", 28_099, "127.0.0.1", true, NginxMode.DYNAMIC, 28_098, "abc\") } server { listen 80; }", "/tmp", false)));
+        assertTrue(token.getMessage().startsWith("pushToken: "), token.getMessage());
+    }
+
+    @Test
+    void serverListsCarryEveryFieldTheLuaBalancerNeedsAndRefuseHostileNames() {
+        Service web = service("web", Balance.FIRST, new HealthCheck("/health", 2000, 2, 3));
+        String list = ServerLists.list(web, List.of(server("web", "a", "10.0.0.1", 5, ServerState.READY, false),
+                server("web", "b", "fd00::2", 3, ServerState.DRAIN, true), server("web", "c", "10.0.0.3", 0, ServerState.READY, false)));
+        assertEquals("balance first\nmax_fails 3\nfail_timeout_ms 6000\nserver 10.0.0.1 8080 5 primary up\n"
+                + "server fd00::2 8080 3 backup down\nserver 10.0.0.3 8080 0 primary down\n", list);
+        assertEquals("version 1:41\nservices web\nlist web\n" + list + "end\n",
+                ServerLists.push(0x1_0000_0029L, List.of("web"), Map.of("web", list)));
+        assertThrows(RenderException.class, () -> ServerLists.push(1, List.of("web\nlist x"), Map.of()));
+    }
+
+    /** The real {@code nginx -t} on the tree in {@link #directory}. */
+    private void assertNginxAccepts() throws Exception {
+        Process check = new ProcessBuilder("nginx", "-t", "-p", directory.toString(), "-c", directory.resolve("nginx.conf").toString(),
+                "-e", directory.resolve("error.log").toString()).redirectErrorStream(true).start();
+        String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, check.waitFor(), output);
     }
 }
