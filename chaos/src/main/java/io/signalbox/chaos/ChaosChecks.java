@@ -126,4 +126,38 @@ final class ChaosChecks {
                 .append(Long.toHexString(digest)));
         return new Verdict("replica digests", same && digests.size() > 0, detail.toString());
     }
+
+    private static final java.util.regex.Pattern DISK_HEAL =
+            java.util.regex.Pattern.compile("node (\\d+) (\\d+) operations failed, (stopped|STILL RUNNING)");
+
+    /**
+     * A node whose disk failed an operation stopped by itself and said why in its log (the
+     * StorageWriter's "node N storage failure" line), so it never went on trusting a write or an
+     * fsync that failed. Reads the heal events of {@link ChaosDiskFaults} and the node logs.
+     */
+    static Verdict diskFailuresStopTheNode(List<String> nemesisEvents, Map<Integer, String> nodeLogs) {
+        int faulty = 0;
+        for (String event : nemesisEvents) {
+            if (!event.startsWith("heal disk-")) {
+                continue;
+            }
+            java.util.regex.Matcher m = DISK_HEAL.matcher(event);
+            while (m.find()) {
+                int node = Integer.parseInt(m.group(1));
+                if (Long.parseLong(m.group(2)) == 0) {
+                    continue;
+                }
+                faulty++;
+                if (!m.group(3).equals("stopped")) {
+                    return new Verdict("disk failures", false, "node " + node + " went on running after its disk failed: " + event);
+                }
+                if (!nodeLogs.getOrDefault(node, "").contains("node " + node + " storage failure")) {
+                    return new Verdict("disk failures", false, "node " + node + " stopped without its storage-failure line in its log: "
+                            + event);
+                }
+            }
+        }
+        return new Verdict("disk failures", true, faulty == 0 ? "no disk operation failed"
+                : faulty + " times a node's disk failed it; each time the node stopped and logged why");
+    }
 }

@@ -4,7 +4,6 @@ import io.signalbox.client.ClientOptions;
 import io.signalbox.client.SignalboxClient;
 import io.signalbox.client.Subscription;
 import io.signalbox.protocol.Consistency;
-import io.signalbox.protocol.HostPort;
 import io.signalbox.protocol.Member;
 import io.signalbox.protocol.SignalboxException;
 import io.signalbox.protocol.StreamEntry;
@@ -38,17 +37,24 @@ public final class ChaosRun {
         int nodes = options.nodes();
         long seed = options.seed();
         List<String> report = new ArrayList<>();
-        List<String> jvmFlags = options.unsafeReads() ? List.of("-Dsignalbox.testOnly.linearizableReadsWithoutQuorum=true") : List.of();
-        try (ChaosNetwork network = ChaosNetwork.start(nodes, directory, jvmFlags);
+        List<String> jvmFlags = new ArrayList<>();
+        if (options.unsafeReads()) {
+            jvmFlags.add("-Dsignalbox.testOnly.linearizableReadsWithoutQuorum=true");
+        }
+        if (options.unsafeAckBeforeFsync()) {
+            jvmFlags.add("-Dsignalbox.testOnly.ackBeforeFsync=true");
+        }
+        try (ChaosNetwork network = ChaosNetwork.start(nodes, directory, jvmFlags, ChaosNemesis.needsFaultFs(options.nemesis()));
              ChaosHistory history = new ChaosHistory(directory.resolve("history.jsonl"))) {
             if (options.nemesis().contains("netem") && !network.netemAvailable()) {
                 throw new IllegalArgumentException("--nemesis netem: this kernel has no tc netem (sch_netem: "
                         + "\"Specified qdisc kind is unknown\"); leave netem out or run on a kernel with it");
             }
-            ChaosNemesis nemesisRunner = new ChaosNemesis(network, history, options.nemesis(), seed, nodes);
+            ChaosWorkload workload = new ChaosWorkload(options.keys(), history);
+            ChaosNemesis nemesisRunner = new ChaosNemesis(network, history, options.nemesis(), seed, nodes,
+                    new StaleReadProbe(network, workload, history, seed));
             ProcessCluster.await("a leader", Duration.ofSeconds(60), () -> nemesisRunner.leader() != 0);
             ClientOptions clientOptions = ClientOptions.of(network.clientAddresses()).withRequestTimeoutMs(1_000).withRetryDeadlineMs(3_000);
-            ChaosWorkload workload = new ChaosWorkload(options.keys(), history);
             ChaosSessions sessions = new ChaosSessions();
             List<StreamEntry> stream = new ArrayList<>();
             long[] streamSnapshot = {0};
@@ -119,6 +125,7 @@ public final class ChaosRun {
                     }
                     verdicts.add(sessions.check(client));
                     verdicts.add(ChaosChecks.digestsEqual(digests(network)));
+                    verdicts.add(ChaosChecks.diskFailuresStopTheNode(history.nemesisEvents(), nodeLogs(network)));
                     verdicts.forEach(v -> report.add(v.line()));
                 }
             }
@@ -136,7 +143,8 @@ public final class ChaosRun {
         }
         StringBuilder line = new StringBuilder("chaos: seed " + options.seed() + ", " + options.nodes() + " nodes, " + seconds + " s, "
                 + options.clients() + " clients, " + options.keys() + " keys, nemesis " + faults
-                + (options.unsafeReads() ? ", UNSAFE linearizable reads" : "") + "; "
+                + (options.unsafeReads() ? ", UNSAFE linearizable reads" : "")
+                + (options.unsafeAckBeforeFsync() ? ", UNSAFE ack before fsync" : "") + "; "
                 + ops.size() + " operations:");
         byKind.forEach((kind, n) -> line.append(' ').append(kind).append(" ok/fail/info ").append(n[0]).append('/').append(n[1])
                 .append('/').append(n[2]).append(';'));
@@ -185,6 +193,14 @@ public final class ChaosRun {
         throw new IllegalStateException("no node holds the log from its start");
     }
 
+    private Map<Integer, String> nodeLogs(ChaosNetwork network) throws java.io.IOException {
+        Map<Integer, String> logs = new TreeMap<>();
+        for (int node = 1; node <= options.nodes(); node++) {
+            logs.put(node, network.log(node));
+        }
+        return logs;
+    }
+
     private Map<Integer, Long> digests(ChaosNetwork network) {
         Map<Integer, Long> digests = new TreeMap<>();
         for (int node = 1; node <= options.nodes(); node++) {
@@ -196,8 +212,7 @@ public final class ChaosRun {
     }
 
     private static SignalboxClient single(ChaosNetwork network, int node) {
-        return new SignalboxClient(ClientOptions.of(List.of(HostPort.parse(network.members().get(node - 1).clientAddress())))
-                .withRetryDeadlineMs(10_000).withRequestTimeoutMs(5_000));
+        return network.clientOf(node, 5_000, 10_000);
     }
 
     /** "45s", "45" or "2m" as seconds. */

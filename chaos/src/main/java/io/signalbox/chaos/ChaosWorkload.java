@@ -41,6 +41,20 @@ final class ChaosWorkload {
         }
     }
 
+    int keys() {
+        return keys;
+    }
+
+    /** A LINEARIZABLE read of key {@code k} through {@code client}, recorded as {@code process}; for {@link StaleReadProbe}. */
+    void probeRead(SignalboxClient client, int process, int k) {
+        read(client, process, k, Consistency.LINEARIZABLE, new long[keys], new long[keys]);
+    }
+
+    /** A write of key {@code k}'s next value through {@code client}, recorded as {@code process}; whether it was acknowledged. */
+    boolean probeWrite(SignalboxClient client, int process, int k) {
+        return write(client, process, k, null, 0);
+    }
+
     static String key(int k) {
         return "k" + k;
     }
@@ -119,10 +133,10 @@ final class ChaosWorkload {
     }
 
     /** A plain write when {@code expectVersion} is null, else a compare-and-set against {@code expectedValue}. */
-    private void write(SignalboxClient client, int process, int k, Long expectVersion, long expectedValue) {
+    private boolean write(SignalboxClient client, int process, int k, Long expectVersion, long expectedValue) {
         int value = nextValue[k].getAndIncrement();
         if (value > PORT_MAX) {
-            return; // this key has used every value once
+            return false; // this key has used every value once
         }
         Op.Kind kind = expectVersion == null ? Op.Kind.WRITE : Op.Kind.CAS;
         long id = history.nextId();
@@ -130,10 +144,12 @@ final class ChaosWorkload {
         try {
             long zxid = client.submit(register(k, value, expectVersion)).zxid();
             history.record(new Op(id, process, key(k), kind, Op.Outcome.OK, value, expectedValue, zxid, invoke, history.now()), "");
+            return true;
         } catch (SignalboxException e) {
             boolean definite = e.code() == ErrorCode.CONFLICT || e.code() == ErrorCode.INVALID;
             history.record(new Op(id, process, key(k), kind, definite ? Op.Outcome.FAIL : Op.Outcome.INFO, value, expectedValue, 0, invoke,
                     definite ? history.now() : Long.MAX_VALUE), "");
+            return false;
         }
     }
 }

@@ -13,15 +13,17 @@ import picocli.CommandLine;
 
 /** {@code signalbox chaos}: one run of the Jepsen-style harness ({@code chaos/}); exit 1 when a check fails. */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
-        description = "Runs real server processes in Linux network namespaces under partitions, netem, kill -9, pauses and wipes "
+        description = "Runs real server processes in Linux network namespaces under partitions, netem, kill -9, pauses, wipes, "
+                + "power loss, disk errors and a full disk (a FUSE fault filesystem) "
                 + "from one seed while clients record every operation; then checks linearizability, LOCAL reads, acknowledged "
-                + "writes, the event stream and replica digests. Needs root, ip and iptables (tc for netem). Exit 1 when a check fails.")
+                + "writes, the event stream and replica digests. Needs root, ip and iptables (tc for netem; fuse3 and python3-fusepy for the "
+                + "disk nemeses). Exit 1 when a check fails.")
 final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "3", description = "3 or 5 (default: ${DEFAULT-VALUE})") int nodes;
     @Option(names = "--time", defaultValue = "60s", description = "how long clients and nemesis run, e.g. 45s or 2m (default: ${DEFAULT-VALUE})")
     String time;
     @Option(names = "--nemesis", defaultValue = "partition,kill,pause", split = ",",
-            description = "any of partition, netem, kill, pause, wipe (default: ${DEFAULT-VALUE})") List<String> nemesis;
+            description = "any of partition, netem, kill, pause, wipe, powerloss, disk-error, disk-full (default: ${DEFAULT-VALUE})") List<String> nemesis;
     @Option(names = "--seed", defaultValue = "1", description = "seeds the nemesis and the clients' choices (default: ${DEFAULT-VALUE})")
     long seed;
     @Option(names = "--out", description = "directory for history.jsonl, report.txt and node logs (default: a new temporary one)") Path out;
@@ -31,6 +33,8 @@ final class ChaosCommand implements Callable<Integer> {
     int keys;
     @Option(names = "--unsafe-linearizable-reads", description = "TEST ONLY: servers answer LINEARIZABLE reads without the quorum round "
             + "(ZOOKEEPER-1675); the checker must catch it") boolean unsafeReads;
+    @Option(names = "--unsafe-ack-before-fsync", description = "TEST ONLY: servers acknowledge appends before their fsync; "
+            + "the powerloss nemesis must catch it") boolean unsafeAckBeforeFsync;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -40,7 +44,7 @@ final class ChaosCommand implements Callable<Integer> {
         PrintWriter printer = spec.commandLine().getOut();
         ChaosOptions options;
         try {
-            options = new ChaosOptions(nodes, ChaosRun.parseSeconds(time), nemesis, seed, clients, keys, unsafeReads);
+            options = new ChaosOptions(nodes, ChaosRun.parseSeconds(time), nemesis, seed, clients, keys, unsafeReads, unsafeAckBeforeFsync);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
