@@ -116,16 +116,12 @@ public final class ChaosRun {
                     });
                     List<ChaosHistory.Entry> ops = history.entries();
                     report.add(summary(ops, nemesisRunner.counts(), seconds));
-                    List<ChaosChecks.Verdict> verdicts = new ArrayList<>();
-                    verdicts.add(ChaosChecks.linearizable(ops, workload.initialValues()));
-                    verdicts.add(ChaosChecks.localReadsMonotonic(ops));
-                    verdicts.add(ChaosChecks.noAcknowledgedWriteLost(ops, log));
+                    ChaosChecks.Verdict sessionsVerdict = sessions.check(client);
                     synchronized (stream) {
-                        verdicts.add(ChaosChecks.streamIsAPrefixOfTheLog(List.copyOf(stream), log, streamSnapshot[0]));
+                        ChaosSaved.saveFinal(directory, log, List.copyOf(stream), streamSnapshot[0], digests(network), sessionsVerdict);
                     }
-                    verdicts.add(sessions.check(client));
-                    verdicts.add(ChaosChecks.digestsEqual(digests(network)));
-                    verdicts.add(ChaosChecks.diskFailuresStopTheNode(history.nemesisEvents(), nodeLogs(network)));
+                    history.flush();
+                    List<ChaosChecks.Verdict> verdicts = ChaosChecks.all(ChaosSaved.load(directory));
                     verdicts.forEach(v -> report.add(v.line()));
                 }
             }
@@ -191,14 +187,6 @@ public final class ChaosRun {
             }
         }
         throw new IllegalStateException("no node holds the log from its start");
-    }
-
-    private Map<Integer, String> nodeLogs(ChaosNetwork network) throws java.io.IOException {
-        Map<Integer, String> logs = new TreeMap<>();
-        for (int node = 1; node <= options.nodes(); node++) {
-            logs.put(node, network.log(node));
-        }
-        return logs;
     }
 
     private Map<Integer, Long> digests(ChaosNetwork network) {

@@ -14,15 +14,16 @@ import org.junit.jupiter.api.Test;
 
 /** The harness's checks on hand-made histories: each must pass what is right and fail what is wrong, saying where. */
 class ChaosChecksTest {
-    private static StreamEntry entry(long counter, int weight) {
-        return new StreamEntry(Zxid.of(1, counter), List.of(new StateEvent.ServerWeightSet(new ServerKey("chaos", "k1"), weight)));
+    private static ChaosSaved.Logged entry(long counter, int weight) {
+        return ChaosSaved.Logged.of(new StreamEntry(Zxid.of(1, counter),
+                List.of(new StateEvent.ServerWeightSet(new ServerKey("chaos", "k1"), weight))));
     }
 
     private static ChaosHistory.Entry write(long id, long version) {
         return new ChaosHistory.Entry(new Op(id, 1, "k1", Op.Kind.WRITE, Op.Outcome.OK, id, 0, version, id * 10, id * 10 + 5), "");
     }
 
-    private final List<StreamEntry> log = List.of(entry(1, 10), entry(2, 20), entry(3, 30), entry(4, 40));
+    private final List<ChaosSaved.Logged> log = List.of(entry(1, 10), entry(2, 20), entry(3, 30), entry(4, 40));
 
     @Test
     void aStreamIsJudgedAgainstTheLogEntryForEntry() {

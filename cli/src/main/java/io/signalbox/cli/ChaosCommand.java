@@ -1,5 +1,6 @@
 package io.signalbox.cli;
 
+import io.signalbox.chaos.ChaosCheck;
 import io.signalbox.chaos.ChaosOptions;
 import io.signalbox.chaos.ChaosRun;
 import java.io.PrintWriter;
@@ -9,10 +10,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
 /** {@code signalbox chaos}: one run of the Jepsen-style harness ({@code chaos/}); exit 1 when a check fails. */
-@Command(name = "chaos", mixinStandardHelpOptions = true,
+@Command(name = "chaos", mixinStandardHelpOptions = true, subcommands = ChaosCommand.Check.class,
         description = "Runs real server processes in Linux network namespaces under partitions, netem, kill -9, pauses, wipes, "
                 + "power loss, disk errors and a full disk (a FUSE fault filesystem) "
                 + "from one seed while clients record every operation; then checks linearizability, LOCAL reads, acknowledged "
@@ -60,5 +62,32 @@ final class ChaosCommand implements Callable<Integer> {
         printer.println((passed ? "chaos: PASS" : "chaos: FAIL") + " (history, report and node logs in " + directory + ")");
         printer.flush();
         return passed ? 0 : 1;
+    }
+
+    /** {@code signalbox chaos check DIR}: the checkers again on a saved run, starting nothing; exit 1 when a check fails. */
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Re-runs every checker on a saved chaos run (history.jsonl, final.jsonl and the node logs in DIR) without "
+                    + "starting anything, as Jepsen's analyze does. Exit 1 when a check fails.")
+    static final class Check implements Callable<Integer> {
+        @Parameters(paramLabel = "DIR", description = "the --out directory of a chaos run") Path directory;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter printer = spec.commandLine().getOut();
+            List<String> report;
+            try {
+                report = ChaosCheck.run(directory);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            report.forEach(printer::println);
+            boolean passed = report.stream().noneMatch(line -> line.startsWith("FAIL"));
+            printer.println(passed ? "chaos check: PASS" : "chaos check: FAIL");
+            printer.flush();
+            return passed ? 0 : 1;
+        }
     }
 }
