@@ -164,6 +164,6 @@ final class ChaosChecks {
             }
         }
         return new Verdict("disk failures", true, faulty == 0 ? "no disk operation failed"
-                : faulty + " times a node's disk failed it; each time the node stopped and logged why");
+                : "in " + faulty + " fault windows a node's disk failed an operation; each time the node stopped and logged why");
     }
 }

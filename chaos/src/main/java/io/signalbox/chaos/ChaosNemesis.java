@@ -87,6 +87,7 @@ final class ChaosNemesis {
 
     void healAll() throws Exception {
         network.healNetwork();
+        network.healDisks();
         for (int i = 1; i <= nodes; i++) {
             if (!network.alive(i)) {
                 network.startNode(i);

@@ -188,6 +188,17 @@ final class ChaosNetwork implements AutoCloseable {
         return dropped;
     }
 
+    /** Turns every disk fault off (a no-op without fault filesystems). */
+    void healDisks() throws IOException {
+        for (int i = 1; i <= nodes; i++) {
+            if (disks[i] != null) {
+                disks[i].failWrites(false);
+                disks[i].failFsync(false);
+                disks[i].full(false);
+            }
+        }
+    }
+
     /** Waits at most {@code seconds} for a node's process to end by itself; whether it did. */
     boolean awaitExit(int node, int seconds) throws InterruptedException {
         return processes[node] == null || processes[node].waitFor(seconds, TimeUnit.SECONDS);

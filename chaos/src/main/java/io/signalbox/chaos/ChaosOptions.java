@@ -18,5 +18,9 @@ public record ChaosOptions(int nodes, long seconds, List<String> nemesis, long s
                     + seconds + "s, " + clients + ", " + keys + ")");
         }
         ChaosNemesis.checkKinds(nemesis);
+        if (unsafeAckBeforeFsync && !nemesis.contains("powerloss")) {
+            throw new IllegalArgumentException("--unsafe-ack-before-fsync needs powerloss in --nemesis (got " + String.join(",", nemesis)
+                    + "): only a power loss can show an acknowledgement sent before its fsync");
+        }
     }
 }

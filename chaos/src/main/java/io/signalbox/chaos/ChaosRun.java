@@ -108,18 +108,25 @@ public final class ChaosRun {
                     }
                     long committed = awaitConverged(network, nemesisRunner);
                     workload.readAll(client, 0);
-                    List<StreamEntry> log = fullLog(network);
                     ProcessCluster.await("the subscriber reaches the end of the log", Duration.ofSeconds(60), () -> {
                         synchronized (stream) {
                             return !stream.isEmpty() && stream.get(stream.size() - 1).zxid() >= committed;
                         }
                     });
+                    // The stream is copied before the log is read: what the subscriber had received was committed
+                    // by then, so it must all be in the log read after it (read before, the log missed entries
+                    // committed meanwhile, such as the expiry of a session abandoned at the end).
+                    List<StreamEntry> streamSeen;
+                    long snapshotSeen;
+                    synchronized (stream) {
+                        streamSeen = List.copyOf(stream);
+                        snapshotSeen = streamSnapshot[0];
+                    }
+                    List<StreamEntry> log = fullLog(network);
                     List<ChaosHistory.Entry> ops = history.entries();
                     report.add(summary(ops, nemesisRunner.counts(), seconds));
                     ChaosChecks.Verdict sessionsVerdict = sessions.check(client);
-                    synchronized (stream) {
-                        ChaosSaved.saveFinal(directory, log, List.copyOf(stream), streamSnapshot[0], digests(network), sessionsVerdict);
-                    }
+                    ChaosSaved.saveFinal(directory, log, streamSeen, snapshotSeen, digests(network), sessionsVerdict);
                     history.flush();
                     List<ChaosChecks.Verdict> verdicts = ChaosChecks.all(ChaosSaved.load(directory));
                     verdicts.forEach(v -> report.add(v.line()));

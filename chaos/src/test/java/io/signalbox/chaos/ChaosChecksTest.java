@@ -63,6 +63,9 @@ class ChaosChecksTest {
         IllegalArgumentException nemesis = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new ChaosOptions(3, 45, List.of("flood"), 1, 8, 8, false, false));
         assertTrue(nemesis.getMessage().contains("\"flood\""), nemesis.getMessage());
+        IllegalArgumentException unsafe = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ChaosOptions(3, 45, List.of("kill"), 1, 8, 8, false, true));
+        assertTrue(unsafe.getMessage().contains("needs powerloss in --nemesis (got kill)"), unsafe.getMessage());
         IllegalArgumentException time = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> ChaosRun.parseSeconds("soon"));
         assertTrue(time.getMessage().contains("\"soon\""), time.getMessage());
