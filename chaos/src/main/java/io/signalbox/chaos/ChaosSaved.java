@@ -30,8 +30,6 @@ record ChaosSaved(List<ChaosHistory.Entry> operations, List<String> nemesisEvent
     static final String HISTORY = "history.jsonl";
     static final String FINAL = "final.jsonl";
     static final int NODES_MAX = 9;
-    /** What the workload creates every key with before the history starts. */
-    static final long INITIAL_VALUE = 1;
 
     /** A log entry as saved: its zxid and a CRC32C of its events, which is what equality of entries needs. */
     record Logged(long zxid, String events) {
@@ -73,7 +71,7 @@ record ChaosSaved(List<ChaosHistory.Entry> operations, List<String> nemesisEvent
                     number(fields, "value"), number(fields, "expected"), number(fields, "version"), number(fields, "invokeNs"),
                     number(fields, "completeNs") < 0 ? Long.MAX_VALUE : number(fields, "completeNs"));
             operations.add(new ChaosHistory.Entry(op, text(fields, "consistency")));
-            initial.put(op.key(), INITIAL_VALUE);
+            initial.put(op.key(), (long) ChaosWorkload.INITIAL_VALUE);
         });
         List<Logged> log = new ArrayList<>();
         List<Logged> stream = new ArrayList<>();

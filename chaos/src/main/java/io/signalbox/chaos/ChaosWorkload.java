@@ -10,7 +10,6 @@ import io.signalbox.state.Command;
 import io.signalbox.state.Configuration;
 import io.signalbox.state.Server;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -27,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ChaosWorkload {
     static final String SERVICE = "chaos";
     static final int PORT_MAX = 65_535;
+    /** Every key's value before the history starts. */
+    static final int INITIAL_VALUE = 1;
 
     private final int keys;
     private final AtomicInteger[] nextValue;
@@ -64,17 +65,9 @@ final class ChaosWorkload {
         List<Command> commands = new ArrayList<>();
         commands.add(new Command.PutService(SERVICE, "tcp", 9000, "roundrobin", null, 1000, 1000, 1000, null));
         for (int k = 0; k < keys; k++) {
-            commands.add(register(k, 1, null));
+            commands.add(register(k, INITIAL_VALUE, null));
         }
         client.submit(new Command.Multi(commands));
-    }
-
-    Map<String, Long> initialValues() {
-        Map<String, Long> initial = new HashMap<>();
-        for (int k = 0; k < keys; k++) {
-            initial.put(key(k), 1L);
-        }
-        return initial;
     }
 
     private static Command.RegisterServer register(int k, int port, Long expectVersion) {
