@@ -14,7 +14,7 @@ back empty, not missing.
 Commands on CONTROL_SOCKET (a unix stream socket), one line each, answered with one line
 starting "ok" or "error":
     drop-unsynced        power loss: every file back to its last fsync
-    fail-writes on|off   write and truncate fail with EIO
+    fail-writes on|off   write, truncate, create and mkdir fail with EIO
     fail-fsync on|off    fsync and fdatasync (files and directories) fail with EIO; what the
                          failed one was to save, and anything written to that file after it,
                          stays unsynced even if a later fsync succeeds (after a writeback error
