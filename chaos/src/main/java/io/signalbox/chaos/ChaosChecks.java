@@ -138,8 +138,9 @@ final class ChaosChecks {
 
     /**
      * A node whose disk failed an operation stopped by itself and said why in its log (the
-     * StorageWriter's "node N storage failure" line), so it never went on trusting a write or an
-     * fsync that failed. Reads the heal events of {@link ChaosDiskFaults} and the node logs.
+     * StorageWriter's "node N storage failure" line, or, when the fault met it while starting,
+     * "cannot start node N: ..."), so it never went on trusting a write or an fsync that failed.
+     * Reads the heal events of {@link ChaosDiskFaults} and the node logs.
      */
     static Verdict diskFailuresStopTheNode(List<String> nemesisEvents, Map<Integer, String> nodeLogs) {
         int faulty = 0;
@@ -157,9 +158,10 @@ final class ChaosChecks {
                 if (!m.group(3).equals("stopped")) {
                     return new Verdict("disk failures", false, "node " + node + " went on running after its disk failed: " + event);
                 }
-                if (!nodeLogs.getOrDefault(node, "").contains("node " + node + " storage failure")) {
-                    return new Verdict("disk failures", false, "node " + node + " stopped without its storage-failure line in its log: "
-                            + event);
+                String log = nodeLogs.getOrDefault(node, "");
+                if (!log.contains("node " + node + " storage failure") && !log.contains("cannot start node " + node + ":")) {
+                    return new Verdict("disk failures", false, "node " + node + " stopped without saying why in its log (neither "
+                            + "its storage-failure line nor a failed start): " + event);
                 }
             }
         }

@@ -56,6 +56,22 @@ class ChaosChecksTest {
     }
 
     @Test
+    void aNodeWhoseDiskFailedMustHaveStoppedAndSaidWhy() {
+        List<String> events = List.of("disk-error on node 1: fsyncs fail with EIO", "heal disk-error: node 1 1 operations failed, stopped");
+        String started = "node 1 started: peers 10.77.7.1:7001\n";
+        assertTrue(ChaosChecks.diskFailuresStopTheNode(events, Map.of(1, started
+                + "node 1 storage failure writing up to zxid 2:8 (durable up to 2:7): ... Input/output error; it stops serving")).passed());
+        assertTrue(ChaosChecks.diskFailuresStopTheNode(events, Map.of(1, started
+                + "signalbox server: cannot start node 1: cannot open RocksDB in /d: While fdatasync: /d/8.sst: Input/output error")).passed(),
+                "the fault met the node while it was starting");
+        assertFalse(ChaosChecks.diskFailuresStopTheNode(events, Map.of(1, started)).passed(), "stopped without saying why");
+        assertFalse(ChaosChecks.diskFailuresStopTheNode(List.of("heal disk-full: node 1 0 operations failed, stopped; node 2 3 operations "
+                + "failed, STILL RUNNING"), Map.of(1, started, 2, "node 2 storage failure")).passed(), "node 2 went on");
+        assertTrue(ChaosChecks.diskFailuresStopTheNode(List.of("heal disk-full: node 1 0 operations failed, STILL RUNNING"), Map.of()).passed(),
+                "nothing failed on node 1, so it may run on");
+    }
+
+    @Test
     void badOptionsAreRefusedNamingTheValue() {
         IllegalArgumentException nodes = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new ChaosOptions(4, 45, List.of("kill"), 1, 8, 8, false, false));
