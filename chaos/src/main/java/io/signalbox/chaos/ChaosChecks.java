@@ -1,6 +1,5 @@
 package io.signalbox.chaos;
 
-import io.signalbox.protocol.StreamEntry;
 import io.signalbox.simulation.history.LinearizabilityChecker;
 import io.signalbox.simulation.history.Op;
 import java.util.ArrayList;
@@ -21,6 +20,13 @@ final class ChaosChecks {
     }
 
     private ChaosChecks() {}
+
+    /** Every check on a saved run, in the report's order. */
+    static List<Verdict> all(ChaosSaved run) {
+        return List.of(linearizable(run.operations(), run.initialValues()), localReadsMonotonic(run.operations()),
+                noAcknowledgedWriteLost(run.operations(), run.log()), streamIsAPrefixOfTheLog(run.stream(), run.log(), run.streamSnapshotZxid()),
+                run.sessions(), digestsEqual(run.digests()), diskFailuresStopTheNode(run.nemesisEvents(), run.nodeLogs()));
+    }
 
     /** LINEARIZABLE reads, writes and compare-and-sets: linearizable per key. */
     static Verdict linearizable(List<ChaosHistory.Entry> history, Map<String, Long> initial) {
@@ -71,7 +77,7 @@ final class ChaosChecks {
     }
 
     /** Every acknowledged write is in the log the cluster ends with. */
-    static Verdict noAcknowledgedWriteLost(List<ChaosHistory.Entry> history, List<StreamEntry> log) {
+    static Verdict noAcknowledgedWriteLost(List<ChaosHistory.Entry> history, List<ChaosSaved.Logged> log) {
         Set<Long> zxids = new HashSet<>();
         log.forEach(e -> zxids.add(e.zxid()));
         int acknowledged = 0;
@@ -90,7 +96,7 @@ final class ChaosChecks {
     }
 
     /** What the subscriber saw is a gap-free, in-order, duplicate-free stretch of the log, event for event. */
-    static Verdict streamIsAPrefixOfTheLog(List<StreamEntry> stream, List<StreamEntry> log, long snapshotZxid) {
+    static Verdict streamIsAPrefixOfTheLog(List<ChaosSaved.Logged> stream, List<ChaosSaved.Logged> log, long snapshotZxid) {
         if (stream.isEmpty()) {
             return new Verdict("event stream", log.isEmpty(), "the subscriber saw nothing of " + log.size() + " entries");
         }
@@ -107,7 +113,7 @@ final class ChaosChecks {
                 return new Verdict("event stream", false, "the stream has entry " + Long.toHexString(stream.get(i).zxid())
                         + " that the log does not");
             }
-            StreamEntry expected = log.get(start + i);
+            ChaosSaved.Logged expected = log.get(start + i);
             if (!expected.equals(stream.get(i))) {
                 return new Verdict("event stream", false, "position " + i + ": the stream has " + Long.toHexString(stream.get(i).zxid())
                         + ", the log " + Long.toHexString(expected.zxid()) + (expected.zxid() == stream.get(i).zxid()
@@ -125,5 +131,41 @@ final class ChaosChecks {
         digests.forEach((node, digest) -> detail.append(detail.length() == 0 ? "" : ", ").append("node ").append(node).append(' ')
                 .append(Long.toHexString(digest)));
         return new Verdict("replica digests", same && digests.size() > 0, detail.toString());
+    }
+
+    private static final java.util.regex.Pattern DISK_HEAL =
+            java.util.regex.Pattern.compile("node (\\d+) (\\d+) operations failed, (stopped|STILL RUNNING)");
+
+    /**
+     * A node whose disk failed an operation stopped by itself and said why in its log (the
+     * StorageWriter's "node N storage failure" line, or, when the fault met it while starting,
+     * "cannot start node N: ..."), so it never went on trusting a write or an fsync that failed.
+     * Reads the heal events of {@link ChaosDiskFaults} and the node logs.
+     */
+    static Verdict diskFailuresStopTheNode(List<String> nemesisEvents, Map<Integer, String> nodeLogs) {
+        int faulty = 0;
+        for (String event : nemesisEvents) {
+            if (!event.startsWith("heal disk-")) {
+                continue;
+            }
+            java.util.regex.Matcher m = DISK_HEAL.matcher(event);
+            while (m.find()) {
+                int node = Integer.parseInt(m.group(1));
+                if (Long.parseLong(m.group(2)) == 0) {
+                    continue;
+                }
+                faulty++;
+                if (!m.group(3).equals("stopped")) {
+                    return new Verdict("disk failures", false, "node " + node + " went on running after its disk failed: " + event);
+                }
+                String log = nodeLogs.getOrDefault(node, "");
+                if (!log.contains("node " + node + " storage failure") && !log.contains("cannot start node " + node + ":")) {
+                    return new Verdict("disk failures", false, "node " + node + " stopped without saying why in its log (neither "
+                            + "its storage-failure line nor a failed start): " + event);
+                }
+            }
+        }
+        return new Verdict("disk failures", true, faulty == 0 ? "no disk operation failed"
+                : "in " + faulty + " fault windows a node's disk failed an operation; each time the node stopped and logged why");
     }
 }

@@ -79,6 +79,15 @@ final class ChaosHistory implements AutoCloseable {
         }
     }
 
+    /** Everything recorded so far is in the file. */
+    synchronized void flush() {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public synchronized void close() {
         try {

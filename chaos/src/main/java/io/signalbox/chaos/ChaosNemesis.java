@@ -12,15 +12,18 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Breaks the cluster on a schedule drawn from the seed: wait 1-3 s, apply one fault from the
- * enabled kinds, hold it 2-5 s, heal it, again until the end. Kinds: {@code partition}
+ * Breaks the cluster on a schedule drawn from the seed: wait 1-3 s, apply one fault, hold it
+ * 2-5 s, heal it, again until the end. The kinds come in rounds, each enabled kind once per
+ * round in a shuffled order, so a short run has every kind. Kinds: {@code partition}
  * (random halves, the leader isolated, a majority ring, or one node deaf to the others),
  * {@code netem} (delay, loss and reordering on one node), {@code kill} (kill -9, restart at
- * the heal), {@code pause} (SIGSTOP of the leader or a random node, SIGCONT at the heal),
- * {@code wipe} (kill -9, data directory removed, restart: it must resync by SNAP).
+ * the heal), {@code pause} (SIGSTOP, SIGCONT at the heal; every other pause, the first
+ * included, is of the leader, held open as a {@link StaleReadProbe} window), {@code wipe}
+ * (kill -9, data directory removed, restart: it must resync by SNAP), and the disk kinds of
+ * {@link ChaosDiskFaults}: {@code powerloss}, {@code disk-error}, {@code disk-full}.
  */
 final class ChaosNemesis {
-    public static final Set<String> KINDS = Set.of("partition", "netem", "kill", "pause", "wipe");
+    public static final Set<String> KINDS = Set.of("partition", "netem", "kill", "pause", "wipe", "powerloss", "disk-error", "disk-full");
 
     private final ChaosNetwork network;
     private final ChaosHistory history;
@@ -28,14 +31,25 @@ final class ChaosNemesis {
     private final Random random;
     private final int nodes;
     private final Map<String, Integer> counts = new TreeMap<>();
+    private final StaleReadProbe probe;
+    private final ChaosDiskFaults disks;
+    private final List<String> round = new ArrayList<>();
+    private int pauses;
 
-    ChaosNemesis(ChaosNetwork network, ChaosHistory history, List<String> kinds, long seed, int nodes) {
+    ChaosNemesis(ChaosNetwork network, ChaosHistory history, List<String> kinds, long seed, int nodes, StaleReadProbe probe) {
         checkKinds(kinds);
         this.network = network;
         this.history = history;
         this.kinds = List.copyOf(kinds);
         this.random = new Random(seed);
         this.nodes = nodes;
+        this.probe = probe;
+        this.disks = new ChaosDiskFaults(network, history, random, nodes);
+    }
+
+    /** Whether any of {@code kinds} needs a {@link FaultFs} under the data directories. */
+    static boolean needsFaultFs(List<String> kinds) {
+        return kinds.stream().anyMatch(ChaosDiskFaults.KINDS::contains);
     }
 
     /** @throws IllegalArgumentException naming the first kind that is not one of {@link #KINDS} */
@@ -56,7 +70,11 @@ final class ChaosNemesis {
         try {
             while (System.nanoTime() < deadlineNanos - 3_000_000_000L) {
                 Thread.sleep(1_000 + random.nextInt(2_000));
-                String kind = kinds.get(random.nextInt(kinds.size()));
+                if (round.isEmpty()) {
+                    round.addAll(kinds);
+                    Collections.shuffle(round, random);
+                }
+                String kind = round.remove(round.size() - 1);
                 Runnable heal = apply(kind);
                 counts.merge(kind, 1, Integer::sum);
                 Thread.sleep(2_000 + random.nextInt(3_000));
@@ -69,6 +87,7 @@ final class ChaosNemesis {
 
     void healAll() throws Exception {
         network.healNetwork();
+        network.healDisks();
         for (int i = 1; i <= nodes; i++) {
             if (!network.alive(i)) {
                 network.startNode(i);
@@ -152,7 +171,20 @@ final class ChaosNemesis {
             }
             case "pause": {
                 int leader = leader();
-                int node = leader != 0 && random.nextBoolean() ? leader : all.get(random.nextInt(nodes));
+                if (leader != 0 && pauses++ % 2 == 0) {
+                    history.nemesis("pause node " + leader + " (the leader), a stale-read window");
+                    StaleReadProbe.Window window = probe.around(leader, nodes);
+                    window.pauseAndWrite();
+                    return () -> {
+                        try {
+                            window.resumeWithReadsQueued();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        history.nemesis("resume node " + leader);
+                    };
+                }
+                int node = all.get(random.nextInt(nodes));
                 network.pause(node);
                 history.nemesis("pause node " + node + (node == leader ? " (the leader)" : ""));
                 return () -> {
@@ -160,6 +192,10 @@ final class ChaosNemesis {
                     history.nemesis("resume node " + node);
                 };
             }
+            case "powerloss":
+            case "disk-error":
+            case "disk-full":
+                return disks.apply(kind, leader());
             default:
                 throw new AssertionError(kind);
         }

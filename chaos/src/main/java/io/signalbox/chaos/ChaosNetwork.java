@@ -1,5 +1,8 @@
 package io.signalbox.chaos;
 
+import io.signalbox.client.ClientOptions;
+import io.signalbox.client.SignalboxClient;
+import io.signalbox.protocol.HostPort;
 import io.signalbox.server.NodeConfig;
 import io.signalbox.testkit.Launch;
 import java.io.IOException;
@@ -18,9 +21,11 @@ import org.slf4j.LoggerFactory;
  * ({@code sbx-n1}...), joined by veth pairs to one bridge ({@code sbx-br}, 10.77.7.254) in the
  * root namespace, where the clients run. Node i is 10.77.7.i. Faults are applied inside the
  * namespaces: iptables DROP rules for partitions, tc netem for delay, loss and reordering;
- * and to the processes: kill -9, SIGSTOP/SIGCONT, wiping the data directory. {@link #close()}
- * removes everything it created; a shutdown hook does the same on Ctrl-C. One run per
- * machine at a time: the names are fixed, and leftovers of a killed run are removed first.
+ * and to the processes: kill -9, SIGSTOP/SIGCONT, wiping the data directory. With
+ * {@code faultFs}, each node's data directory is a {@link FaultFs} mount (backing files in
+ * {@code nodeI/disk}), for power loss, disk errors and a full disk. {@link #close()}
+ * removes everything it created, mounts included; a shutdown hook does the same on Ctrl-C.
+ * One run per machine at a time: the names are fixed, and leftovers of a killed run are removed first.
  */
 final class ChaosNetwork implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChaosNetwork.class);
@@ -31,6 +36,7 @@ final class ChaosNetwork implements AutoCloseable {
     private final Path directory;
     private final List<String> jvmFlags;
     private final Process[] processes;
+    private final FaultFs[] disks;
     private final List<NodeConfig.Member> members = new ArrayList<>();
     private final Thread cleanup = new Thread(this::removeEverything, "chaos-cleanup");
     private boolean closed;
@@ -40,22 +46,35 @@ final class ChaosNetwork implements AutoCloseable {
         this.directory = directory;
         this.jvmFlags = List.copyOf(jvmFlags);
         this.processes = new Process[nodes + 1];
+        this.disks = new FaultFs[nodes + 1];
         for (int i = 1; i <= nodes; i++) {
             members.add(new NodeConfig.Member(i, address(i), 7001, 7101, 7201));
         }
     }
 
-    /** Builds the namespaces and the bridge and starts every node; removes it all again if any step fails. */
-    static ChaosNetwork start(int nodes, Path directory, List<String> jvmFlags) throws IOException {
+    /**
+     * Builds the namespaces and the bridge, mounts a {@link FaultFs} over each data directory
+     * when {@code faultFs}, and starts every node; removes it all again if any step fails.
+     */
+    static ChaosNetwork start(int nodes, Path directory, List<String> jvmFlags, boolean faultFs) throws IOException, InterruptedException {
         ChaosNetwork network = new ChaosNetwork(nodes, directory, jvmFlags);
         network.removeEverything(); // leftovers of a run that was killed
+        FaultFs.unmountLeftovers();
         Runtime.getRuntime().addShutdownHook(network.cleanup);
         try {
             network.build();
+            if (faultFs) {
+                Path script = FaultFs.extractScript(directory);
+                for (int i = 1; i <= nodes; i++) {
+                    Path nodeDir = directory.resolve("node" + i);
+                    network.disks[i] = FaultFs.mount(script, nodeDir.resolve("disk"), nodeDir.resolve("data"), nodeDir.resolve("faultfs.sock"),
+                            nodeDir.resolve("faultfs.log"));
+                }
+            }
             for (int i = 1; i <= nodes; i++) {
                 network.startNode(i);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | InterruptedException | RuntimeException e) {
             network.close();
             throw e;
         }
@@ -72,6 +91,12 @@ final class ChaosNetwork implements AutoCloseable {
 
     List<NodeConfig.Member> members() {
         return members;
+    }
+
+    /** A client of one node only, with these timeouts. */
+    SignalboxClient clientOf(int node, int requestTimeoutMs, int retryDeadlineMs) {
+        return new SignalboxClient(ClientOptions.of(List.of(HostPort.parse(members.get(node - 1).clientAddress())))
+                .withRetryDeadlineMs(retryDeadlineMs).withRequestTimeoutMs(requestTimeoutMs));
     }
 
     String clientAddresses() {
@@ -128,10 +153,55 @@ final class ChaosNetwork implements AutoCloseable {
         signal(node, "CONT");
     }
 
-    /** kill -9, then removes the node's data directory: it must resync from the others. */
+    /** kill -9, then removes the node's data directory (on a fault filesystem, what is in it): it must resync from the others. */
     void wipe(int node) throws InterruptedException, IOException {
         kill9(node);
-        io.signalbox.testkit.Processes.deleteRecursively(directory.resolve("node" + node).resolve("data"));
+        Path data = directory.resolve("node" + node).resolve("data");
+        if (disks[node] == null) {
+            io.signalbox.testkit.Processes.deleteRecursively(data);
+            return;
+        }
+        try (java.util.stream.Stream<Path> children = Files.list(data)) {
+            for (Path child : children.toList()) {
+                io.signalbox.testkit.Processes.deleteRecursively(child);
+            }
+        }
+    }
+
+    /** The fault filesystem under a node's data directory. */
+    FaultFs disk(int node) {
+        if (disks[node] == null) {
+            throw new IllegalStateException("node " + node + " has no fault filesystem: this run has no disk nemesis");
+        }
+        return disks[node];
+    }
+
+    /** Power loss: kill -9 of every node given, then each one's unsynced writes dropped; returns what each lost. */
+    List<String> powerLoss(Collection<Integer> lost) throws InterruptedException, IOException {
+        for (int node : lost) {
+            kill9(node);
+        }
+        List<String> dropped = new ArrayList<>();
+        for (int node : lost) {
+            dropped.add("node " + node + " " + disk(node).dropUnsynced());
+        }
+        return dropped;
+    }
+
+    /** Turns every disk fault off (a no-op without fault filesystems). */
+    void healDisks() throws IOException {
+        for (int i = 1; i <= nodes; i++) {
+            if (disks[i] != null) {
+                disks[i].failWrites(false);
+                disks[i].failFsync(false);
+                disks[i].full(false);
+            }
+        }
+    }
+
+    /** Waits at most {@code seconds} for a node's process to end by itself; whether it did. */
+    boolean awaitExit(int node, int seconds) throws InterruptedException {
+        return processes[node] == null || processes[node].waitFor(seconds, TimeUnit.SECONDS);
     }
 
     /** Drops packets from every node of {@code from} at every node of {@code to} (one direction). */
@@ -214,6 +284,11 @@ final class ChaosNetwork implements AutoCloseable {
             if (processes[i] != null && processes[i].isAlive()) {
                 tryRun("kill", "-CONT", String.valueOf(processes[i].pid()));
                 processes[i].destroyForcibly();
+                try {
+                    processes[i].waitFor(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         for (int i = 1; i <= 9; i++) {
@@ -221,6 +296,12 @@ final class ChaosNetwork implements AutoCloseable {
             tryRun("ip", "netns", "del", namespace(i));
         }
         tryRun("ip", "link", "del", BRIDGE);
+        for (int i = 1; i < disks.length; i++) {
+            if (disks[i] != null) {
+                disks[i].close(); // after its node is gone, so the unmount is not busy
+                disks[i] = null;
+            }
+        }
     }
 
     @Override

@@ -6,9 +6,11 @@ import java.util.List;
  * What one chaos run does; checked when built, with an error that names the value.
  *
  * @param nemesis     any of {@link ChaosNemesis#KINDS}
- * @param unsafeReads TEST ONLY: servers answer LINEARIZABLE reads without the quorum round (ZOOKEEPER-1675)
+ * @param unsafeReads          TEST ONLY: servers answer LINEARIZABLE reads without the quorum round (ZOOKEEPER-1675)
+ * @param unsafeAckBeforeFsync TEST ONLY: servers acknowledge appends before their fsync (caught by {@code powerloss})
  */
-public record ChaosOptions(int nodes, long seconds, List<String> nemesis, long seed, int clients, int keys, boolean unsafeReads) {
+public record ChaosOptions(int nodes, long seconds, List<String> nemesis, long seed, int clients, int keys, boolean unsafeReads,
+                           boolean unsafeAckBeforeFsync) {
     public ChaosOptions {
         nemesis = List.copyOf(nemesis);
         if ((nodes != 3 && nodes != 5) || seconds < 5 || seconds > 3_600 || clients < 1 || clients > 64 || keys < 1 || keys > 1_000) {
@@ -16,5 +18,9 @@ public record ChaosOptions(int nodes, long seconds, List<String> nemesis, long s
                     + seconds + "s, " + clients + ", " + keys + ")");
         }
         ChaosNemesis.checkKinds(nemesis);
+        if (unsafeAckBeforeFsync && !nemesis.contains("powerloss")) {
+            throw new IllegalArgumentException("--unsafe-ack-before-fsync needs powerloss in --nemesis (got " + String.join(",", nemesis)
+                    + "): only a power loss can show an acknowledgement sent before its fsync");
+        }
     }
 }

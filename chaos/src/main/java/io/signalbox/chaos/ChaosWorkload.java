@@ -10,7 +10,6 @@ import io.signalbox.state.Command;
 import io.signalbox.state.Configuration;
 import io.signalbox.state.Server;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -27,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ChaosWorkload {
     static final String SERVICE = "chaos";
     static final int PORT_MAX = 65_535;
+    /** Every key's value before the history starts. */
+    static final int INITIAL_VALUE = 1;
 
     private final int keys;
     private final AtomicInteger[] nextValue;
@@ -41,6 +42,20 @@ final class ChaosWorkload {
         }
     }
 
+    int keys() {
+        return keys;
+    }
+
+    /** A LINEARIZABLE read of key {@code k} through {@code client}, recorded as {@code process}; for {@link StaleReadProbe}. */
+    void probeRead(SignalboxClient client, int process, int k) {
+        read(client, process, k, Consistency.LINEARIZABLE, new long[keys], new long[keys]);
+    }
+
+    /** A write of key {@code k}'s next value through {@code client}, recorded as {@code process}; whether it was acknowledged. */
+    boolean probeWrite(SignalboxClient client, int process, int k) {
+        return write(client, process, k, null, 0);
+    }
+
     static String key(int k) {
         return "k" + k;
     }
@@ -50,17 +65,9 @@ final class ChaosWorkload {
         List<Command> commands = new ArrayList<>();
         commands.add(new Command.PutService(SERVICE, "tcp", 9000, "roundrobin", null, 1000, 1000, 1000, null));
         for (int k = 0; k < keys; k++) {
-            commands.add(register(k, 1, null));
+            commands.add(register(k, INITIAL_VALUE, null));
         }
         client.submit(new Command.Multi(commands));
-    }
-
-    Map<String, Long> initialValues() {
-        Map<String, Long> initial = new HashMap<>();
-        for (int k = 0; k < keys; k++) {
-            initial.put(key(k), 1L);
-        }
-        return initial;
     }
 
     private static Command.RegisterServer register(int k, int port, Long expectVersion) {
@@ -119,10 +126,10 @@ final class ChaosWorkload {
     }
 
     /** A plain write when {@code expectVersion} is null, else a compare-and-set against {@code expectedValue}. */
-    private void write(SignalboxClient client, int process, int k, Long expectVersion, long expectedValue) {
+    private boolean write(SignalboxClient client, int process, int k, Long expectVersion, long expectedValue) {
         int value = nextValue[k].getAndIncrement();
         if (value > PORT_MAX) {
-            return; // this key has used every value once
+            return false; // this key has used every value once
         }
         Op.Kind kind = expectVersion == null ? Op.Kind.WRITE : Op.Kind.CAS;
         long id = history.nextId();
@@ -130,10 +137,12 @@ final class ChaosWorkload {
         try {
             long zxid = client.submit(register(k, value, expectVersion)).zxid();
             history.record(new Op(id, process, key(k), kind, Op.Outcome.OK, value, expectedValue, zxid, invoke, history.now()), "");
+            return true;
         } catch (SignalboxException e) {
             boolean definite = e.code() == ErrorCode.CONFLICT || e.code() == ErrorCode.INVALID;
             history.record(new Op(id, process, key(k), kind, definite ? Op.Outcome.FAIL : Op.Outcome.INFO, value, expectedValue, 0, invoke,
                     definite ? history.now() : Long.MAX_VALUE), "");
+            return false;
         }
     }
 }

@@ -47,6 +47,8 @@ public final class SignalboxNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SignalboxNode.class);
     /** Test only: LINEARIZABLE reads without the quorum round, so the chaos harness can show its checker catches stale reads. */
     static final String UNSAFE_READS_PROPERTY = "signalbox.testOnly.linearizableReadsWithoutQuorum";
+    /** Test only: appends acknowledged before their fsync, so the chaos harness can show that power loss catches it. */
+    static final String UNSAFE_ACK_BEFORE_FSYNC_PROPERTY = "signalbox.testOnly.ackBeforeFsync";
     /** Connection ids of the admin port's own requests count down from here; the client port's count up from 1. */
     private static final long ADMIN_CONNECTION_IDS_FROM = -1;
 
@@ -64,6 +66,8 @@ public final class SignalboxNode implements AutoCloseable {
     private final AtomicLong nextAdminConnection = new AtomicLong(ADMIN_CONNECTION_IDS_FROM);
     private final Map<Long, CompletableFuture<Response>> adminRequests = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** The storage writer failed: the node stops serving (its owner sees {@link #running()} false and closes it). */
+    private volatile boolean storageFailed;
 
     private SignalboxNode(NodeConfig config) {
         this.config = config;
@@ -109,7 +113,7 @@ public final class SignalboxNode implements AutoCloseable {
                 this.node.written(writeId);
             }
             snapshotZxids.forEach(this.node::snapshotWritten);
-        })));
+        })), () -> storageFailed = true, Boolean.getBoolean(UNSAFE_ACK_BEFORE_FSYNC_PROPERTY));
         this.clients = new ClientTransport(netty, config.clientConnectionsMax(), config.subscriberBufferMax(), metrics,
                 new ClientTransport.Handler() {
                     @Override
@@ -150,6 +154,9 @@ public final class SignalboxNode implements AutoCloseable {
         }
         if (Boolean.getBoolean(UNSAFE_READS_PROPERTY)) {
             LOG.warn("node {}: TEST ONLY: LINEARIZABLE reads are served without a quorum round (stale reads possible)", config.id());
+        }
+        if (Boolean.getBoolean(UNSAFE_ACK_BEFORE_FSYNC_PROPERTY)) {
+            LOG.warn("node {}: TEST ONLY: appends are acknowledged before their fsync (a power loss can lose them)", config.id());
         }
         LOG.info("node {} started: peers {}, clients {}, admin http://{}/ , data {}", config.id(), config.self().peerAddress(),
                 config.self().clientAddress(), config.self().adminAddress(), config.dataDir());
@@ -278,8 +285,9 @@ public final class SignalboxNode implements AutoCloseable {
         return result.orTimeout(5, TimeUnit.SECONDS);
     }
 
+    /** False once the node stopped, failed or lost its storage; whoever started it then closes it. */
     public boolean running() {
-        return loop.alive() && !closed;
+        return loop.alive() && !closed && !storageFailed;
     }
 
     /** Stops accepting clients, lets proposed commands finish (at most 2 s), then stops threads and closes storage. */

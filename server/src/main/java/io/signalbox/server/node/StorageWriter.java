@@ -24,8 +24,11 @@ import org.slf4j.LoggerFactory;
  * batch at a time (whatever queued while the last batch was on disk, consecutive appends in one
  * synced write), and reports each batch back to the loop: the highest write id, and the
  * snapshots written. So the loop never waits for the disk, unless {@link #QUEUED_WRITES_MAX}
- * writes wait already. After a storage failure nothing more is written or reported (a log
- * that failed an fsync is not trusted again): the node stops acking and its peers go on.
+ * writes wait already. After a storage failure nothing more is written or reported: a log
+ * that failed a write or an fsync is never trusted again (retrying an fsync that failed may
+ * report success for data the kernel already dropped, PostgreSQL's "fsyncgate"). It logs one
+ * line with the zxid and tells its owner, who stops the node; a restart recovers from what
+ * the log really holds and from the peers.
  */
 final class StorageWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StorageWriter.class);
@@ -47,17 +50,30 @@ final class StorageWriter implements AutoCloseable {
     private final NodeStorage storage;
     private final NodeMetrics metrics;
     private final Reports reports;
+    private final Runnable onFailure;
+    private final boolean ackBeforeFsync;
+    private long lastSyncNanos = System.nanoTime();
+    /** The last zxid of the appends being written in this batch (0: none yet), for the failure's log line. */
+    private long writingZxid;
     private final BlockingQueue<Job> queue = new ArrayBlockingQueue<>(QUEUED_WRITES_MAX + 1);
     private final Thread writer;
     private volatile boolean failed;
     private volatile long batchesWithAppends;
     private volatile long entriesAppended;
 
-    StorageWriter(NodeConfig config, NodeStorage storage, NodeMetrics metrics, Reports reports) {
+    /**
+     * @param onFailure      called once, on the writer's thread, after a storage failure
+     * @param ackBeforeFsync TEST ONLY: appends are reported before their fsync (synced about once a
+     *                       second instead), so the chaos harness can show that power loss catches it
+     */
+    StorageWriter(NodeConfig config, NodeStorage storage, NodeMetrics metrics, Reports reports, Runnable onFailure,
+                  boolean ackBeforeFsync) {
         this.config = config;
         this.storage = storage;
         this.metrics = metrics;
         this.reports = reports;
+        this.onFailure = onFailure;
+        this.ackBeforeFsync = ackBeforeFsync;
         metrics.groupCommit(() -> batchesWithAppends, () -> entriesAppended);
         this.writer = new Thread(this::run, "signalbox-storage-" + config.id());
         this.writer.setDaemon(true);
@@ -107,6 +123,7 @@ final class StorageWriter implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, BATCH_WRITES_MAX - 1);
                 boolean stop = batch.remove(STOP);
+                writingZxid = 0;
                 writeBatch(batch);
                 batch.clear();
                 if (stop) {
@@ -117,7 +134,11 @@ final class StorageWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             failed = true;
-            LOG.error("node {} cannot write to its storage: {}; it writes and acks nothing more", config.id(), e.toString());
+            LOG.error("node {} storage failure writing up to zxid {} (durable up to {}): {}; it stops serving, trusting nothing "
+                    + "an fsync did not confirm; restart it to recover from its log and its peers", config.id(),
+                    Zxid.format(writingZxid != 0 ? writingZxid : storage.txnLog().lastZxid()), Zxid.format(storage.txnLog().lastDurableZxid()),
+                    e.toString());
+            onFailure.run();
         }
     }
 
@@ -154,7 +175,16 @@ final class StorageWriter implements AutoCloseable {
         if (entries.isEmpty()) {
             return;
         }
-        storage.txnLog().appendDurably(entries);
+        writingZxid = entries.get(entries.size() - 1).zxid();
+        if (ackBeforeFsync) {
+            storage.txnLog().append(entries);
+            if (System.nanoTime() - lastSyncNanos > TimeUnit.SECONDS.toNanos(1)) {
+                storage.txnLog().sync();
+                lastSyncNanos = System.nanoTime();
+            }
+        } else {
+            storage.txnLog().appendDurably(entries);
+        }
         long done = System.nanoTime();
         for (Job job : jobs) {
             metrics.appended(done - job.submittedNanos);

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +57,7 @@ class StorageWriterTest {
         NodeConfig config = NodeConfig.local(1, NodeConfig.localMembers(3, 47_000), directory);
         try (NodeStorage storage = NodeStorage.open(directory)) {
             StorageWriter writer = new StorageWriter(config, storage, new NodeMetrics(1),
-                    (writeId, snapshots) -> reports.add(new Report(writeId, snapshots)));
+                    (writeId, snapshots) -> reports.add(new Report(writeId, snapshots)), () -> { }, false);
             writer.submit(new NodeEffect.Durable(new Effect.PersistEpochs(1, 1, 0)));
             writer.submit(append(2, 1, 2));
             writer.submit(append(3, 3));
@@ -81,6 +82,24 @@ class StorageWriterTest {
             assertEquals(Zxid.of(1, 2), recovered.snapshot().zxid());
             assertEquals(List.of(Zxid.of(1, 4), Zxid.of(1, 5)), recovered.entries().stream().map(Txn::zxid).toList(),
                     "1:3 was truncated; 1:1 and 1:2 are in the snapshot");
+        }
+    }
+
+    @Test
+    void afterAFailedWriteItReportsNothingMoreAndTellsItsOwnerOnce() throws Exception {
+        NodeConfig config = NodeConfig.local(1, NodeConfig.localMembers(3, 47_000), directory);
+        CountDownLatch failures = new CountDownLatch(1);
+        try (NodeStorage storage = NodeStorage.open(directory)) {
+            StorageWriter writer = new StorageWriter(config, storage, new NodeMetrics(1),
+                    (writeId, snapshots) -> reports.add(new Report(writeId, snapshots)), failures::countDown, false);
+            writer.submit(append(1, 5));
+            assertEquals(1, reportsThrough(1).get(0).writeId());
+            writer.submit(append(2, 4)); // out of order: the log refuses it, as it would a disk error
+            assertTrue(failures.await(10, TimeUnit.SECONDS), "the owner is told of the failure");
+            writer.submit(append(3, 6));
+            writer.close();
+            assertEquals(List.of(), new ArrayList<>(reports), "nothing reported after the failure");
+            assertEquals(Zxid.of(1, 5), storage.txnLog().lastZxid(), "nothing written after the failure");
         }
     }
 }
