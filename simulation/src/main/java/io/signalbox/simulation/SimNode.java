@@ -71,6 +71,7 @@ final class SimNode implements SimDisk.Observer {
     private LocalReadCache localReads;
     /** A LOCAL read the cache could answer, and that answer: the node must give the same, at once. */
     private Request cachedRead;
+    private long cachedConnection;
     private Configuration cachedAnswer;
     /** Under {@link SimDisk.EpochWrites#REPORTED_AHEAD}: an epoch write done at once, reported once the current effects are out. */
     private SimDisk.Report aheadReport;
@@ -141,6 +142,7 @@ final class SimNode implements SimDisk.Observer {
         node.request(connectionId, request);
         if (cached != null) {
             cachedRead = request;
+            cachedConnection = connectionId;
             cachedAnswer = cached;
         }
         applyEffects();
@@ -194,7 +196,7 @@ final class SimNode implements SimDisk.Observer {
     }
 
     private void checkAgainstCache(NodeEffect.Reply reply) {
-        if (cachedRead == null || reply.response().requestId() != cachedRead.requestId()) {
+        if (cachedRead == null || reply.connectionId() != cachedConnection || reply.response().requestId() != cachedRead.requestId()) {
             return;
         }
         if (!(reply.response().reply() instanceof ReadResult result && result.configuration().equals(cachedAnswer))) {
