@@ -1,6 +1,7 @@
 package io.signalbox.chaos;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,5 +25,24 @@ public final class ChaosCheck {
                 + " nemesis events, a final log of " + saved.log().size() + " entries, " + saved.nodeLogs().size() + " node logs");
         ChaosChecks.all(saved).forEach(v -> report.add(v.line()));
         return report;
+    }
+
+    /**
+     * Prints {@link #run}'s lines and the verdict ("chaos check: PASS" or "... FAIL"); true when every check passed.
+     *
+     * @throws IllegalArgumentException as {@link #run}
+     */
+    public static boolean runAndPrint(Path directory, PrintWriter printer) throws IOException {
+        List<String> report = run(directory);
+        report.forEach(printer::println);
+        boolean passed = passed(report);
+        printer.println(passed ? "chaos check: PASS" : "chaos check: FAIL");
+        printer.flush();
+        return passed;
+    }
+
+    /** A report passes when none of its lines is a failed check. */
+    static boolean passed(List<String> report) {
+        return report.stream().noneMatch(line -> line.startsWith("FAIL"));
     }
 }

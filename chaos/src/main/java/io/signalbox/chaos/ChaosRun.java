@@ -11,6 +11,7 @@ import io.signalbox.simulation.history.Op;
 import io.signalbox.state.Configuration;
 import io.signalbox.testkit.ProcessCluster;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,19 @@ public final class ChaosRun {
 
     public ChaosRun(ChaosOptions options) {
         this.options = options;
+    }
+
+    /**
+     * {@link #run}, then the report saved as {@code report.txt} in {@code directory} and the verdict
+     * printed ("chaos: PASS" or "chaos: FAIL", with the directory); true when every check passed.
+     */
+    public boolean runAndSave(PrintWriter printer, Path directory) throws Exception {
+        List<String> report = run(printer, directory);
+        Files.write(directory.resolve("report.txt"), report);
+        boolean passed = ChaosCheck.passed(report);
+        printer.println((passed ? "chaos: PASS" : "chaos: FAIL") + " (history, report and node logs in " + directory + ")");
+        printer.flush();
+        return passed;
     }
 
     /** Runs the processes, clients and nemesis for the options' time, then the checks; returns the report, one line each. */

@@ -51,17 +51,11 @@ final class ChaosCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Path directory = out != null ? Files.createDirectories(out) : Files.createTempDirectory("signalbox-chaos-");
-        List<String> report;
         try {
-            report = new ChaosRun(options).run(printer, directory);
+            return new ChaosRun(options).runAndSave(printer, directory) ? 0 : 1;
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Files.write(directory.resolve("report.txt"), report);
-        boolean passed = report.stream().noneMatch(line -> line.startsWith("FAIL"));
-        printer.println((passed ? "chaos: PASS" : "chaos: FAIL") + " (history, report and node logs in " + directory + ")");
-        printer.flush();
-        return passed ? 0 : 1;
     }
 
     /** {@code signalbox chaos check DIR}: the checkers again on a saved run, starting nothing; exit 1 when a check fails. */
@@ -76,18 +70,11 @@ final class ChaosCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            PrintWriter printer = spec.commandLine().getOut();
-            List<String> report;
             try {
-                report = ChaosCheck.run(directory);
+                return ChaosCheck.runAndPrint(directory, spec.commandLine().getOut()) ? 0 : 1;
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
-            report.forEach(printer::println);
-            boolean passed = report.stream().noneMatch(line -> line.startsWith("FAIL"));
-            printer.println(passed ? "chaos check: PASS" : "chaos check: FAIL");
-            printer.flush();
-            return passed ? 0 : 1;
         }
     }
 }

@@ -4,7 +4,6 @@ import io.signalbox.consensus.Bug;
 import io.signalbox.simulation.SimulationRunner;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -68,22 +67,18 @@ public final class SimulateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--jobs must be in 1.." + SimulationRunner.JOBS_MAX + ", got " + jobs);
         }
-        Set<Bug> bugs = EnumSet.noneOf(Bug.class);
-        for (String name : bugNames) {
-            try {
-                bugs.add(Bug.fromSwitchName(name));
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--bug: " + e.getMessage());
-            }
+        Set<Bug> bugs;
+        try {
+            bugs = Bug.fromSwitchNames(bugNames);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--bug: " + e.getMessage());
         }
         quietSimulatedNodes();
         long firstSeed = seed != null ? seed : Math.abs(System.nanoTime() % 1_000_000_000L);
         boolean perSeedLines = verbose || count == 1;
         SimulationRunner.Summary summary = new SimulationRunner(nodes, ticks, bugs).run(firstSeed, count, jobs, stopAtFirst, result -> {
             if (perSeedLines) {
-                out.printf("seed=%d %s ticks=%d commits=%d acknowledged=%d client_ops_linearizable=%d trace_digest=%016x elapsed_ms=%d%n",
-                        result.seed(), result.violated() ? "VIOLATION" : "ok", result.ticks(), result.commits(), result.acknowledged(),
-                        result.clientOperations(), result.traceDigest(), result.elapsedMs());
+                out.println(result.line());
             }
             if (result.violated()) {
                 out.print(result.report());
@@ -112,9 +107,7 @@ public final class SimulateCommand implements Callable<Integer> {
         private static final long serialVersionUID = 1L;
 
         BugNames() {
-            for (Bug bug : Bug.values()) {
-                add(bug.switchName());
-            }
+            super(Bug.switchNames());
         }
     }
 }

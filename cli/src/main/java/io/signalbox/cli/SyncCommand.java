@@ -1,6 +1,5 @@
 package io.signalbox.cli;
 
-import io.signalbox.protocol.HostPort;
 import io.signalbox.proxysync.SyncAgentMain;
 import io.signalbox.proxysync.haproxy.ClusterFrontConfig;
 import java.nio.file.Path;
@@ -208,9 +207,7 @@ public final class SyncCommand implements Runnable {
         @Override
         public Integer call() {
             try {
-                HostPort address = HostPort.parse(listen);
-                System.out.print(ClusterFrontConfig.render(new ClusterFrontConfig.Settings(address.host().replace("[", "").replace("]", ""),
-                        address.port(), ClusterFrontConfig.parseNodes(nodes), checkIntervalMs, "")));
+                System.out.print(ClusterFrontConfig.render(ClusterFrontConfig.Settings.of(listen, nodes, checkIntervalMs)));
                 return 0;
             } catch (IllegalArgumentException e) {
                 System.err.println("signalbox sync cluster-front: " + e.getMessage());

@@ -1,7 +1,10 @@
 package io.signalbox.consensus;
 
 import java.util.Arrays;
-import java.util.stream.Collectors;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Deliberate bugs, each re-introducing a real defect, so the simulator can prove that its
@@ -72,7 +75,24 @@ public enum Bug {
                 return bug;
             }
         }
-        throw new IllegalArgumentException("unknown bug switch '" + name + "'; allowed: "
-                + Arrays.stream(values()).map(Bug::switchName).collect(Collectors.joining(", ")));
+        throw new IllegalArgumentException("unknown bug switch '" + name + "'; allowed: " + String.join(", ", switchNames()));
+    }
+
+    /** Every switch name, in declaration order: for errors, help and completion. */
+    public static List<String> switchNames() {
+        return Arrays.stream(values()).map(Bug::switchName).toList();
+    }
+
+    /**
+     * The switches named, in a set.
+     *
+     * @throws IllegalArgumentException for the first unknown name, listing the allowed ones
+     */
+    public static Set<Bug> fromSwitchNames(Collection<String> names) {
+        Set<Bug> bugs = EnumSet.noneOf(Bug.class);
+        for (String name : names) {
+            bugs.add(fromSwitchName(name));
+        }
+        return bugs;
     }
 }

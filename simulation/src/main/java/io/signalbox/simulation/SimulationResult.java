@@ -30,6 +30,12 @@ public record SimulationResult(
         return new SimulationResult(options, ticks, commits, 0, 0, digest, elapsedMs, invariant, detail, recentEvents);
     }
 
+    /** One line per seed: {@code seed=... ok|VIOLATION ticks=... commits=... ... trace_digest=... elapsed_ms=...}. */
+    public String line() {
+        return String.format("seed=%d %s ticks=%d commits=%d acknowledged=%d client_ops_linearizable=%d trace_digest=%016x elapsed_ms=%d",
+                seed(), violated() ? "VIOLATION" : "ok", ticks(), commits(), acknowledged(), clientOperations(), traceDigest(), elapsedMs());
+    }
+
     public boolean violated() {
         return invariant != null;
     }

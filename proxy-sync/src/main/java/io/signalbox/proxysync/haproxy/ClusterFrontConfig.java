@@ -31,7 +31,7 @@ public final class ClusterFrontConfig {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("node \"" + text + "\": the admin port must be a whole number 1..65535");
             }
-            return new Node(SafeValues.ipLiteral("node address", client.host().replace("[", "").replace("]", "")), client.port(),
+            return new Node(SafeValues.ipLiteral("node address", unbracketed(client)), client.port(),
                     SafeValues.port("admin port", adminPort));
         }
     }
@@ -50,6 +50,17 @@ public final class ClusterFrontConfig {
                 throw new IllegalArgumentException(nodes.size() + " nodes: give 1..99, IP:CLIENT_PORT/ADMIN_PORT each");
             }
         }
+
+        /** From the command line: {@code listen} as IP:PORT, {@code nodes} as {@link #parseNodes} reads them, no stats socket. */
+        public static Settings of(String listen, String nodes, int checkIntervalMs) {
+            HostPort address = HostPort.parse(listen);
+            return new Settings(unbracketed(address), address.port(), parseNodes(nodes), checkIntervalMs, "");
+        }
+    }
+
+    /** HAProxy takes an IPv6 literal bare in these places. */
+    private static String unbracketed(HostPort address) {
+        return address.host().replace("[", "").replace("]", "");
     }
 
     /** The HAProxy proxy (listen section) of the front. */
