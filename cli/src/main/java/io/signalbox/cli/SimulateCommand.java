@@ -46,6 +46,9 @@ public final class SimulateCommand implements Callable<Integer> {
                     + "and results print in seed order (default: ${DEFAULT-VALUE})")
     int jobs;
 
+    @Option(names = "--diagram", paramLabel = "FILE", description = "with one --seed: draw its opening as an SVG sequence chart")
+    java.nio.file.Path diagram;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -53,19 +56,13 @@ public final class SimulateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         int count = seeds != null ? seeds : (seed != null ? 1 : 100);
-        if (count < 1 || count > SEEDS_MAX) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--seeds must be in 1.." + SEEDS_MAX + ", got " + count);
-        }
-        if (nodes != 3 && nodes != 5 && nodes != 7) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--nodes must be 3, 5 or 7, got " + nodes);
-        }
-        if (ticks < 10 || ticks > 10_000_000) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--ticks must be in 10..10000000, got " + ticks);
-        }
-        if (jobs < 1 || jobs > SimulationRunner.JOBS_MAX) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--jobs must be in 1.." + SimulationRunner.JOBS_MAX + ", got " + jobs);
+        inRange("--seeds", count, 1, SEEDS_MAX);
+        inRange("--ticks", ticks, 10, 10_000_000);
+        inRange("--jobs", jobs, 1, SimulationRunner.JOBS_MAX);
+        String wrong = nodes != 3 && nodes != 5 && nodes != 7 ? "--nodes must be 3, 5 or 7, got " + nodes
+                : diagram != null && (seed == null || count != 1) ? "--diagram draws one seed: give --seed N without --seeds" : null;
+        if (wrong != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), wrong);
         }
         Set<Bug> bugs;
         try {
@@ -76,7 +73,7 @@ public final class SimulateCommand implements Callable<Integer> {
         quietSimulatedNodes();
         long firstSeed = seed != null ? seed : Math.abs(System.nanoTime() % 1_000_000_000L);
         boolean perSeedLines = verbose || count == 1;
-        SimulationRunner.Summary summary = new SimulationRunner(nodes, ticks, bugs).run(firstSeed, count, jobs, stopAtFirst, result -> {
+        SimulationRunner.Summary summary = new SimulationRunner(nodes, ticks, bugs).drawingTo(diagram).run(firstSeed, count, jobs, stopAtFirst, result -> {
             if (perSeedLines) {
                 out.println(result.line());
             }
@@ -86,9 +83,15 @@ public final class SimulateCommand implements Callable<Integer> {
         });
         out.println("first_seed=" + firstSeed + " nodes=" + nodes + (jobs > 1 ? " jobs=" + jobs : "")
                 + (bugs.isEmpty() ? "" : " bugs=" + bugNames));
-        out.println(summary.line());
+        out.println(summary.line() + (diagram == null ? "" : "\ndiagram=" + diagram));
         out.flush();
         return summary.violations() == 0 ? 0 : 1;
+    }
+
+    private void inRange(String option, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be in " + min + ".." + max + ", got " + value);
+        }
     }
 
     /**

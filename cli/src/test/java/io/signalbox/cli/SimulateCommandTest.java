@@ -58,4 +58,16 @@ class SimulateCommandTest {
         assertEquals(2, run("simulate", "--seeds", "0"));
         assertTrue(err.toString().contains("--seeds must be in 1..10000000, got 0"), err.toString());
     }
+
+    @Test
+    void aDiagramIsDrawnForOneSeedAndRefusedForMany(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path svg = dir.resolve("seed-11.svg");
+        assertEquals(0, run("simulate", "--seed", "11", "--diagram", svg.toString()));
+        assertTrue(out.toString().contains("diagram=" + svg), out.toString());
+        String chart = java.nio.file.Files.readString(svg);
+        assertTrue(chart.startsWith("<svg ") && chart.contains("LEADING leader=3 epoch=1 established"), chart.substring(0, 200));
+        assertEquals(2, run("simulate", "--seeds", "3", "--seed", "1", "--diagram", dir.resolve("many.svg").toString()));
+        assertTrue(err.toString().contains("--diagram draws one seed: give --seed N without --seeds"), err.toString());
+        assertTrue(!java.nio.file.Files.exists(dir.resolve("many.svg")));
+    }
 }

@@ -1,5 +1,9 @@
 package io.signalbox.simulation;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import io.signalbox.consensus.Bug;
 import java.util.ArrayDeque;
 import java.util.Set;
@@ -26,6 +30,7 @@ public final class SimulationRunner {
     private final int nodes;
     private final int ticks;
     private final Set<Bug> bugs;
+    private Path diagram;
 
     public SimulationRunner(int nodes, int ticks, Set<Bug> bugs) {
         this.nodes = nodes;
@@ -34,7 +39,37 @@ public final class SimulationRunner {
     }
 
     public SimulationResult runSeed(long seed) {
+        if (diagram != null) {
+            return drawSeed(seed);
+        }
         return new Simulator(SimulationOptions.fromSeed(seed, nodes, ticks, bugs)).run();
+    }
+
+    /**
+     * This runner's one seed also writes a message sequence chart of its opening (a
+     * {@link SequenceDiagram}) to {@code svg}; {@code null} draws nothing.
+     */
+    public SimulationRunner drawingTo(Path svg) {
+        this.diagram = svg;
+        return this;
+    }
+
+    private SimulationResult drawSeed(long seed) {
+        SequenceRecorder recorder = new SequenceRecorder(nodes);
+        SimulationResult result = runSeed(seed, recorder);
+        String title = "Signalbox simulate --seed " + seed + " --nodes " + nodes
+                + (bugs.isEmpty() ? "" : " --bug " + String.join(" --bug ", bugs.stream().map(Bug::switchName).sorted().toList()));
+        try {
+            Files.writeString(diagram, new SequenceDiagram(recorder, title).svg());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the diagram to " + diagram + ": " + e.getMessage(), e);
+        }
+        return result;
+    }
+
+    /** Runs one seed exactly as {@link #runSeed} does, drawing its opening into {@code recorder}. */
+    public SimulationResult runSeed(long seed, SequenceRecorder recorder) {
+        return new Simulator(SimulationOptions.fromSeed(seed, nodes, ticks, bugs)).recordSequence(recorder).run();
     }
 
     /**
@@ -56,6 +91,9 @@ public final class SimulationRunner {
     public Summary run(long firstSeed, int count, int jobs, boolean stopAtFirstViolation, Consumer<SimulationResult> eachResult) {
         if (jobs < 1 || jobs > JOBS_MAX) {
             throw new IllegalArgumentException("jobs must be in 1.." + JOBS_MAX + ", got " + jobs);
+        }
+        if (diagram != null && count != 1) {
+            throw new IllegalArgumentException("a diagram draws one seed, not " + count);
         }
         long started = System.nanoTime();
         Totals totals = new Totals();

@@ -59,6 +59,8 @@ public final class Simulator implements SimNode.Host {
     private final SimSubscriber subscriber;
     private final AppliedOnceCheck appliedOnce = new AppliedOnceCheck();
     private final Trace trace = new Trace();
+    /** Draws the run's opening when set; only listens, so the run is the same with it. */
+    private SequenceRecorder sequence;
     /** Zxids some client was told are committed; a retried or changed-nothing answer may name one again. */
     private final LongMap<Boolean> acknowledgedZxids = new LongMap<>();
     private boolean committedAfterHeal;
@@ -102,6 +104,16 @@ public final class Simulator implements SimNode.Host {
             tickPeriodUnits[id] = SimulationOptions.TICK_UNITS * (100 + drift) / 100;
         }
         this.faults = new SimFaults(options, random, events, nodes, tickPeriodUnits, network, trace, this::streamLost);
+    }
+
+    /** Records this run's opening into {@code recorder} for a message sequence chart; call before {@link #run()}. */
+    public Simulator recordSequence(SequenceRecorder recorder) {
+        if (recorder.nodes() != options.nodes()) {
+            throw new IllegalArgumentException("the recorder is for " + recorder.nodes() + " nodes, the run has " + options.nodes());
+        }
+        this.sequence = recorder;
+        trace.listen(recorder::event);
+        return this;
     }
 
     /**
@@ -316,8 +328,16 @@ public final class Simulator implements SimNode.Host {
     @Override
     public void send(int from, int to, PeerMessage message) {
         int copies = network.copies(random);
+        if (copies == 0 && sequence != null) {
+            sequence.sent(now(), from, to, message, -1);
+        }
         for (int i = 0; i < copies; i++) {
-            schedule(now() + network.delay(random), Kind.MESSAGE, to, from, 0, wire.apply(message));
+            long arrival = now() + network.delay(random);
+            PeerMessage onWire = wire.apply(message);
+            schedule(arrival, Kind.MESSAGE, to, from, 0, onWire);
+            if (sequence != null) {
+                sequence.sent(now(), from, to, onWire, arrival);
+            }
         }
     }
 

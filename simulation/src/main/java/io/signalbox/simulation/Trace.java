@@ -13,16 +13,29 @@ final class Trace {
 
     private record Event(long time, int node, String kind, Object detail) {}
 
+    /** Hears every event as it is recorded (a {@link SequenceRecorder}); it must not draw random numbers. */
+    interface Listener {
+        void recorded(long time, int node, String kind, Object detail);
+    }
+
     private final Event[] recent = new Event[RECENT_EVENTS_MAX];
     private int next;
     private long count;
     private long digest = 0xCBF29CE484222325L;
+    private Listener listener;
+
+    void listen(Listener listener) {
+        this.listener = listener;
+    }
 
     void record(long time, int node, String kind, Object detail, long fingerprint) {
         recent[next] = new Event(time, node, kind, detail);
         next = (next + 1) % RECENT_EVENTS_MAX;
         count++;
         digest = mix(mix(mix(digest, time), node * 31L + kind.hashCode()), fingerprint);
+        if (listener != null) {
+            listener.recorded(time, node, kind, detail);
+        }
     }
 
     long digest() {
