@@ -1,11 +1,12 @@
 package io.signalbox.consensus.impl;
 
 import io.signalbox.consensus.Checks;
-import io.signalbox.consensus.Quorum;
 import io.signalbox.consensus.Role;
-import io.signalbox.consensus.message.ZabMessage;
 import io.signalbox.consensus.message.ZabMessage.Notification;
+import io.signalbox.consensus.message.ZabMessage;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -106,13 +107,13 @@ final class FastLeaderElection implements Phase {
         if (n.round() == vote.round()) {
             receivedVotes.put(from, theirs);
         }
-        int agreeing = 0;
-        for (Notification other : outOfElection.values()) {
-            if (other.proposedLeader() == n.proposedLeader()) {
-                agreeing++;
+        List<Integer> agreeing = new ArrayList<>();
+        for (Map.Entry<Integer, Notification> other : outOfElection.entrySet()) {
+            if (other.getValue().proposedLeader() == n.proposedLeader()) {
+                agreeing.add(other.getKey());
             }
         }
-        if (Quorum.isQuorum(agreeing, peer.config.voters().size()) && leaderConfirms(n.proposedLeader())) {
+        if (peer.membership().isQuorum(agreeing) && leaderConfirms(n.proposedLeader())) {
             decide(new Vote(n.round(), n.proposedLeader(), n.proposedZxid(), n.proposedEpoch()));
         }
     }
@@ -126,13 +127,13 @@ final class FastLeaderElection implements Phase {
     }
 
     private boolean hasQuorumFor(Vote candidate) {
-        int agreeing = 0;
-        for (Vote other : receivedVotes.values()) {
-            if (other.sameCandidate(candidate)) {
-                agreeing++;
+        List<Integer> agreeing = new ArrayList<>();
+        for (Map.Entry<Integer, Vote> other : receivedVotes.entrySet()) {
+            if (other.getValue().sameCandidate(candidate)) {
+                agreeing.add(other.getKey());
             }
         }
-        return Quorum.isQuorum(agreeing, peer.config.voters().size());
+        return peer.membership().isQuorum(agreeing);
     }
 
     private void decide(Vote decided) {

@@ -4,7 +4,6 @@ import io.signalbox.common.Zxid;
 import io.signalbox.consensus.Bug;
 import io.signalbox.consensus.Checks;
 import io.signalbox.consensus.ProposeResult;
-import io.signalbox.consensus.Quorum;
 import io.signalbox.consensus.Txn;
 import io.signalbox.consensus.message.ZabMessage.Ack;
 import io.signalbox.consensus.message.ZabMessage.Commit;
@@ -111,14 +110,14 @@ final class LeaderBroadcast {
         if (peer.bug(Bug.COMMIT_WITHOUT_QUORUM)) {
             point = peer.lastPersistedZxid;
         } else {
-            List<Long> acks = new ArrayList<>();
-            acks.add(peer.lastPersistedZxid);
+            java.util.Map<Integer, Long> acks = new java.util.HashMap<>();
+            acks.put(peer.id(), peer.lastPersistedZxid);
             for (LearnerHandle handle : leader.learners.values()) {
                 if (handle.synced()) {
-                    acks.add(handle.ackedZxid);
+                    acks.put(handle.sid, handle.ackedZxid);
                 }
             }
-            point = Quorum.commitPoint(acks, peer.config.voters().size());
+            point = peer.membership().commitPoint(acks);
         }
         if (point <= commitZxid) {
             return;
@@ -143,14 +142,14 @@ final class LeaderBroadcast {
         if (leader.stage != LeaderRole.Stage.BROADCAST) {
             return;
         }
-        int heard = 1;
+        List<Integer> heard = leader.withSelf(List.of());
         List<Integer> compactedAway = new ArrayList<>();
         for (LearnerHandle handle : leader.learners.values()) {
             if (!handle.synced()) {
                 continue;
             }
             if (peer.tick - handle.lastHeardTick <= peer.config.leaderQuorumTimeoutTicks()) {
-                heard++;
+                heard.add(handle.sid);
             }
             if (handle.ackedZxid < peer.lastZxid()
                     && peer.tick - handle.lastAckProgressTick >= peer.config.retransmitTicks()) {
@@ -167,7 +166,7 @@ final class LeaderBroadcast {
         for (int sid : compactedAway) {
             leader.learners.remove(sid);
         }
-        if (!Quorum.isQuorum(heard, peer.config.voters().size())) {
+        if (!peer.membership().isQuorum(heard)) {
             leader.transitions.lookForLeader("leader of epoch " + leader.epoch + " has not heard a quorum for "
                     + peer.config.leaderQuorumTimeoutTicks() + " ticks: stepping down");
         }

@@ -122,7 +122,7 @@ final class LeaderRole implements Phase {
             peer.send(from, new LeaderInfo(info.attempt(), epoch));
             return;
         }
-        if (!Quorum.isQuorum(learners.size() + 1, peer.config.voters().size())) {
+        if (!peer.membership().isQuorum(withSelf(learners.keySet()))) {
             return;
         }
         List<Long> acceptedEpochs = new ArrayList<>();
@@ -159,13 +159,13 @@ final class LeaderRole implements Phase {
             return;
         }
         if (waitingForQuorum) {
-            int counted = 1;
+            List<Integer> counted = withSelf(List.of());
             for (LearnerHandle learner : learners.values()) {
                 if (learner.stage != LearnerHandle.Stage.INFO_RECEIVED && learner.epochAckCounted) {
-                    counted++;
+                    counted.add(learner.sid);
                 }
             }
-            if (Quorum.isQuorum(counted, peer.config.voters().size())) {
+            if (peer.membership().isQuorum(counted)) {
                 stage = Stage.AWAIT_OWN_DURABILITY;
                 startSyncWhenDurable();
             }
@@ -257,13 +257,13 @@ final class LeaderRole implements Phase {
             peer.send(from, new UpToDate(epoch, broadcast.commitZxid));
             return;
         }
-        int synced = 1; // ourselves: durable up to establishedZxid before we sent NEWLEADER
+        List<Integer> synced = withSelf(List.of()); // ourselves: durable up to establishedZxid before we sent NEWLEADER
         for (LearnerHandle learner : learners.values()) {
             if (learner.synced()) {
-                synced++;
+                synced.add(learner.sid);
             }
         }
-        if (Quorum.isQuorum(synced, peer.config.voters().size())) {
+        if (peer.membership().isQuorum(synced)) {
             establish();
         }
     }
@@ -281,6 +281,14 @@ final class LeaderRole implements Phase {
                 peer.send(learner.sid, new UpToDate(epoch, broadcast.commitZxid));
             }
         }
+    }
+
+    /** {@code ids} and this node, for counting a quorum: a new list the caller may add to. */
+    List<Integer> withSelf(java.util.Collection<Integer> ids) {
+        List<Integer> counted = new ArrayList<>(ids.size() + 4);
+        counted.add(peer.id());
+        counted.addAll(ids);
+        return counted;
     }
 
     @Override

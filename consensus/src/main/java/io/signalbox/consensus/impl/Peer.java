@@ -4,6 +4,7 @@ import io.signalbox.common.Zxid;
 import io.signalbox.consensus.Bug;
 import io.signalbox.consensus.Checks;
 import io.signalbox.consensus.Effect;
+import io.signalbox.consensus.Membership;
 import io.signalbox.consensus.Snapshot;
 import io.signalbox.consensus.Txn;
 import io.signalbox.consensus.ZabConfig;
@@ -30,6 +31,9 @@ public final class Peer {
     final DurabilityGate gate = new DurabilityGate();
     private final int[] peers;
 
+    /** Who votes: every quorum this node counts is a majority of these voters (the bootstrap configuration, until changes exist). */
+    private final Membership membership;
+
     long acceptedEpoch;
     long currentEpoch;
     long lastPersistedZxid;
@@ -43,6 +47,7 @@ public final class Peer {
         this.random = random;
         this.history = new History(snapshot, entries);
         this.peers = config.peers().stream().mapToInt(Integer::intValue).toArray();
+        this.membership = Membership.bootstrap(config.voters());
         this.acceptedEpoch = acceptedEpoch;
         this.currentEpoch = currentEpoch;
         this.lastPersistedZxid = history.lastZxid();
@@ -52,6 +57,11 @@ public final class Peer {
 
     int id() {
         return config.selfId();
+    }
+
+    /** The membership in force on this node. */
+    Membership membership() {
+        return membership;
     }
 
     boolean bug(Bug bug) {

@@ -2,9 +2,9 @@ package io.signalbox.consensus.impl;
 
 import io.signalbox.consensus.Checks;
 import io.signalbox.consensus.Effect;
-import io.signalbox.consensus.Quorum;
 import io.signalbox.consensus.message.ZabMessage.Ping;
 import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * Read-index on the leader (etcd's ReadIndex, which ZooKeeper lacks: ZOOKEEPER-1675). A read
@@ -57,13 +57,13 @@ final class ReadRounds {
                 sendRound(head.round());
                 return;
             }
-            int confirmed = 1;
+            List<Integer> confirmed = leader.withSelf(List.of());
             for (LearnerHandle handle : leader.learners.values()) {
                 if (handle.synced() && handle.readRoundAcked >= head.round()) {
-                    confirmed++;
+                    confirmed.add(handle.sid);
                 }
             }
-            if (!Quorum.isQuorum(confirmed, peer.config.voters().size())) {
+            if (!peer.membership().isQuorum(confirmed)) {
                 return;
             }
             pending.removeFirst();
