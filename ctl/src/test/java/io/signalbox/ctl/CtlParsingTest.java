@@ -3,6 +3,7 @@ package io.signalbox.ctl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -26,6 +27,8 @@ import picocli.CommandLine.ParseResult;
 class CtlParsingTest {
     /** A documented command line in a code block: {@code ./signalbox ctl ...} up to a comment. */
     private static final Pattern DOCUMENTED = Pattern.compile("^(?:\\$ )?\\./signalbox ctl (.+?)(?:\\s+#.*)?$");
+    /** How picocli's usage errors begin. */
+    private static final Pattern USAGE_ERROR = Pattern.compile("Invalid value|Missing required|Unknown option|Unmatched argument");
 
     private static CtlVerb parse(String line) {
         CtlCommand ctl = new CtlCommand();
@@ -39,6 +42,11 @@ class CtlParsingTest {
         return verb;
     }
 
+    /**
+     * Every {@code ./signalbox ctl ...} line in a code block of the README and docs/ parses to a
+     * verb, except a synopsis ({@code [--json]}, {@code ...}); one shown with its output ({@code $ }
+     * before it) whose output is a usage error must be refused with exactly that message.
+     */
     @Test
     void everyInvocationInTheReadmeAndDocsParsesToAVerb() throws IOException {
         Path root = Path.of("").toAbsolutePath().getParent();
@@ -46,24 +54,35 @@ class CtlParsingTest {
         try (Stream<Path> docs = Files.list(root.resolve("docs"))) {
             docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
         }
-        List<String> invocations = new ArrayList<>();
+        int parsed = 0;
+        int refused = 0;
         for (Path page : pages) {
             boolean inCode = false;
-            for (String line : Files.readAllLines(page)) {
+            List<String> lines = Files.readAllLines(page);
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).trim();
                 if (line.startsWith("```")) {
                     inCode = !inCode;
                     continue;
                 }
-                Matcher m = DOCUMENTED.matcher(line.trim());
-                if (inCode && m.matches()) {
-                    invocations.add(m.group(1));
+                Matcher m = DOCUMENTED.matcher(line);
+                if (!inCode || !m.matches() || m.group(1).contains("[") || m.group(1).contains("...")) {
+                    continue;
+                }
+                String shownOutput = line.startsWith("$ ") && i + 1 < lines.size() ? lines.get(i + 1) : "";
+                if (USAGE_ERROR.matcher(shownOutput).lookingAt()) {
+                    String args = m.group(1);
+                    CommandLine.ParameterException e = assertThrows(CommandLine.ParameterException.class,
+                            () -> new CommandLine(new CtlCommand()).parseArgs(args.split("\\s+")), page + ": " + line);
+                    assertEquals(shownOutput, e.getMessage(), page + ": the error shown for " + line);
+                    refused++;
+                } else {
+                    parse(m.group(1));
+                    parsed++;
                 }
             }
         }
-        assertTrue(invocations.size() >= 10, "the docs show ctl in code blocks: " + invocations);
-        for (String invocation : invocations) {
-            parse(invocation);
-        }
+        assertTrue(parsed >= 10 && refused >= 1, "the docs show ctl in code blocks: " + parsed + " parsed, " + refused + " refused");
     }
 
     @Test
@@ -130,7 +149,8 @@ class CtlParsingTest {
         CtlRun run = new CtlRun(args);
         assertEquals(2, run.exit, String.join(" ", args) + "\n" + run);
         assertTrue(run.err.toString().contains(message), String.join(" ", args) + ": expected \"" + message + "\"\n" + run);
-        assertTrue(run.err.toString().contains("Usage: ctl"), "picocli's usage follows the message\n" + run);
+        assertTrue(run.err.toString().contains("Usage: ctl") || run.err.toString().contains("Did you mean: ctl "),
+                "picocli's usage or suggestion follows the message\n" + run);
         assertEquals("", run.out.toString(), "nothing was done\n" + run);
     }
 }
