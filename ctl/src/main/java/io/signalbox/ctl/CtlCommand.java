@@ -33,6 +33,11 @@ public final class CtlCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing subcommand: one of " + String.join(", ", spec.subcommands().keySet()));
+        throw missingSubcommand(spec);
+    }
+
+    /** {@code ctl} or a group ({@code ctl server}) without its verb: a usage error listing the verbs. */
+    static ParameterException missingSubcommand(CommandSpec group) {
+        return new ParameterException(group.commandLine(), "Missing subcommand: one of " + String.join(", ", group.subcommands().keySet()));
     }
 }

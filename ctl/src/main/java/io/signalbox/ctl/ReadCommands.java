@@ -9,9 +9,13 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code ctl config}, {@code ctl history} and {@code ctl watch}: the configuration and the log behind it. */
 final class ReadCommands {
+    /** The nodes' own limit on one history read. */
+    static final int LIMIT_MAX = 10_000;
+
     private ReadCommands() {}
 
     @Command(name = "config", mixinStandardHelpOptions = true,
@@ -36,8 +40,16 @@ final class ReadCommands {
                 description = "Entries after this zxid (default: ${DEFAULT-VALUE}, from the start of the retained history).")
         long from;
 
-        @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most this many entries (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "100",
+                description = "At most this many entries, 1.." + LIMIT_MAX + " (default: ${DEFAULT-VALUE}).")
         int limit;
+
+        @Override
+        void checkUsage() {
+            if (limit < 1 || limit > LIMIT_MAX) {
+                throw new ParameterException(spec.commandLine(), "--limit " + limit + ": must be in 1.." + LIMIT_MAX);
+            }
+        }
 
         @Override
         int run(SignalboxClient client) {
@@ -65,9 +77,16 @@ final class ReadCommands {
         Integer count;
 
         @Override
+        void checkUsage() {
+            if (count != null && count < 1) {
+                throw new ParameterException(spec.commandLine(), "--count " + count + ": must be at least 1");
+            }
+        }
+
+        @Override
         int run(SignalboxClient client) {
             CountDownLatch done = new CountDownLatch(count == null ? Integer.MAX_VALUE : count);
-            try (Subscription subscription = client.subscribe(from, services, new Subscription.Listener() {
+            Subscription subscription = client.subscribe(from, services, new Subscription.Listener() {
                 @Override
                 public void onSnapshot(long zxid, Configuration configuration) {
                     out.print(CtlTables.configuration(configuration, connection.json));
@@ -83,10 +102,13 @@ final class ReadCommands {
                     out.flush();
                     done.countDown();
                 }
-            })) {
+            });
+            try {
                 done.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                subscription.close();
             }
             return 0;
         }

@@ -21,7 +21,7 @@ final class ServiceCommands implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing subcommand: one of " + String.join(", ", spec.subcommands().keySet()));
+        throw CtlCommand.missingSubcommand(spec);
     }
 
     @Command(name = "put", mixinStandardHelpOptions = true,

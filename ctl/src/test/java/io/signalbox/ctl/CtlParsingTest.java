@@ -133,6 +133,8 @@ class CtlParsingTest {
         expectUsageError("'up' is not one of ready, drain, maint", "server", "add", "web", "w", "--address", "10.0.0.1", "--port", "80",
                 "--state", "up");
         expectUsageError("'yesterday' is not a zxid", "history", "--from", "yesterday");
+        expectUsageError("--limit 0: must be in 1..10000", "history", "--limit", "0");
+        expectUsageError("--count 0: must be at least 1", "watch", "--count", "0");
         expectUsageError("address \"nohost\" is not host:port", "--connect", "nohost", "status");
         expectUsageError("--timeout-ms must be > 0, got 0", "--timeout-ms", "0", "status");
         expectUsageError("Missing required option: '--address=IP'", "server", "add", "web", "w", "--port", "80");
