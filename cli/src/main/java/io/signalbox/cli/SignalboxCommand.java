@@ -12,7 +12,7 @@ import picocli.CommandLine;
         subcommands = {DemoCommand.class, ServerCommand.class, ClusterCommand.class, io.signalbox.ctl.CtlCommand.class, SyncCommand.class,
             RegisterCommand.class, SimulateCommand.class, ChaosCommand.class, BenchCommand.class, CommandLine.HelpCommand.class,
             AutoComplete.GenerateCompletion.class},
-        footer = {"%nEvery command takes --help. Bash completion: source <(signalbox generate-completion)"})
+        footer = {"%nEvery command takes --help.", "Bash completion: source <(signalbox generate-completion)"})
 public final class SignalboxCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
