@@ -163,8 +163,9 @@ public final class BenchCommand implements Runnable {
         }
     }
 
-    @Command(name = "jmh", description = "Runs the JMH micro-benchmarks in io.signalbox.bench.jmh (peer frame codec, log "
-            + "append batching, event apply, command prepare, commit bookkeeping); any arguments go to JMH, e.g. a regex or -h.")
+    @Command(name = "jmh", mixinStandardHelpOptions = true, description = "Runs the JMH micro-benchmarks in io.signalbox.bench.jmh "
+            + "(peer frame codec, log append batching, event apply, command prepare, commit bookkeeping); any other arguments go to "
+            + "JMH, e.g. a regex, or JMH's own options after --, as in `bench jmh -- -h`.")
     static final class Jmh implements Callable<Integer> {
         @CommandLine.Unmatched
         List<String> args = new ArrayList<>();

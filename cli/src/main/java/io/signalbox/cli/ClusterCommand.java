@@ -51,8 +51,8 @@ public final class ClusterCommand implements Callable<Integer> {
         for (NodeConfig.Member m : members) {
             System.out.println("  node " + m.id() + ": clients " + m.clientAddress() + "  status page http://" + m.adminAddress() + "/");
         }
-        System.out.println("try: ./signalbox ctl --connect " + members.stream().map(NodeConfig.Member::clientAddress)
-                .collect(Collectors.joining(",")) + " status");
+        String connect = members.stream().map(NodeConfig.Member::clientAddress).collect(Collectors.joining(","));
+        System.out.println("try: ./signalbox ctl --connect " + connect + " status   (or export SIGNALBOX_CONNECT=" + connect + ")");
         while (children.stream().allMatch(Process::isAlive)) {
             Thread.sleep(500);
         }

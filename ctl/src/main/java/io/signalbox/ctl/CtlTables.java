@@ -1,4 +1,4 @@
-package io.signalbox.cli;
+package io.signalbox.ctl;
 
 import static io.signalbox.common.Json.quote;
 

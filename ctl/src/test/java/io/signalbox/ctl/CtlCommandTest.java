@@ -1,4 +1,4 @@
-package io.signalbox.cli;
+package io.signalbox.ctl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,15 +26,13 @@ class CtlCommandTest {
         cluster.close();
     }
 
-    private CliRun ctl(int expectedExit, String... args) {
-        String[] full = new String[args.length + 3];
-        full[0] = "ctl";
-        full[1] = "--connect";
-        full[2] = cluster.clientAddresses();
-        System.arraycopy(args, 0, full, 3, args.length);
-        CliRun run = new CliRun();
-        int exit = run.run(full);
-        assertEquals(expectedExit, exit, String.join(" ", args) + "\nout: " + run.out + "\nerr: " + run.err);
+    private CtlRun ctl(int expectedExit, String... args) {
+        String[] full = new String[args.length + 2];
+        full[0] = "--connect";
+        full[1] = cluster.clientAddresses();
+        System.arraycopy(args, 0, full, 2, args.length);
+        CtlRun run = new CtlRun(full);
+        assertEquals(expectedExit, run.exit, String.join(" ", args) + "\n" + run);
         return run;
     }
 
@@ -53,6 +51,9 @@ class CtlCommandTest {
 
         String json = ctl(0, "--json", "service", "get", "shop").out.toString();
         assertTrue(json.startsWith("{\"zxid\":") && json.contains("\"name\":\"a\"") && json.contains("\"weight\":30"), json);
+        assertEquals(json.replaceAll("\"zxid\":\"[^\"]+\"", ""),
+                ctl(0, "service", "get", "shop", "--json").out.toString().replaceAll("\"zxid\":\"[^\"]+\"", ""),
+                "--json after the subcommand is the same option");
 
         ctl(0, "server", "maint", "shop", "b");
         ctl(0, "server", "ready", "shop", "b");
@@ -85,14 +86,18 @@ class CtlCommandTest {
 
     @Test
     void errorsNameTheValueAndExitNonZero() {
-        CliRun bad = ctl(1, "server", "add", "nosuch", "x", "--address", "10.0.0.1", "--port", "80");
+        CtlRun bad = ctl(1, "server", "add", "nosuch", "x", "--address", "10.0.0.1", "--port", "80");
         assertTrue(bad.err.toString().contains("nosuch"), bad.err.toString());
         ctl(0, "service", "put", "errs", "--port", "8090");
         String name = ctl(1, "server", "add", "errs", "x", "--address", "example.com", "--port", "80").err.toString();
         assertTrue(name.contains("example.com") && name.contains("not an IP literal"), name);
-        assertTrue(ctl(2, "server", "add", "errs", "x", "--port", "80").err.toString().contains("--address is required"));
+        assertTrue(ctl(2, "server", "add", "errs", "x", "--port", "80").err.toString().contains("Missing required option: '--address=IP'"));
+        ctl(0, "server", "add", "errs", "y", "--address", "10.6.0.1", "--port", "80");
+        String weight = ctl(1, "server", "set", "errs", "y", "--weight", "300").err.toString();
+        assertTrue(weight.startsWith("signalbox ctl: INVALID: ") && weight.contains("300"), weight);
         assertTrue(!ctl(0, "--json", "service", "get", "errs").out.toString().contains("\"name\":\"x\""), "nothing was added");
-        assertTrue(ctl(2, "frobnicate").err.toString().contains("unknown noun"));
-        assertTrue(ctl(2, "history", "--from", "yesterday").err.toString().contains("EPOCH:COUNTER"));
+        String conflict = ctl(1, "service", "rm", "errs", "--cascade", "--expect-version", "9999:1").err.toString();
+        assertTrue(conflict.startsWith("signalbox ctl: CONFLICT: ") && conflict.contains("expected 9999:1"), conflict);
+        assertTrue(ctl(0, "service", "ls").out.toString().contains("errs"), "a refused conditional remove removes nothing");
     }
 }
