@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.sun.net.httpserver.HttpServer;
 import io.signalbox.proxysync.haproxy.HaproxyRuntime;
 import io.signalbox.testkit.HostNetwork;
+import io.signalbox.testkit.HttpBackends;
 import io.signalbox.testkit.Processes;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,8 +46,7 @@ class MultiHostIT {
         HostNetwork.run("tar", "-xzf", archive.toAbsolutePath().toString(), "-C", work.toString());
         Path home = unpackedHome(work);
 
-        HttpServer[] backends = new HttpServer[3];
-        try (MultiHostCluster cluster = new MultiHostCluster(home, work)) {
+        try (HttpBackends backends = new HttpBackends(); MultiHostCluster cluster = new MultiHostCluster(home, work)) {
             cluster.build();
             for (int id = 1; id <= MultiHostCluster.NODES; id++) {
                 cluster.startNode(id);
@@ -59,10 +56,9 @@ class MultiHostIT {
             }
             // Backends in the root namespace, on the bridge's address: HAProxy on host 4 reaches them over its veth.
             String backendAddress = cluster.hosts().bridgeAddress();
-            int[] ports = new int[backends.length];
-            for (int i = 0; i < backends.length; i++) {
-                backends[i] = backend(backendAddress, "web-" + (i + 1));
-                ports[i] = backends[i].getAddress().getPort();
+            int[] ports = new int[3];
+            for (int i = 0; i < ports.length; i++) {
+                ports[i] = backends.start("web-" + (i + 1), backendAddress);
             }
             cluster.ctl("service", "put", "web", "--port", "8080", "--mode", "http");
             cluster.ctl("server", "add", "web", "web-1", "--address", backendAddress, "--port", String.valueOf(ports[0]), "--weight", "10");
@@ -107,12 +103,6 @@ class MultiHostIT {
             for (int id = 1; id <= MultiHostCluster.NODES; id++) {
                 assertTrue(status.contains(cluster.address(id)), "ctl status does not show host " + id + ":\n" + status);
             }
-        } finally {
-            for (HttpServer backend : backends) {
-                if (backend != null) {
-                    backend.stop(0);
-                }
-            }
         }
     }
 
@@ -139,19 +129,6 @@ class MultiHostIT {
             assertEquals(1, homes.size(), "the archive unpacks to one signalbox-VERSION directory: " + homes);
             return homes.get(0);
         }
-    }
-
-    private static HttpServer backend(String address, String name) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(address, 0), 16);
-        byte[] body = (name + "\n").getBytes(StandardCharsets.US_ASCII);
-        server.createContext("/", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.start();
-        return server;
     }
 
     private static void awaitHealthy(MultiHostCluster cluster, int id, long timeoutMs) throws Exception {
