@@ -17,15 +17,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Real {@code signalbox server} processes, each in its own Linux network namespace
- * ({@code sbx-n1}...), joined by veth pairs to one bridge ({@code sbx-br}, 10.77.7.254) in the
- * root namespace, where the clients run ({@link HostNetwork} builds and removes them). Node i
- * is 10.77.7.i. Faults are applied inside the namespaces: iptables DROP rules for partitions,
- * tc netem for delay, loss and reordering; and to the processes: kill -9, SIGSTOP/SIGCONT, wiping the data directory. With
- * {@code faultFs}, each node's data directory is a {@link FaultFs} mount (backing files in
- * {@code nodeI/disk}), for power loss, disk errors and a full disk. {@link #close()}
- * removes everything it created, mounts included; a shutdown hook does the same on Ctrl-C.
- * One run per machine at a time: the names are fixed, and leftovers of a killed run are removed first.
+ * Real {@code signalbox server} processes, each in its own Linux network namespace ({@code
+ * sbx-n1}...), joined by veth pairs to one bridge ({@code sbx-br}, 10.77.7.254) in the root
+ * namespace, where the clients run ({@link HostNetwork} builds and removes them). Node i is
+ * 10.77.7.i. Faults are applied inside the namespaces: iptables DROP rules for partitions, tc
+ * netem for delay, loss and reordering; and to the processes: kill -9, SIGSTOP/SIGCONT, wiping the
+ * data directory. With {@code faultFs}, each node's data directory is a {@link FaultFs} mount
+ * (backing files in {@code nodeI/disk}), for power loss, disk errors and a full disk. {@link
+ * #close()} removes everything it created, mounts included; a shutdown hook does the same on
+ * Ctrl-C. One run per machine at a time: the names are fixed, and leftovers of a killed run are
+ * removed first.
  */
 final class ChaosNetwork implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChaosNetwork.class);
