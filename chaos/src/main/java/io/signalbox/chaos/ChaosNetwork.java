@@ -4,9 +4,9 @@ import io.signalbox.client.ClientOptions;
 import io.signalbox.client.SignalboxClient;
 import io.signalbox.protocol.HostPort;
 import io.signalbox.server.NodeConfig;
+import io.signalbox.testkit.HostNetwork;
 import io.signalbox.testkit.Launch;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,22 +17,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Real {@code signalbox server} processes, each in its own Linux network namespace
- * ({@code sbx-n1}...), joined by veth pairs to one bridge ({@code sbx-br}, 10.77.7.254) in the
- * root namespace, where the clients run. Node i is 10.77.7.i. Faults are applied inside the
- * namespaces: iptables DROP rules for partitions, tc netem for delay, loss and reordering;
- * and to the processes: kill -9, SIGSTOP/SIGCONT, wiping the data directory. With
- * {@code faultFs}, each node's data directory is a {@link FaultFs} mount (backing files in
- * {@code nodeI/disk}), for power loss, disk errors and a full disk. {@link #close()}
- * removes everything it created, mounts included; a shutdown hook does the same on Ctrl-C.
- * One run per machine at a time: the names are fixed, and leftovers of a killed run are removed first.
+ * Real {@code signalbox server} processes, each in its own Linux network namespace ({@code
+ * sbx-n1}...), joined by veth pairs to one bridge ({@code sbx-br}, 10.77.7.254) in the root
+ * namespace, where the clients run ({@link HostNetwork} builds and removes them). Node i is
+ * 10.77.7.i. Faults are applied inside the namespaces: iptables DROP rules for partitions, tc
+ * netem for delay, loss and reordering; and to the processes: kill -9, SIGSTOP/SIGCONT, wiping the
+ * data directory. With {@code faultFs}, each node's data directory is a {@link FaultFs} mount
+ * (backing files in {@code nodeI/disk}), for power loss, disk errors and a full disk. {@link
+ * #close()} removes everything it created, mounts included; a shutdown hook does the same on
+ * Ctrl-C. One run per machine at a time: the names are fixed, and leftovers of a killed run are
+ * removed first.
  */
 final class ChaosNetwork implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChaosNetwork.class);
-    static final String BRIDGE = "sbx-br";
+    /** The chaos harness's names and subnet; the multi-host test uses others, so the two never collide. */
+    static final String PREFIX = "sbx";
     static final String SUBNET = "10.77.7.";
 
     private final int nodes;
+    private final HostNetwork hosts;
     private final Path directory;
     private final List<String> jvmFlags;
     private final Process[] processes;
@@ -43,12 +46,13 @@ final class ChaosNetwork implements AutoCloseable {
 
     private ChaosNetwork(int nodes, Path directory, List<String> jvmFlags) {
         this.nodes = nodes;
+        this.hosts = new HostNetwork(PREFIX, SUBNET, nodes);
         this.directory = directory;
         this.jvmFlags = List.copyOf(jvmFlags);
         this.processes = new Process[nodes + 1];
         this.disks = new FaultFs[nodes + 1];
         for (int i = 1; i <= nodes; i++) {
-            members.add(new NodeConfig.Member(i, address(i), 7001, 7101, 7201));
+            members.add(new NodeConfig.Member(i, hosts.address(i), 7001, 7101, 7201));
         }
     }
 
@@ -81,14 +85,6 @@ final class ChaosNetwork implements AutoCloseable {
         return network;
     }
 
-    static String address(int node) {
-        return SUBNET + node;
-    }
-
-    static String namespace(int node) {
-        return "sbx-n" + node;
-    }
-
     List<NodeConfig.Member> members() {
         return members;
     }
@@ -104,31 +100,16 @@ final class ChaosNetwork implements AutoCloseable {
     }
 
     private void build() {
-        run("ip", "link", "add", BRIDGE, "type", "bridge");
-        run("ip", "addr", "add", SUBNET + "254/24", "dev", BRIDGE);
-        run("ip", "link", "set", BRIDGE, "up");
-        for (int i = 1; i <= nodes; i++) {
-            String ns = namespace(i);
-            run("ip", "netns", "add", ns);
-            run("ip", "link", "add", "sbx-h" + i, "type", "veth", "peer", "name", "sbx-p" + i);
-            run("ip", "link", "set", "sbx-p" + i, "netns", ns);
-            run("ip", "link", "set", "sbx-h" + i, "master", BRIDGE);
-            run("ip", "link", "set", "sbx-h" + i, "up");
-            inside(i, "ip", "link", "set", "sbx-p" + i, "name", "eth0");
-            inside(i, "ip", "addr", "add", address(i) + "/24", "dev", "eth0");
-            inside(i, "ip", "link", "set", "eth0", "up");
-            inside(i, "ip", "link", "set", "lo", "up");
-        }
-        LOG.info("chaos network: bridge {} at {}254, nodes {}1..{}{} in namespaces sbx-n1..sbx-n{}", BRIDGE, SUBNET, SUBNET, SUBNET,
-                nodes, nodes);
+        hosts.build();
+        LOG.info("chaos network: bridge {} at {}, nodes {}1..{}{} in namespaces {}..{}", hosts.bridge(), hosts.bridgeAddress(), SUBNET, SUBNET,
+                nodes, hosts.namespace(1), hosts.namespace(nodes));
     }
 
     void startNode(int node) throws IOException {
         Path nodeDir = directory.resolve("node" + node);
         Files.createDirectories(nodeDir);
         Path conf = NodeConfig.writeFile(nodeDir, node, members);
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace(node)));
-        command.addAll(Launch.server("256m", jvmFlags, conf, List.of("--set", "historyEntriesMax=1000000")));
+        List<String> command = hosts.command(node, Launch.server("256m", jvmFlags, conf, List.of("--set", "historyEntriesMax=1000000")));
         processes[node] = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(nodeDir.resolve("node.log").toFile())).start();
     }
@@ -209,7 +190,7 @@ final class ChaosNetwork implements AutoCloseable {
         for (int receiver : to) {
             for (int sender : from) {
                 if (receiver != sender) {
-                    inside(receiver, "iptables", "-A", "INPUT", "-s", address(sender), "-j", "DROP");
+                    inside(receiver, "iptables", "-A", "INPUT", "-s", hosts.address(sender), "-j", "DROP");
                 }
             }
         }
@@ -217,8 +198,8 @@ final class ChaosNetwork implements AutoCloseable {
 
     /** Whether this kernel has tc netem (sch_netem); some, such as minimal VM kernels, do not. */
     boolean netemAvailable() {
-        String failure = tryRun("ip", "netns", "exec", namespace(1), "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms");
-        tryRun("ip", "netns", "exec", namespace(1), "tc", "qdisc", "del", "dev", "lo", "root");
+        String failure = hosts.tryInside(1, "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms");
+        hosts.tryInside(1, "tc", "qdisc", "del", "dev", "lo", "root");
         return failure == null;
     }
 
@@ -232,7 +213,7 @@ final class ChaosNetwork implements AutoCloseable {
     void healNetwork() {
         for (int i = 1; i <= nodes; i++) {
             inside(i, "iptables", "-F", "INPUT");
-            tryRun("ip", "netns", "exec", namespace(i), "tc", "qdisc", "del", "dev", "eth0", "root");
+            hosts.tryInside(i, "tc", "qdisc", "del", "dev", "eth0", "root");
             resume(i);
         }
     }
@@ -244,45 +225,18 @@ final class ChaosNetwork implements AutoCloseable {
 
     private void signal(int node, String signal) {
         if (alive(node)) {
-            tryRun("kill", "-" + signal, String.valueOf(processes[node].pid()));
+            HostNetwork.tryRun("kill", "-" + signal, String.valueOf(processes[node].pid()));
         }
     }
 
     private void inside(int node, String... command) {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace(node)));
-        full.addAll(List.of(command));
-        run(full.toArray(String[]::new));
-    }
-
-    private static void run(String... command) {
-        String failure = tryRun(command);
-        if (failure != null) {
-            throw new IllegalStateException(String.join(" ", command) + " failed: " + failure);
-        }
-    }
-
-    /** Null on success, else the command's output. */
-    private static String tryRun(String... command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            byte[] output = process.getInputStream().readNBytes(16 * 1024);
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return "did not finish within 10 s";
-            }
-            return process.exitValue() == 0 ? null : new String(output, StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            return e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
+        hosts.inside(node, command);
     }
 
     private synchronized void removeEverything() {
         for (int i = 1; i < processes.length; i++) {
             if (processes[i] != null && processes[i].isAlive()) {
-                tryRun("kill", "-CONT", String.valueOf(processes[i].pid()));
+                HostNetwork.tryRun("kill", "-CONT", String.valueOf(processes[i].pid()));
                 processes[i].destroyForcibly();
                 try {
                     processes[i].waitFor(10, TimeUnit.SECONDS);
@@ -291,11 +245,7 @@ final class ChaosNetwork implements AutoCloseable {
                 }
             }
         }
-        for (int i = 1; i <= 9; i++) {
-            tryRun("ip", "link", "del", "sbx-h" + i); // removes both ends now; a deleted namespace frees its end only later
-            tryRun("ip", "netns", "del", namespace(i));
-        }
-        tryRun("ip", "link", "del", BRIDGE);
+        hosts.remove();
         for (int i = 1; i < disks.length; i++) {
             if (disks[i] != null) {
                 disks[i].close(); // after its node is gone, so the unmount is not busy

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class ModuleLayoutTest {
     /** Top to bottom: a module may depend only on modules after it. */
-    static final List<String> ORDER = List.of("cli", "ctl", "bench", "chaos", "register", "proxy-sync", "testkit", "client", "server",
+    static final List<String> ORDER = List.of("dist", "cli", "ctl", "bench", "chaos", "register", "proxy-sync", "testkit", "client", "server",
             "simulation", "node", "protocol", "state", "storage", "consensus", "common", "proto");
 
     /** Which module owns a package; the longest matching prefix wins. */

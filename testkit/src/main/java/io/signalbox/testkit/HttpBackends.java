@@ -10,7 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Real HTTP backends on 127.0.0.1, each answering with its own name; and a plain HTTP GET without keep-alive. */
+/**
+ * Real HTTP backends on 127.0.0.1 (or an address of a {@link HostNetwork} the test built), each answering
+ * with its own name; and a plain HTTP GET without keep-alive.
+ */
 public final class HttpBackends implements AutoCloseable {
     static {
         // The JDK server writes headers and body separately; on a kept-alive connection (Nginx's
@@ -20,9 +23,14 @@ public final class HttpBackends implements AutoCloseable {
 
     private final Map<String, HttpServer> servers = new TreeMap<>();
 
-    /** Starts a backend on an ephemeral port; returns the port. */
+    /** Starts a backend on an ephemeral port of 127.0.0.1; returns the port. */
     public int start(String name) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        return start(name, "127.0.0.1");
+    }
+
+    /** Starts a backend on an ephemeral port of {@code address} (an IP literal of this host); returns the port. */
+    public int start(String name, String address) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(address, 0), 64);
         byte[] body = (name + "\n").getBytes(StandardCharsets.US_ASCII);
         server.createContext("/", exchange -> {
             exchange.getRequestBody().readAllBytes();

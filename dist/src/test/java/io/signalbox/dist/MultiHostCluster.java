@@ -1,0 +1,197 @@
+package io.signalbox.dist;
+
+import io.signalbox.testkit.HostNetwork;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The installed archive run as a cluster of hosts: hosts 1..3 are nodes, host 4 the sync agent's
+ * host (and the operator's: ctl runs there), each a network namespace {@code sbh-nI} at 10.77.8.I
+ * with its own directory {@code hostI/} (configuration, data, log). Everything is started through
+ * the archive's {@code bin/signalbox}, exactly as docs/operations.md#install tells an operator to.
+ * {@link #close} kills every process in the namespaces (the agent's HAProxy too) and removes them.
+ */
+final class MultiHostCluster implements AutoCloseable {
+    static final int NODES = 3;
+    static final int AGENT_HOST = 4;
+    static final int PEER_PORT = 7001;
+    static final int CLIENT_PORT = 7101;
+    static final int ADMIN_PORT = 7201;
+    private static final int CTL_TIMEOUT_S = 60;
+    private static final int STOP_TIMEOUT_S = 15;
+
+    private final HostNetwork hosts = new HostNetwork("sbh", "10.77.8.", AGENT_HOST);
+    private final Path home;
+    private final Path work;
+    private final Map<Integer, Process> processes = new TreeMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** {@code home}: the unpacked archive; {@code work}: where each host's directory goes. */
+    MultiHostCluster(Path home, Path work) {
+        this.home = home;
+        this.work = work;
+    }
+
+    HostNetwork hosts() {
+        return hosts;
+    }
+
+    /** Removes what a killed earlier run left, then builds the hosts. */
+    void build() {
+        hosts.killProcessesInside();
+        hosts.remove();
+        hosts.build();
+    }
+
+    String address(int host) {
+        return hosts.address(host);
+    }
+
+    /** Every node's client address: what ctl and the agent are given. */
+    String connect() {
+        List<String> addresses = new ArrayList<>();
+        for (int i = 1; i <= NODES; i++) {
+            addresses.add(address(i) + ":" + CLIENT_PORT);
+        }
+        return String.join(",", addresses);
+    }
+
+    Path hostDir(int host) {
+        return work.resolve("host" + host);
+    }
+
+    /**
+     * The one place a node's configuration is written; docs/operations.md#install shows the same file.
+     * (Issue 17, TLS: once a cluster off loopback needs TLS or {@code insecure=true}, that line goes here.)
+     */
+    String nodeConfig(int id) {
+        StringBuilder text = new StringBuilder("id=" + id + "\n");
+        for (int i = 1; i <= NODES; i++) {
+            text.append("member.").append(i).append('=').append(address(i)).append(':').append(PEER_PORT).append(':').append(CLIENT_PORT)
+                    .append(':').append(ADMIN_PORT).append('\n');
+        }
+        text.append("dataDir=").append(hostDir(id).resolve("data")).append('\n');
+        return text.toString();
+    }
+
+    /** Writes host {@code id}'s configuration (first start only) and starts its node: {@code bin/signalbox server --config ...}. */
+    void startNode(int id) throws IOException {
+        Path conf = hostDir(id).resolve("signalbox.conf");
+        if (!Files.exists(conf)) {
+            Files.createDirectories(hostDir(id));
+            Files.writeString(conf, nodeConfig(id));
+        }
+        start(id, List.of(launcher(), "server", "--config", conf.toString()), hostDir(id).resolve("node.log"));
+    }
+
+    /** The HAProxy sync agent on host 4, managing its own HAProxy that listens on host 4's address. */
+    void startAgent() throws IOException {
+        Path stateDir = agentStateDir();
+        Files.createDirectories(stateDir);
+        start(AGENT_HOST, List.of(launcher(), "sync", "haproxy", "--manage", "--state-dir", stateDir.toString(), "--connect", connect(),
+                "--bind", address(AGENT_HOST), "--agent-id", "edge-1", "--stop-proxy-on-exit"), hostDir(AGENT_HOST).resolve("agent.log"));
+    }
+
+    Path agentStateDir() {
+        return hostDir(AGENT_HOST).resolve("agent");
+    }
+
+    /** kill -9 of a host's process; its data directory stays. */
+    void kill9(int host) throws InterruptedException {
+        Process process = processes.remove(host);
+        if (process != null) {
+            process.destroyForcibly();
+            if (!process.waitFor(STOP_TIMEOUT_S, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("host " + host + ": pid " + process.pid() + " still alive " + STOP_TIMEOUT_S + " s after kill -9");
+            }
+        }
+    }
+
+    boolean alive(int host) {
+        Process process = processes.get(host);
+        return process != null && process.isAlive();
+    }
+
+    /** {@code bin/signalbox ctl --connect NODES ARGS} on host 4; its output, or an exception with it if ctl failed. */
+    String ctl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(launcher(), "ctl", "--connect", connect()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(hosts.command(AGENT_HOST, command)).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        boolean finished = process.waitFor(CTL_TIMEOUT_S, TimeUnit.SECONDS);
+        if (!finished) {
+            process.destroyForcibly();
+        }
+        String output = new String(process.getInputStream().readNBytes(256 * 1024), StandardCharsets.UTF_8);
+        if (!finished || process.exitValue() != 0) {
+            throw new IllegalStateException("signalbox ctl " + String.join(" ", args) + (finished ? " exited " + process.exitValue() : " did not finish in "
+                    + CTL_TIMEOUT_S + " s") + ":\n" + output);
+        }
+        return output;
+    }
+
+    /** GET http://ADDRESS:PORT/PATH from the root namespace (over the bridge); the status and body, or -1 and why. */
+    Response get(String address, int port, String path) throws InterruptedException {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://" + address + ":" + port + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body());
+        } catch (IOException e) {
+            return new Response(-1, e.toString());
+        }
+    }
+
+    record Response(int status, String body) {}
+
+    /** The listening TCP sockets in a host, as {@code ss -ltn} prints them. */
+    String listeners(int host) {
+        return HostNetwork.output(hosts.command(host, List.of("ss", "-ltnH")).toArray(String[]::new));
+    }
+
+    String log(int host, String name) throws IOException {
+        Path file = hostDir(host).resolve(name);
+        return Files.exists(file) ? Files.readString(file) : "(no " + file + ")";
+    }
+
+    private String launcher() {
+        return home.resolve("bin").resolve("signalbox").toString();
+    }
+
+    private void start(int host, List<String> command, Path log) throws IOException {
+        if (alive(host)) {
+            throw new IllegalStateException("host " + host + " already runs pid " + processes.get(host).pid());
+        }
+        ProcessBuilder builder = new ProcessBuilder(hosts.command(host, command)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("SIGNALBOX_JAVA_OPTS", "-Xmx192m -XX:+UseSerialGC");
+        processes.put(host, builder.start());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        Process agent = processes.remove(AGENT_HOST);
+        if (agent != null && agent.isAlive()) {
+            agent.destroy(); // SIGTERM: with --stop-proxy-on-exit the agent stops its HAProxy
+            agent.waitFor(STOP_TIMEOUT_S, TimeUnit.SECONDS);
+        }
+        for (Process process : processes.values()) {
+            process.destroyForcibly();
+            process.waitFor(STOP_TIMEOUT_S, TimeUnit.SECONDS);
+        }
+        processes.clear();
+        hosts.killProcessesInside();
+        hosts.remove();
+    }
+}
