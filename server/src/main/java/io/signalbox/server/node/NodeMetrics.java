@@ -21,6 +21,8 @@ public final class NodeMetrics {
     private final Counter commits;
     private final Counter elections;
     private final Timer commitLatency;
+    /** The same latencies again, lock-free, for the per-second p99 of {@code /metrics/history}. */
+    private final LatencyHistogram commitLatencyHistogram = new LatencyHistogram();
     private final Timer appendLatency;
     private final Timer electionDuration;
     private final AtomicLong role = new AtomicLong();
@@ -88,6 +90,15 @@ public final class NodeMetrics {
 
     void commitLatency(long nanos) {
         commitLatency.record(nanos, TimeUnit.NANOSECONDS);
+        commitLatencyHistogram.record(nanos);
+    }
+
+    long commitsTotal() {
+        return (long) commits.count();
+    }
+
+    long[] commitLatencyCounts() {
+        return commitLatencyHistogram.snapshot();
     }
 
     void appended(long nanos) {
