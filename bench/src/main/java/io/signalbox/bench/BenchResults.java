@@ -1,5 +1,6 @@
 package io.signalbox.bench;
 
+import io.signalbox.bench.chart.ResultCharts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,7 +8,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** Where the benchmarks keep their JSON results: {@code <dir>/<name>-<UTC timestamp>.json}. */
+/**
+ * Where the benchmarks keep their results: {@code <dir>/<name>-<UTC timestamp>.json}, and its
+ * chart next to it as {@code .svg} ({@link ResultCharts}).
+ */
 final class BenchResults {
     private BenchResults() {}
 
@@ -16,6 +20,18 @@ final class BenchResults {
         Path file = directory.resolve(name + "-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
                 .format(Instant.now()) + ".json");
         Files.writeString(file, document.endsWith("\n") ? document : document + "\n");
+        try {
+            ResultCharts.chart(file);
+        } catch (IllegalArgumentException e) {
+            // The figures are safe in the JSON; a result the chart cannot draw must not fail a long run.
+            System.err.println("no chart for " + file + ": " + e.getMessage());
+        }
         return file;
+    }
+
+    /** What to print once a result is written: the JSON and its chart. */
+    static String written(Path json) {
+        Path svg = json.resolveSibling(json.getFileName().toString().replaceAll("\\.json$", ".svg"));
+        return "results written to " + json + (Files.isRegularFile(svg) ? ", chart " + svg : "");
     }
 }

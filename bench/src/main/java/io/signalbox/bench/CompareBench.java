@@ -82,7 +82,7 @@ public final class CompareBench {
         }
         Path file = BenchResults.write(settings.resultsDir(), "compare", document);
         if (!settings.json()) {
-            out.println("results written to " + file);
+            out.println(BenchResults.written(file));
         }
         out.flush();
         return file;

@@ -98,7 +98,7 @@ public final class HaproxyBench {
             }
         }
         Path file = BenchResults.write(settings.resultsDir(), "haproxy", json(rows));
-        out.println("results written to " + file);
+        out.println(BenchResults.written(file));
         out.flush();
         return rows;
     }

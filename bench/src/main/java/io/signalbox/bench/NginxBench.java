@@ -108,7 +108,7 @@ public final class NginxBench {
                     .append(",\"value\":").append(Json.quote(rows.get(i).value())).append('}');
         }
         Path file = BenchResults.write(settings.resultsDir(), "nginx", json.append("]}").toString());
-        out.println("results written to " + file);
+        out.println(BenchResults.written(file));
         out.flush();
         return rows;
     }

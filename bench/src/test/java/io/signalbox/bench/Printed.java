@@ -91,7 +91,10 @@ final class Printed {
         return Double.parseDouble(figure);
     }
 
-    /** The one JSON file named {@code name-<timestamp>.json} in {@code directory}, and that it is the file the bench said it wrote. */
+    /**
+     * The one JSON file named {@code name-<timestamp>.json} in {@code directory}, that it is the
+     * file the bench said it wrote, and that its chart was written next to it with a bar a row.
+     */
     String resultFile(Path directory, String name) throws IOException {
         List<Path> files;
         try (Stream<Path> list = Files.list(directory)) {
@@ -104,6 +107,10 @@ final class Printed {
         String json = Files.readString(files.get(0));
         assertTrue(json.startsWith("{\"machine\":") && json.strip().endsWith("]}"), () -> "a JSON document of rows expected:\n" + json);
         assertFalse(json.contains("NaN"), () -> "NaN is not JSON:\n" + json);
+        Path svg = files.get(0).resolveSibling(files.get(0).getFileName().toString().replace(".json", ".svg"));
+        assertTrue(Files.isRegularFile(svg) && text().contains("chart " + svg), () -> "the chart " + svg + " written and named:\n" + text());
+        String chart = Files.readString(svg);
+        assertTrue(chart.startsWith("<?xml") && chart.contains("class=\"bar\""), () -> "an SVG with bars:\n" + chart);
         return json;
     }
 

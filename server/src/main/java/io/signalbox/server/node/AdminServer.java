@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.signalbox.node.Node;
+import io.signalbox.protocol.ProxyStatus;
 import io.signalbox.protocol.StatusRequest;
 import io.signalbox.protocol.StatusResult;
 import io.signalbox.state.HistoryGoneException;
@@ -34,20 +35,41 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The admin HTTP port: {@code /} (status page), {@code /status}, {@code /config},
- * {@code /events?from=ZXID}, {@code /metrics} (Prometheus), {@code /health} (200 only when
- * following or leading an established leader and applied up to its commit point).
- * GET only; request bodies are limited to 8 KiB.
+ * {@code /events?from=ZXID}, {@code /metrics} (Prometheus), {@code /metrics/history} (the last
+ * ten minutes, one sample a second, for the status page's charts), {@code /health} (200 only
+ * when following or leading an established leader and applied up to its commit point).
+ * GET only; request bodies are limited to 8 KiB. The port owns the history's sampling task:
+ * it runs on one of the port's event loops from {@link #start} until {@link #close}.
  */
 final class AdminServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
     static final int EVENTS_LIMIT = 200;
+    static final long SAMPLE_INTERVAL_MS = 1_000;
+    /** A proxies answer older than this is not put in a sample (the loop was busy or the ask failed). */
+    static final long PROXIES_ANSWER_AGE_MAX_MS = 3 * SAMPLE_INTERVAL_MS;
 
     private final SignalboxNode node;
     private final EventLoopGroup group;
     private final byte[] statusPage;
     private Channel server;
+    private final MetricsHistory history = new MetricsHistory();
+    private final HistorySampler sampler = new HistorySampler(history);
+    private final long startedWallMs = System.currentTimeMillis();
+    private final long startedNanos = System.nanoTime();
+    private final AtomicBoolean askingProxies = new AtomicBoolean();
+    private volatile ProxiesAnswer proxiesAnswer;
+    private ScheduledFuture<?> sampling;
+
+    /** The leader's last answer about the agents; null proxies when this node is not the leader. */
+    private record ProxiesAnswer(long atMs, List<MetricsHistory.ProxyLag> proxies) {}
 
     AdminServer(SignalboxNode node, EventLoopGroup group) {
         this.node = node;
@@ -71,6 +93,43 @@ final class AdminServer implements AutoCloseable {
                     }
                 })
                 .bind(bind).syncUninterruptibly().channel();
+        sampling = group.next().scheduleAtFixedRate(this::sample, SAMPLE_INTERVAL_MS, SAMPLE_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Wall-clock milliseconds that never go back: the start's wall clock plus the monotonic time since. */
+    private long nowMs() {
+        return startedWallMs + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+    }
+
+    /**
+     * One history sample: commits and latencies from the metrics' atomics, the agents' lag
+     * from the latest answer of the node loop, then the next question to the loop (one at a
+     * time, through its ordinary bounded queue, so a busy loop only delays the lag line).
+     */
+    private void sample() {
+        try {
+            long now = nowMs();
+            ProxiesAnswer answer = proxiesAnswer;
+            List<MetricsHistory.ProxyLag> proxies = answer != null && now - answer.atMs() <= PROXIES_ANSWER_AGE_MAX_MS
+                    ? answer.proxies() : null;
+            sampler.sample(now, node.metrics().commitsTotal(), node.metrics().commitLatencyCounts(), proxies);
+            if (askingProxies.compareAndSet(false, true)) {
+                node.ask(new StatusRequest(true)).whenComplete((response, failure) -> {
+                    if (failure == null && response.reply() instanceof StatusResult status) {
+                        proxiesAnswer = new ProxiesAnswer(nowMs(), status.proxiesNote().isEmpty() ? lags(status.proxies()) : null);
+                    }
+                    askingProxies.set(false);
+                });
+            }
+        } catch (RuntimeException e) {
+            // A failed sample leaves a gap in the charts; the next second tries again.
+            LOG.warn("metrics history sample failed: {}", e.toString());
+        }
+    }
+
+    private static List<MetricsHistory.ProxyLag> lags(List<ProxyStatus> statuses) {
+        return statuses.stream().limit(MetricsHistory.PROXIES_PER_SAMPLE_MAX)
+                .map(p -> new MetricsHistory.ProxyLag(p.report().agentId(), p.report().proxy(), p.lagEntries())).toList();
     }
 
     private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -92,6 +151,10 @@ final class AdminServer implements AutoCloseable {
                     break;
                 case "/metrics":
                     send(ctx, request, HttpResponseStatus.OK, "text/plain; version=0.0.4", node.metrics().scrape());
+                    break;
+                case "/metrics/history":
+                    send(ctx, request, HttpResponseStatus.OK, "application/json",
+                            JsonViews.history(node.config().id(), SAMPLE_INTERVAL_MS, history.capacity(), history.samples()));
                     break;
                 case "/status":
                     reply(ctx, keepAlive, node.ask(new StatusRequest(false)).thenCompose(answer -> node.onLoop(n -> {
@@ -134,7 +197,7 @@ final class AdminServer implements AutoCloseable {
                     break;
                 default:
                     send(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain",
-                            "not found; try /, /status, /config, /events?from=0, /metrics, /health\n");
+                            "not found; try /, /status, /config, /events?from=0, /metrics, /metrics/history, /health\n");
             }
         }
 
@@ -179,6 +242,9 @@ final class AdminServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (sampling != null) {
+            sampling.cancel(false);
+        }
         if (server != null) {
             server.close().syncUninterruptibly();
         }

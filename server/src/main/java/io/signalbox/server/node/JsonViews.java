@@ -60,6 +60,57 @@ final class JsonViews {
         return out.append("],\"proxiesNote\":").append(quote(status.proxiesNote())).append('}').toString();
     }
 
+    /** Agents' lag series in {@code /metrics/history}: the first heard from in the window. */
+    static final int PROXY_SERIES_MAX = 32;
+
+    /**
+     * {@code /metrics/history}: one array per series, aligned with {@code atMs}; null where a
+     * value is missing (the first sample, a second without commits, an agent not reporting).
+     */
+    static String history(int nodeId, long intervalMs, int samplesMax, List<MetricsHistory.Sample> samples) {
+        StringBuilder out = new StringBuilder("{\"node\":").append(nodeId).append(",\"intervalMs\":").append(intervalMs)
+                .append(",\"samplesMax\":").append(samplesMax)
+                .append(",\"proxiesKnown\":").append(!samples.isEmpty() && samples.get(samples.size() - 1).proxiesKnown());
+        series(out, "atMs", samples, s -> (double) s.atMs());
+        series(out, "commitsPerSecond", samples, MetricsHistory.Sample::commitsPerSecond);
+        series(out, "commitLatencyP99Ms", samples, MetricsHistory.Sample::commitP99Ms);
+        Map<String, String> agents = new java.util.LinkedHashMap<>();
+        for (MetricsHistory.Sample s : samples) {
+            for (MetricsHistory.ProxyLag p : s.proxies()) {
+                if (agents.size() < PROXY_SERIES_MAX) {
+                    agents.putIfAbsent(p.agent(), p.proxy());
+                }
+            }
+        }
+        out.append(",\"proxies\":[");
+        int k = 0;
+        for (Map.Entry<String, String> agent : agents.entrySet()) {
+            out.append(k++ == 0 ? "" : ",").append("{\"agent\":").append(quote(agent.getKey()))
+                    .append(",\"proxy\":").append(quote(agent.getValue()));
+            series(out, "lagEntries", samples, s -> s.proxies().stream().filter(p -> p.agent().equals(agent.getKey()))
+                    .mapToDouble(MetricsHistory.ProxyLag::lagEntries).findFirst().orElse(Double.NaN));
+            out.append('}');
+        }
+        return out.append("]}").toString();
+    }
+
+    private static void series(StringBuilder out, String name, List<MetricsHistory.Sample> samples,
+                               java.util.function.ToDoubleFunction<MetricsHistory.Sample> value) {
+        out.append(",\"").append(name).append("\":[");
+        for (int i = 0; i < samples.size(); i++) {
+            double v = value.applyAsDouble(samples.get(i));
+            out.append(i == 0 ? "" : ",");
+            if (Double.isNaN(v)) {
+                out.append("null");
+            } else if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+                out.append((long) v);
+            } else {
+                out.append(String.format(java.util.Locale.ROOT, "%.3f", v));
+            }
+        }
+        out.append(']');
+    }
+
     static String configuration(Configuration c) {
         StringBuilder out = new StringBuilder("{\"zxid\":").append(quote(Zxid.format(c.zxid()))).append(",\"digest\":")
                 .append(quote(Long.toHexString(c.digest()))).append(",\"services\":[");
