@@ -6,6 +6,7 @@ import io.signalbox.bench.JmhBench;
 import io.signalbox.bench.ScaleBench;
 import io.signalbox.bench.StateBenchmark;
 import io.signalbox.bench.StorageBenchmark;
+import io.signalbox.bench.chart.ResultCharts;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import picocli.CommandLine;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
         subcommands = {BenchCommand.Storage.class, BenchCommand.State.class, BenchCommand.Cluster.class, CompareCommand.class,
             BenchCommand.Elections.class, BenchCommand.Scale.class, ProxyBenchCommands.Haproxy.class, ProxyBenchCommands.Nginx.class,
-            ProxyBenchCommands.Checker.class, BenchCommand.Jmh.class})
+            ProxyBenchCommands.Checker.class, BenchCommand.Jmh.class, BenchCommand.Chart.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -49,6 +50,18 @@ public final class BenchCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
             }
+        }
+    }
+
+    @Command(name = "chart", mixinStandardHelpOptions = true, description = "Draws the SVG chart of benchmark results already "
+            + "written: each FILE.json of bench compare, haproxy or nginx gets FILE.svg next to it.")
+    static final class Chart extends Subcommand {
+        @CommandLine.Parameters(arity = "1..*", paramLabel = "FILE.json", description = "result files, e.g. bench/results/*.json")
+        List<Path> files = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            return ResultCharts.chartAll(out(), spec.commandLine().getErr(), files);
         }
     }
 
