@@ -4,8 +4,21 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SSLException;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
  * Netty {@link SslContext}s from PEM files, with one policy for every port: TLS 1.3 and 1.2
@@ -22,6 +35,7 @@ public final class PemTls {
         if (!files.hasCertificate()) {
             throw new IllegalArgumentException("a server needs its certificate and key, not only the CA " + files.ca());
         }
+        checkKeyMatches(files);
         try {
             return SslContextBuilder.forServer(files.cert().toFile(), files.key().toFile()).trustManager(files.ca().toFile())
                     .clientAuth(clientAuth).protocols(PROTOCOLS).sslProvider(SslProvider.JDK).build();
@@ -36,12 +50,64 @@ public final class PemTls {
             SslContextBuilder builder = SslContextBuilder.forClient().trustManager(files.ca().toFile()).protocols(PROTOCOLS)
                     .sslProvider(SslProvider.JDK);
             if (files.hasCertificate()) {
+                checkKeyMatches(files);
                 builder.keyManager(files.cert().toFile(), files.key().toFile());
             }
             return builder.build();
         } catch (SSLException | IllegalArgumentException e) {
             throw new IllegalArgumentException(describe(files, e), e);
         }
+    }
+
+    /**
+     * Signs with the key and verifies with the certificate: a key from another certificate (a
+     * rotation half done) is refused here, with both paths, rather than by every handshake.
+     */
+    static void checkKeyMatches(TlsFiles files) {
+        X509Certificate certificate;
+        PrivateKey key;
+        try (InputStream in = Files.newInputStream(files.cert());
+             PEMParser parser = new PEMParser(Files.newBufferedReader(files.key(), StandardCharsets.US_ASCII))) {
+            certificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            Object parsed = parser.readObject();
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            if (parsed instanceof PrivateKeyInfo info) {
+                key = converter.getPrivateKey(info);
+            } else if (parsed instanceof PEMKeyPair pair) {
+                key = converter.getKeyPair(pair).getPrivate();
+            } else {
+                throw new IllegalArgumentException("key file " + files.key() + " holds no unencrypted private key (found "
+                        + (parsed == null ? "nothing" : parsed.getClass().getSimpleName()) + ")");
+            }
+        } catch (IOException | GeneralSecurityException | ClassCastException e) {
+            throw new IllegalArgumentException("cannot read certificate " + files.cert() + " or key " + files.key() + ": " + e.getMessage(), e);
+        }
+        String algorithm = switch (key.getAlgorithm()) {
+            case "EC" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default -> null;
+        };
+        if (algorithm == null) {
+            return; // the handshake will tell
+        }
+        try {
+            byte[] probe = "signalbox key check".getBytes(StandardCharsets.US_ASCII);
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(probe);
+            if (verifier.verify(signature)) {
+                return;
+            }
+        } catch (GeneralSecurityException e) {
+            // falls through: a key of another type than the certificate's does not match either
+        }
+        throw new IllegalArgumentException("the key " + files.key() + " does not match the certificate " + files.cert()
+                + " (" + certificate.getSubjectX500Principal().getName() + ")");
     }
 
     private static String describe(TlsFiles files, Exception e) {
