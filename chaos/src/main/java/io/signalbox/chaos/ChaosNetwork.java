@@ -128,7 +128,7 @@ final class ChaosNetwork implements AutoCloseable {
         Files.createDirectories(nodeDir);
         Path conf = NodeConfig.writeFile(nodeDir, node, members);
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace(node)));
-        command.addAll(Launch.server("256m", jvmFlags, conf, List.of("--set", "historyEntriesMax=1000000")));
+        command.addAll(Launch.server("256m", jvmFlags, conf, List.of("--set", "historyEntriesMax=1000000", "--set", "insecure=true")));
         processes[node] = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(nodeDir.resolve("node.log").toFile())).start();
     }

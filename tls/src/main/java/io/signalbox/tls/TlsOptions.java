@@ -1,6 +1,8 @@
 package io.signalbox.tls;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,5 +27,20 @@ public final class TlsOptions {
     /** The files to connect with, or null for plaintext; a certificate without a CA is refused with the reason. */
     public TlsFiles files() {
         return TlsSettings.files(ca, cert, key);
+    }
+
+    /** The keys {@code ca}, {@code cert}, {@code key} of the sync agent's and the sidecar's configurations; only those given. */
+    public Map<String, String> values() {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (ca != null) {
+            values.put("ca", ca.toString());
+        }
+        if (cert != null) {
+            values.put("cert", cert.toString());
+        }
+        if (key != null) {
+            values.put("key", key.toString());
+        }
+        return values;
     }
 }
