@@ -9,7 +9,7 @@ import picocli.CommandLine;
         version = "signalbox 0.1.0-SNAPSHOT",
         description = "Coordination service for load-balancer configuration, replicated with ZAB.",
         subcommands = {DemoCommand.class, ServerCommand.class, ClusterCommand.class, CtlCommand.class, SyncCommand.class,
-            RegisterCommand.class, SimulateCommand.class, ChaosCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+            RegisterCommand.class, SimulateCommand.class, ChaosCommand.class, BenchCommand.class, CertsCommand.class, CommandLine.HelpCommand.class})
 public final class SignalboxCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -2,7 +2,7 @@ package io.signalbox.server;
 
 import io.netty.handler.ssl.ClientAuth;
 import io.signalbox.server.node.SignalboxNode;
-import io.signalbox.tls.TlsFiles;
+import io.signalbox.tls.DevCertificates;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,8 +52,8 @@ public final class LocalCluster implements AutoCloseable {
         if (certificates == null) {
             return plain;
         }
-        return plain.withTls(new NodeConfig.Tls(new TlsFiles(certificates.resolve("ca.pem"), certificates.resolve("node-" + id + ".pem"),
-                certificates.resolve("node-" + id + ".key")), ClientAuth.REQUIRE, NodeConfig.HANDSHAKE_TIMEOUT_MS_DEFAULT));
+        return plain.withTls(new NodeConfig.Tls(DevCertificates.files(certificates, "node-" + id), ClientAuth.REQUIRE,
+                NodeConfig.HANDSHAKE_TIMEOUT_MS_DEFAULT));
     }
 
     /** The certificate directory, or null when the cluster is plaintext. */

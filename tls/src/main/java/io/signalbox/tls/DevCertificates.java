@@ -95,11 +95,16 @@ public final class DevCertificates {
         return new Authority(sign(commonName, Use.CA, List.of(), now.minus(Duration.ofHours(1)), now.plus(validity), null));
     }
 
+    /** The files {@link #createSet} wrote into {@code dir} for {@code name} (node-1, ctl, ...), with the CA. */
+    public static TlsFiles files(Path dir, String name) {
+        return new TlsFiles(dir.resolve("ca.pem"), dir.resolve(name + ".pem"), dir.resolve(name + ".key"));
+    }
+
     /** The files {@link #createSet} wrote, and the CA that signed them (to issue more, in tests). */
     public record CreatedSet(Path dir, Path ca, List<Path> written, Authority authority) {
         /** The CA, certificate and key files {@code name} (node-1, ctl, ...) was given. */
         public TlsFiles files(String name) {
-            return new TlsFiles(ca, dir.resolve(name + ".pem"), dir.resolve(name + ".key"));
+            return DevCertificates.files(dir, name);
         }
     }
 
