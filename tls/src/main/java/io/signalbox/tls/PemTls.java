@@ -1,6 +1,7 @@
 package io.signalbox.tls;
 
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -19,26 +20,58 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Netty {@link SslContext}s from PEM files, with one policy for every port: TLS 1.3 and 1.2
- * only, the JDK's provider, the configured CA as the only trust anchor (not the system's:
- * a cluster trusts its own CA, nothing else).
+ * only, the configured CA as the only trust anchor (not the system's: a cluster trusts its own
+ * CA, nothing else). The provider is BoringSSL (netty-tcnative) where its native library loads,
+ * else the JDK's; {@code -Dsignalbox.tls.provider=jdk|openssl} chooses (for comparisons).
+ * Certificate checks are the JDK's trust manager's with either provider.
  */
 public final class PemTls {
+    private static final Logger LOG = LoggerFactory.getLogger(PemTls.class);
     public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+    public static final String PROVIDER_PROPERTY = "signalbox.tls.provider";
+    private static final SslProvider PROVIDER = chooseProvider(System.getProperty(PROVIDER_PROPERTY, "auto"));
 
     private PemTls() {}
 
+    /** The provider every context here uses, chosen once per JVM. */
+    public static SslProvider provider() {
+        return PROVIDER;
+    }
+
+    static SslProvider chooseProvider(String wanted) {
+        boolean jdk = wanted.equalsIgnoreCase("jdk");
+        if (!jdk && !wanted.equalsIgnoreCase("auto") && !wanted.equalsIgnoreCase("openssl")) {
+            throw new IllegalArgumentException("-D" + PROVIDER_PROPERTY + "=" + wanted + ": auto, openssl or jdk");
+        }
+        if (jdk) {
+            return SslProvider.JDK;
+        }
+        if (OpenSsl.isAvailable()) {
+            LOG.debug("TLS provider: {} (netty-tcnative)", OpenSsl.versionString());
+            return SslProvider.OPENSSL;
+        }
+        LOG.info("TLS provider: the JDK's (netty-tcnative's BoringSSL did not load here: {})", String.valueOf(OpenSsl.unavailabilityCause()));
+        return SslProvider.JDK;
+    }
+
     /** A server's context: its certificate; client certificates checked against the CA as {@code clientAuth} says. */
     public static SslContext server(TlsFiles files, ClientAuth clientAuth) {
+        return server(files, clientAuth, PROVIDER);
+    }
+
+    public static SslContext server(TlsFiles files, ClientAuth clientAuth, SslProvider provider) {
         if (!files.hasCertificate()) {
             throw new IllegalArgumentException("a server needs its certificate and key, not only the CA " + files.ca());
         }
         checkKeyMatches(files);
         try {
             return SslContextBuilder.forServer(files.cert().toFile(), files.key().toFile()).trustManager(files.ca().toFile())
-                    .clientAuth(clientAuth).protocols(PROTOCOLS).sslProvider(SslProvider.JDK).build();
+                    .clientAuth(clientAuth).protocols(PROTOCOLS).sslProvider(provider).build();
         } catch (SSLException | IllegalArgumentException e) {
             throw new IllegalArgumentException(describe(files, e), e);
         }
@@ -46,9 +79,13 @@ public final class PemTls {
 
     /** A client's context: trusts the CA; presents its certificate when it has one. */
     public static SslContext client(TlsFiles files) {
+        return client(files, PROVIDER);
+    }
+
+    public static SslContext client(TlsFiles files, SslProvider provider) {
         try {
             SslContextBuilder builder = SslContextBuilder.forClient().trustManager(files.ca().toFile()).protocols(PROTOCOLS)
-                    .sslProvider(SslProvider.JDK);
+                    .sslProvider(provider);
             if (files.hasCertificate()) {
                 checkKeyMatches(files);
                 builder.keyManager(files.cert().toFile(), files.key().toFile());

@@ -168,13 +168,19 @@ public final class NodeTls {
         }
     }
 
+    /** Every distinct message down the cause chain: providers wrap the useful one ("validity check failed") in generic ones. */
     static String describe(Throwable cause) {
-        String text = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (text.indexOf(message) < 0) {
+                text.append(text.length() == 0 ? "" : "; ").append(message);
+            }
+            if (text.length() > 500) {
+                break;
+            }
         }
-        return root == cause || text.contains(String.valueOf(root.getMessage())) ? text : text + " (" + root.getMessage() + ")";
+        return text.toString();
     }
 
     /** Lets TLS records through (and steps aside); answers anything else in plaintext and closes. */

@@ -167,8 +167,8 @@ public final class SignalboxNode implements AutoCloseable {
         }
         LOG.info("node {} started: peers {}, clients {}, admin {}://{}/ , {}, data {}", config.id(), config.self().peerAddress(),
                 config.self().clientAddress(), config.tls() == null ? "http" : "https", config.self().adminAddress(),
-                config.tls() == null ? "plaintext" : "TLS (client certificates " + config.tls().clientAuth().name().toLowerCase(
-                        java.util.Locale.ROOT) + ")", config.dataDir());
+                config.tls() == null ? "plaintext" : "TLS (" + io.signalbox.tls.PemTls.provider() + ", client certificates "
+                        + config.tls().clientAuth().name().toLowerCase(java.util.Locale.ROOT) + ")", config.dataDir());
         return node;
     }
 

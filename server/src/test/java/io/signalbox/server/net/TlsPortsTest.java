@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslProvider;
 import io.signalbox.proto.peer.PeerEnvelope;
 import io.signalbox.server.NodeConfig;
 import io.signalbox.server.node.SignalboxNode;
@@ -202,7 +203,7 @@ class TlsPortsTest {
     // ---- helpers ----
 
     private static SSLSocket tlsSocket(TlsFiles files, int port) throws IOException {
-        JdkSslContext context = (JdkSslContext) PemTls.client(files);
+        JdkSslContext context = (JdkSslContext) PemTls.client(files, SslProvider.JDK); // for its javax.net.ssl.SSLContext
         SSLSocket socket = (SSLSocket) context.context().getSocketFactory().createSocket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
         socket.setSoTimeout(5_000);
