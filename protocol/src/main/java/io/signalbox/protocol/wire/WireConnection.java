@@ -182,8 +182,10 @@ public final class WireConnection implements AutoCloseable {
             return;
         }
         long id = response.requestId();
-        if (id == 0 && response.reply() instanceof ErrorReply error) {
-            failAll(error.toException()); // about the connection, not one request: too many connections, TLS required
+        if (id == 0 && response.reply() instanceof ErrorReply error && error.code() == ErrorCode.MALFORMED) {
+            // About the connection, not one request (a TLS port answering plaintext): every request hears why.
+            // A BUSY for too many connections stays as before: the close that follows makes it retryable elsewhere.
+            failAll(error.toException());
             return;
         }
         CompletableFuture<Response> call = calls.remove(id);

@@ -22,9 +22,9 @@ import io.signalbox.protocol.wire.Frames;
 import io.signalbox.server.codec.MalformedFrameException;
 import io.signalbox.server.codec.PeerMessageCodec;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -59,6 +59,8 @@ public final class PeerTransport implements AutoCloseable {
 
     private final int selfId;
     private final Map<Integer, InetSocketAddress> peers;
+    /** The other members' ids, in order: whom a peer certificate may name. */
+    private final List<Integer> peerIds;
     private final EventLoopGroup group;
     private final Inbound inbound;
     private final Runnable onDrop;
@@ -75,6 +77,7 @@ public final class PeerTransport implements AutoCloseable {
         this.selfId = selfId;
         this.tls = tls;
         this.peers = Map.copyOf(peers);
+        this.peerIds = List.copyOf(new TreeSet<>(peers.keySet()));
         this.group = group;
         this.inbound = inbound;
         this.onDrop = onDrop;
@@ -99,8 +102,7 @@ public final class PeerTransport implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel ch) {
                 if (tls != null && dialedPeer == 0) {
-                    List<Integer> members = new ArrayList<>(new java.util.TreeSet<>(peers.keySet()));
-                    tls.acceptOn(ch, NodeTls.Port.PEER, new byte[0], NodeTls.namesOneOf(members, ch));
+                    tls.acceptOn(ch, NodeTls.Port.PEER, new byte[0], NodeTls.namesOneOf(peerIds, ch));
                 } else if (tls != null) {
                     tls.dialOn(ch, peers.get(dialedPeer), NodeTls.names(dialedPeer));
                 }
