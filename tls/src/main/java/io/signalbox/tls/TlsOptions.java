@@ -4,23 +4,24 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The client side's {@code --ca/--cert/--key} for every command that talks to a cluster
  * ({@code @Mixin TlsOptions tls;}), defaulting to {@code SIGNALBOX_CA}, {@code SIGNALBOX_CERT} and
  * {@code SIGNALBOX_KEY}. None given: plaintext. {@link #files()} is what the Java client's
- * options take.
+ * options take. Inherited by subcommands, so they may stand before or after one.
  */
 public final class TlsOptions {
-    @Option(names = "--ca", defaultValue = "${env:SIGNALBOX_CA}",
+    @Option(names = "--ca", scope = ScopeType.INHERIT, defaultValue = "${env:SIGNALBOX_CA}",
             description = "CA certificate (PEM) that signs the nodes' certificates: connect over TLS (env SIGNALBOX_CA)")
     Path ca;
 
-    @Option(names = "--cert", defaultValue = "${env:SIGNALBOX_CERT}",
+    @Option(names = "--cert", scope = ScopeType.INHERIT, defaultValue = "${env:SIGNALBOX_CERT}",
             description = "this client's certificate (PEM), for nodes that require client certificates (env SIGNALBOX_CERT)")
     Path cert;
 
-    @Option(names = "--key", defaultValue = "${env:SIGNALBOX_KEY}",
+    @Option(names = "--key", scope = ScopeType.INHERIT, defaultValue = "${env:SIGNALBOX_KEY}",
             description = "the private key (PEM, PKCS#8) of --cert (env SIGNALBOX_KEY)")
     Path key;
 
