@@ -109,7 +109,7 @@ final class ChaosNetwork implements AutoCloseable {
         Path nodeDir = directory.resolve("node" + node);
         Files.createDirectories(nodeDir);
         Path conf = NodeConfig.writeFile(nodeDir, node, members);
-        List<String> command = hosts.command(node, Launch.server("256m", jvmFlags, conf, List.of("--set", "historyEntriesMax=1000000")));
+        List<String> command = hosts.command(node, Launch.server("256m", jvmFlags, conf, List.of("--set", "historyEntriesMax=1000000", "--set", "insecure=true")));
         processes[node] = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(nodeDir.resolve("node.log").toFile())).start();
     }

@@ -1,6 +1,7 @@
 package io.signalbox.cli;
 
 import io.signalbox.register.RegisterMain;
+import io.signalbox.tls.TlsOptions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,6 +35,7 @@ final class RegisterCommand implements Callable<Integer> {
     @Option(names = "--session-timeout-ms", description = "the session's timeout (default: 10000)") Integer sessionTimeoutMs;
     @Option(names = "--drain-timeout-ms", description = "on SIGTERM, wait at most this for the proxies (default: 30000)") Long drainTimeoutMs;
     @Option(names = "--status-address", description = "IP:PORT of /health, /metrics, /status (default: none)") String statusAddress;
+    @picocli.CommandLine.Mixin TlsOptions tls;
     @Option(names = "--set", description = "key=value for any key of the file; repeatable") Map<String, String> settings = new LinkedHashMap<>();
 
     @Override
@@ -70,6 +72,7 @@ final class RegisterCommand implements Callable<Integer> {
             put(values, prefix + "fall", fall);
             put(values, prefix + "onFailure", onFailure);
         }
+        values.putAll(tls.values());
         values.putAll(settings);
         return RegisterMain.run(values, System.err);
     }

@@ -10,7 +10,7 @@ import picocli.CommandLine;
         versionProvider = BuildVersion.class,
         description = "Coordination service for load-balancer configuration, replicated with ZAB.",
         subcommands = {DemoCommand.class, ServerCommand.class, ClusterCommand.class, io.signalbox.ctl.CtlCommand.class, SyncCommand.class,
-            RegisterCommand.class, SimulateCommand.class, ChaosCommand.class, BenchCommand.class, CommandLine.HelpCommand.class,
+            RegisterCommand.class, SimulateCommand.class, ChaosCommand.class, BenchCommand.class, CertsCommand.class, CommandLine.HelpCommand.class,
             AutoComplete.GenerateCompletion.class},
         footer = {"%nEvery command takes --help.", "Bash completion: source <(signalbox generate-completion)"})
 public final class SignalboxCommand implements Runnable {

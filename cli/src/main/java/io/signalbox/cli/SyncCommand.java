@@ -2,6 +2,7 @@ package io.signalbox.cli;
 
 import io.signalbox.proxysync.SyncAgentMain;
 import io.signalbox.proxysync.haproxy.ClusterFrontConfig;
+import io.signalbox.tls.TlsOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,6 +50,9 @@ public final class SyncCommand implements Runnable {
         @Option(names = "--stop-proxy-on-exit", description = "SIGTERM also stops the managed proxy (default: it keeps serving, for the next agent)")
         boolean stopProxyOnExit;
 
+        @Mixin
+        TlsOptions tls;
+
         /** The keys of io.signalbox.proxysync.AgentConfig that every agent takes. */
         Map<String, String> values(String proxy) {
             Map<String, String> values = new LinkedHashMap<>();
@@ -60,6 +64,7 @@ public final class SyncCommand implements Runnable {
             values.put("driftCheckMs", String.valueOf(driftCheckMs));
             values.put("reportEveryMs", String.valueOf(reportEveryMs));
             values.put("stopProxyOnExit", String.valueOf(stopProxyOnExit));
+            values.putAll(tls.values());
             return values;
         }
     }

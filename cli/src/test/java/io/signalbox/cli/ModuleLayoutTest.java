@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class ModuleLayoutTest {
     /** Top to bottom: a module may depend only on modules after it. */
     static final List<String> ORDER = List.of("dist", "cli", "ctl", "bench", "chaos", "register", "proxy-sync", "testkit", "client", "server",
-            "simulation", "node", "protocol", "state", "storage", "consensus", "common", "proto");
+            "simulation", "node", "protocol", "state", "storage", "consensus", "tls", "common", "proto");
 
     /** Which module owns a package; the longest matching prefix wins. */
     static final Map<String, String> PACKAGES = new LinkedHashMap<>();
@@ -37,6 +37,7 @@ class ModuleLayoutTest {
     static {
         PACKAGES.put("io.signalbox.proto.", "proto");
         PACKAGES.put("io.signalbox.common.", "common");
+        PACKAGES.put("io.signalbox.tls.", "tls");
         PACKAGES.put("io.signalbox.consensus.", "consensus");
         PACKAGES.put("io.signalbox.storage.", "storage");
         PACKAGES.put("io.signalbox.state.", "state");

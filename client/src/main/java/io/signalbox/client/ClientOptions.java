@@ -1,6 +1,7 @@
 package io.signalbox.client;
 
 import io.signalbox.protocol.HostPort;
+import io.signalbox.tls.TlsFiles;
 import java.util.List;
 import java.util.UUID;
 
@@ -13,9 +14,10 @@ import java.util.UUID;
  * @param retryDeadlineMs    a request is retried (other nodes, backoff) until this much time has passed
  * @param outstandingMax     requests in flight on one connection, at most
  * @param clientId           names this client for at-most-once retries; each client instance appends its own suffix
+ * @param tls                the CA (and this client's certificate and key) to connect over TLS with; null: plaintext
  */
 public record ClientOptions(List<HostPort> addresses, int connectTimeoutMs, int requestTimeoutMs, int retryDeadlineMs,
-                            int outstandingMax, String clientId) {
+                            int outstandingMax, String clientId, TlsFiles tls) {
     public ClientOptions {
         addresses = List.copyOf(addresses);
         if (addresses.isEmpty()) {
@@ -31,7 +33,7 @@ public record ClientOptions(List<HostPort> addresses, int connectTimeoutMs, int 
     }
 
     public static ClientOptions of(List<HostPort> addresses) {
-        return new ClientOptions(addresses, 2_000, 5_000, 20_000, 10_000, UUID.randomUUID().toString());
+        return new ClientOptions(addresses, 2_000, 5_000, 20_000, 10_000, UUID.randomUUID().toString(), null);
     }
 
     public static ClientOptions of(String addresses) {
@@ -39,11 +41,16 @@ public record ClientOptions(List<HostPort> addresses, int connectTimeoutMs, int 
     }
 
     public ClientOptions withRetryDeadlineMs(int ms) {
-        return new ClientOptions(addresses, connectTimeoutMs, requestTimeoutMs, ms, outstandingMax, clientId);
+        return new ClientOptions(addresses, connectTimeoutMs, requestTimeoutMs, ms, outstandingMax, clientId, tls);
+    }
+
+    /** TLS with these files ({@link io.signalbox.tls.TlsOptions#files()} builds them from --ca/--cert/--key); null: plaintext. */
+    public ClientOptions withTls(TlsFiles files) {
+        return new ClientOptions(addresses, connectTimeoutMs, requestTimeoutMs, retryDeadlineMs, outstandingMax, clientId, files);
     }
 
     public ClientOptions withRequestTimeoutMs(int ms) {
-        return new ClientOptions(addresses, connectTimeoutMs, ms, retryDeadlineMs, outstandingMax, clientId);
+        return new ClientOptions(addresses, connectTimeoutMs, ms, retryDeadlineMs, outstandingMax, clientId, tls);
     }
 
     private static void positive(String name, int value) {

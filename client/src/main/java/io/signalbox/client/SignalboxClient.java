@@ -21,6 +21,8 @@ import io.signalbox.protocol.StatusRequest;
 import io.signalbox.protocol.StatusResult;
 import io.signalbox.protocol.wire.WireConnection;
 import io.signalbox.state.Command;
+import io.signalbox.tls.PemTls;
+import io.signalbox.tls.ReloadingSslContext;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -48,9 +50,12 @@ public final class SignalboxClient implements AutoCloseable {
     private volatile boolean closed;
     /** The options' id plus a suffix of this instance: sequences restart at 1 in every instance. */
     private final String clientId;
+    /** Null: plaintext. Follows its files, so a rotated client certificate is used from the next connection on. */
+    private final ReloadingSslContext tls;
 
     public SignalboxClient(ClientOptions options) {
         this.options = options;
+        this.tls = options.tls() == null ? null : new ReloadingSslContext("client", options.tls(), PemTls::client);
         this.clientId = instanceId(options.clientId());
         this.group = new NioEventLoopGroup(1, runnable -> {
             Thread thread = new Thread(runnable, "signalbox-client");
@@ -203,7 +208,8 @@ public final class SignalboxClient implements AutoCloseable {
     }
 
     private CompletableFuture<WireConnection> connectTo(HostPort target) {
-        return WireConnection.open(group, target, options.connectTimeoutMs(), options.outstandingMax()).thenApply(opened -> {
+        return WireConnection.open(group, target, options.connectTimeoutMs(), options.outstandingMax(),
+                tls == null ? null : tls.current()).thenApply(opened -> {
             synchronized (connectLock) {
                 if (connection != null && connection.isOpen() && connection != opened) {
                     opened.close();

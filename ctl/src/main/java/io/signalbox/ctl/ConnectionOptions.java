@@ -3,6 +3,8 @@ package io.signalbox.ctl;
 import io.signalbox.client.ClientOptions;
 import io.signalbox.protocol.Consistency;
 import io.signalbox.protocol.HostPort;
+import io.signalbox.tls.TlsFiles;
+import io.signalbox.tls.TlsOptions;
 import java.util.List;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -43,17 +45,27 @@ public final class ConnectionOptions {
             description = "Give up on a request after this long, retries on other nodes included (default: ${DEFAULT-VALUE}).")
     int timeoutMs;
 
+    /** {@code --ca/--cert/--key} (or SIGNALBOX_CA/CERT/KEY): the cluster over TLS; none: plaintext. */
+    @CommandLine.Mixin
+    TlsOptions tls;
+
     /** The client's options from these; a bad value is a usage error of {@code commandLine}. */
     ClientOptions clientOptions(CommandLine commandLine) {
         if (timeoutMs <= 0) {
             throw new ParameterException(commandLine, "--timeout-ms must be > 0, got " + timeoutMs);
         }
-        return ClientOptions.of(connect.list()).withRetryDeadlineMs(timeoutMs);
+        TlsFiles files;
+        try {
+            files = tls.files();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(commandLine, e.getMessage(), e);
+        }
+        return ClientOptions.of(connect.list()).withRetryDeadlineMs(timeoutMs).withTls(files);
     }
 
-    /** The same connection settings, to one member only, giving up after {@code timeoutMs}. */
+    /** The same connection settings, to one member only, giving up after {@code timeoutMs} (after {@link #clientOptions}, which checked them). */
     ClientOptions memberOptions(HostPort member, int timeoutMs) {
-        return ClientOptions.of(List.of(member)).withRetryDeadlineMs(timeoutMs).withRequestTimeoutMs(timeoutMs);
+        return ClientOptions.of(List.of(member)).withRetryDeadlineMs(timeoutMs).withRequestTimeoutMs(timeoutMs).withTls(tls.files());
     }
 
     Consistency consistency() {

@@ -87,7 +87,7 @@ final class CtlTables {
                 up ? String.valueOf(m.epoch()) : "", up ? Zxid.format(m.lastZxid()) : "",
                 up ? Zxid.format(m.committedZxid()) : "",
                 up && leaderLast >= 0 ? String.valueOf(Math.max(0, leaderLast - m.lastZxid())) : "",
-                m.clientAddress(), "http://" + m.adminAddress() + "/"});
+                m.clientAddress(), m.adminAddress()});
         }
         return table(rows) + "\n" + proxies(proxies);
     }

@@ -1,6 +1,8 @@
 package io.signalbox.proxysync;
 
 import io.signalbox.protocol.HostPort;
+import io.signalbox.tls.TlsFiles;
+import io.signalbox.tls.TlsSettings;
 import io.signalbox.proxysync.haproxy.ClusterFrontConfig;
 import io.signalbox.proxysync.haproxy.HaproxyDriver;
 import io.signalbox.proxysync.nginx.NginxDriver;
@@ -21,11 +23,13 @@ import java.util.TreeSet;
  *
  * @param stopProxyOnExit whether SIGTERM also stops a managed proxy; by default it keeps serving its
  *     last configuration and the next agent adopts it
+ * @param tls the keys ca, cert and key (else SIGNALBOX_CA, SIGNALBOX_CERT, SIGNALBOX_KEY): TLS to the cluster; null: plaintext
  */
-public record AgentConfig(List<HostPort> connect, Path stateDir, SyncOptions options, ProxyDriver driver, boolean stopProxyOnExit) {
+public record AgentConfig(List<HostPort> connect, Path stateDir, SyncOptions options, ProxyDriver driver, boolean stopProxyOnExit,
+                          TlsFiles tls) {
     static final String DEFAULT_CONNECT = "127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103";
     private static final Set<String> COMMON_KEYS = Set.of("proxy", "connect", "stateDir", "services", "agentId", "driftCheckMs",
-            "reportEveryMs", "manage", "bind", "binary", "stopProxyOnExit");
+            "reportEveryMs", "manage", "bind", "binary", "stopProxyOnExit", "ca", "cert", "key");
     private static final Set<String> HAPROXY_KEYS = Set.of("haproxySocket", "masterSocket", "config", "drainGraceMs", "frontCluster",
             "clusterNodes");
     private static final Set<String> NGINX_KEYS = Set.of("upstreamsFile", "nginxConf", "nginxPrefix", "versionPort", "versionAddress",
@@ -64,14 +68,16 @@ public record AgentConfig(List<HostPort> connect, Path stateDir, SyncOptions opt
         boolean stopProxyOnExit = bool(values, "stopProxyOnExit");
         String bind = values.getOrDefault("bind", "127.0.0.1");
         String binary = values.getOrDefault("binary", proxy);
+        TlsFiles tls = TlsSettings.fromValues(values, System.getenv());
         if (proxy.equals("haproxy")) {
-            return new AgentConfig(connect, stateDir, options, haproxy(values, stateDir, manage, bind, binary, connect), stopProxyOnExit);
+            return new AgentConfig(connect, stateDir, options, haproxy(values, stateDir, manage, bind, binary, connect), stopProxyOnExit,
+                    tls);
         }
         NginxMode mode = NginxMode.parse(values.getOrDefault("nginxMode", "auto")).resolve();
         // dynamic mode pushes changes in about a millisecond: no debounce unless asked for
         long debounceMs = number(values, "debounceMs", mode == NginxMode.DYNAMIC ? 0 : 200);
         options = options.withDebounce(debounceMs, number(values, "maxDelayMs", Math.max(1_000, debounceMs)));
-        return new AgentConfig(connect, stateDir, options, nginx(values, stateDir, manage, bind, binary, mode), stopProxyOnExit);
+        return new AgentConfig(connect, stateDir, options, nginx(values, stateDir, manage, bind, binary, mode), stopProxyOnExit, tls);
     }
 
     private static ProxyDriver haproxy(Map<String, String> values, Path stateDir, boolean manage, String bind, String binary,

@@ -42,7 +42,7 @@ public final class SyncAgentMain {
             return 2;
         }
         CountDownLatch stopRequested = StopSignals.install();
-        try (SignalboxClient client = new SignalboxClient(ClientOptions.of(config.connect()));
+        try (SignalboxClient client = new SignalboxClient(ClientOptions.of(config.connect()).withTls(config.tls()));
              AgentStateDir dir = AgentStateDir.open(config.stateDir())) {
             SyncAgent running;
             try {

@@ -85,4 +85,20 @@ class AgentConfigTest {
         assertEquals(200, reload.options().debounceMs());
         assertTrue(reload.stopProxyOnExit());
     }
+
+    @Test
+    void theClustersTlsFilesAreTheKeysCaCertAndKey() throws Exception {
+        Path dir = stateDir.resolve("certs");
+        java.nio.file.Files.createDirectories(dir);
+        for (String file : List.of("ca.pem", "agent.pem", "agent.key")) {
+            java.nio.file.Files.writeString(dir.resolve(file), "PEM");
+        }
+        AgentConfig config = AgentConfig.parse(Map.of("proxy", "haproxy", "stateDir", stateDir.toString(), "manage", "true",
+                "ca", dir.resolve("ca.pem").toString(), "cert", dir.resolve("agent.pem").toString(), "key", dir.resolve("agent.key").toString()));
+        assertEquals(dir.resolve("agent.key"), config.tls().key());
+        config.driver().close();
+        assertEquals("a certificate and its key go together: got cert=" + dir.resolve("agent.pem") + " key=null",
+                refused(Map.of("proxy", "haproxy", "stateDir", stateDir.toString(), "manage", "true", "ca", dir.resolve("ca.pem").toString(),
+                        "cert", dir.resolve("agent.pem").toString())));
+    }
 }

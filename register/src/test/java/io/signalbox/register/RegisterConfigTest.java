@@ -111,7 +111,7 @@ class RegisterConfigTest {
         assertEquals("key \"registration.web-4.helth\" is not registration.<label>.<key> with a key among [address, backup, check, checkCmd,"
                 + " fall, intervalMs, labels, name, onFailure, port, rise, service, timeoutMs, weight]",
                 refused(one("registration.web-4.helth", "x")));
-        assertEquals("key \"drainTimeout\" is not one of [connect, drainTimeoutMs, fall, intervalMs, onFailure, rise, sessionTimeoutMs,"
+        assertEquals("key \"drainTimeout\" is not one of [ca, cert, connect, drainTimeoutMs, fall, intervalMs, key, onFailure, rise, sessionTimeoutMs,"
                 + " staleReportMs, statusAddress, timeoutMs, weight] or registration.<label>.<key>", refused(one("drainTimeout", "3")));
         assertEquals("registration.web-4.check and registration.web-4.checkCmd are both given: choose one",
                 refused(one("registration.web-4.check", "tcp", "registration.web-4.checkCmd", "true")));
@@ -121,5 +121,19 @@ class RegisterConfigTest {
         assertEquals("statusAddress \"127.0.0.1\" is not IP:PORT (port 0..65535; 0 picks a free one)", refused(one("statusAddress", "127.0.0.1")));
         assertEquals("registration.web-4.checkCmd must be one line of at most 4096 characters",
                 refused(one("registration.web-4.checkCmd", "true\nrm -rf /")));
+    }
+
+    @Test
+    void theClustersTlsFilesAreTheKeysCaCertAndKey(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        for (String file : List.of("ca.pem", "web.pem", "web.key")) {
+            java.nio.file.Files.writeString(dir.resolve(file), "PEM");
+        }
+        RegisterConfig config = RegisterConfig.parse(one("ca", dir.resolve("ca.pem").toString(), "cert", dir.resolve("web.pem").toString(),
+                "key", dir.resolve("web.key").toString()));
+        assertEquals(dir.resolve("web.pem"), config.tls().cert());
+        assertEquals(dir.resolve("ca.pem"), config.tls().ca());
+        assertEquals("--cert/--key (cert=" + dir.resolve("web.pem") + ", key=null) need --ca too: the CA that signs the nodes' certificates",
+                refused(one("cert", dir.resolve("web.pem").toString())));
+        assertEquals("CA file " + dir.resolve("nope.pem") + " is not a readable file", refused(one("ca", dir.resolve("nope.pem").toString())));
     }
 }

@@ -1,6 +1,8 @@
 package io.signalbox.server;
 
+import io.netty.handler.ssl.ClientAuth;
 import io.signalbox.server.node.SignalboxNode;
+import io.signalbox.tls.DevCertificates;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,21 +11,31 @@ import java.util.stream.Collectors;
 /**
  * N real nodes in this JVM on 127.0.0.1, each with its own data directory, ports, RocksDB
  * and threads: for tests, demos and proxies written in Java. Node i uses basePort+i for
- * peers, basePort+100+i for clients and basePort+200+i for the admin port.
+ * peers, basePort+100+i for clients and basePort+200+i for the admin port. With a certificate
+ * directory (the layout {@link io.signalbox.tls.DevCertificates#createSet} writes: {@code ca.pem},
+ * {@code node-<i>.pem}, {@code node-<i>.key}) every port is TLS and client certificates are required.
  */
 public final class LocalCluster implements AutoCloseable {
     private final List<NodeConfig.Member> members;
     private final Path directory;
     private final SignalboxNode[] nodes;
+    /** Null: plaintext. */
+    private final Path certificates;
 
-    private LocalCluster(int count, int basePort, Path directory) {
+    private LocalCluster(int count, int basePort, Path directory, Path certificates) {
         this.members = NodeConfig.localMembers(count, basePort);
         this.directory = directory;
+        this.certificates = certificates;
         this.nodes = new SignalboxNode[count + 1];
     }
 
     public static LocalCluster start(int count, int basePort, Path directory) {
-        LocalCluster cluster = new LocalCluster(count, basePort, directory);
+        return start(count, basePort, directory, null);
+    }
+
+    /** {@code certificates} null: plaintext; else TLS on every port with the files in that directory. */
+    public static LocalCluster start(int count, int basePort, Path directory, Path certificates) {
+        LocalCluster cluster = new LocalCluster(count, basePort, directory, certificates);
         try {
             for (int id = 1; id <= count; id++) {
                 cluster.startNode(id);
@@ -36,7 +48,17 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public NodeConfig config(int id) {
-        return NodeConfig.local(id, members, directory.resolve("node" + id));
+        NodeConfig plain = NodeConfig.local(id, members, directory.resolve("node" + id));
+        if (certificates == null) {
+            return plain;
+        }
+        return plain.withTls(new NodeConfig.Tls(DevCertificates.files(certificates, "node-" + id), ClientAuth.REQUIRE,
+                NodeConfig.HANDSHAKE_TIMEOUT_MS_DEFAULT));
+    }
+
+    /** The certificate directory, or null when the cluster is plaintext. */
+    public Path certificates() {
+        return certificates;
     }
 
     public SignalboxNode startNode(int id) {

@@ -1,5 +1,8 @@
 package io.signalbox.server;
 
+import io.netty.handler.ssl.ClientAuth;
+import io.signalbox.tls.PemTls;
+import io.signalbox.tls.TlsFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -25,11 +29,31 @@ import java.util.TreeSet;
  * member.3=127.0.0.1:7003:7103:7203
  * dataDir=./data/node1
  * tickMs=50
+ * tls.ca=/etc/signalbox/ca.pem              # TLS on all three ports (see docs/security.md)
+ * tls.cert=/etc/signalbox/node-1.pem
+ * tls.key=/etc/signalbox/node-1.key
  * </pre>
+ *
+ * A node whose members are not all on loopback refuses to start without TLS and required client
+ * certificates, unless {@code insecure=true} (it then warns at every start).
  */
 public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs, int snapshotEveryEntries,
                          int historyEntriesMax, int loopQueueMax, int subscriberBufferMax, int requestTimeoutMs,
-                         int clientConnectionsMax, int proposalsInflightMax) {
+                         int clientConnectionsMax, int proposalsInflightMax, Tls tls, boolean insecure) {
+
+    /**
+     * TLS on the peer port (mutual: certificates signed by {@code files.ca()} that name the member,
+     * see {@link io.signalbox.tls.MemberNames}), the client port (client certificates as
+     * {@code clientAuth} says) and the admin port (HTTPS). Null in {@link NodeConfig} when off.
+     */
+    public record Tls(TlsFiles files, ClientAuth clientAuth, int handshakeTimeoutMs) {
+        public Tls {
+            if (!files.hasCertificate()) {
+                throw bad("tls.cert", "(missing)", "a node needs its certificate and key");
+            }
+            range("tls.handshakeTimeoutMs", handshakeTimeoutMs, 100, 120_000);
+        }
+    }
 
     /** A member's addresses. */
     public record Member(int id, String host, int peerPort, int clientPort, int adminPort) {
@@ -48,7 +72,9 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
 
     /** Every key this file may hold; anything else is refused, so a typo is not silently ignored. */
     public static final Set<String> KEYS = Set.of("id", "dataDir", "tickMs", "snapshotEveryEntries", "historyEntriesMax",
-            "loopQueueMax", "subscriberBufferMax", "requestTimeoutMs", "clientConnectionsMax", "proposalsInflightMax");
+            "loopQueueMax", "subscriberBufferMax", "requestTimeoutMs", "clientConnectionsMax", "proposalsInflightMax",
+            "tls.ca", "tls.cert", "tls.key", "tls.clientAuth", "tls.handshakeTimeoutMs", "insecure");
+    public static final int HANDSHAKE_TIMEOUT_MS_DEFAULT = 5_000;
 
     public NodeConfig {
         members = List.copyOf(members);
@@ -77,6 +103,29 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
         range("requestTimeoutMs", requestTimeoutMs, 10, 600_000);
         range("clientConnectionsMax", clientConnectionsMax, 1, 1_000_000);
         range("proposalsInflightMax", proposalsInflightMax, 1, 1_000_000);
+        List<String> beyondLoopback = members.stream().map(Member::host).filter(host -> !loopback(host)).distinct().toList();
+        if (!beyondLoopback.isEmpty() && !insecure) {
+            if (tls == null) {
+                throw bad("member.*", String.join(",", beyondLoopback), "members beyond loopback need TLS: set tls.ca, tls.cert "
+                        + "and tls.key (docs/security.md), or insecure=true to run without it on a network you trust");
+            }
+            if (tls.clientAuth() != ClientAuth.REQUIRE) {
+                throw bad("tls.clientAuth", tls.clientAuth().name().toLowerCase(Locale.ROOT), "must be require while members are beyond "
+                        + "loopback (" + String.join(",", beyondLoopback) + "): until identities and roles exist the client "
+                        + "certificate is the only authentication; or set insecure=true");
+            }
+        }
+    }
+
+    /** 127.0.0.0/8, ::1 or localhost: reachable from this machine only. Any other name counts as a network address. */
+    static boolean loopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.equals("localhost") || h.equals("::1") || h.equals("[::1]") || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    }
+
+    public NodeConfig withTls(Tls newTls) {
+        return new NodeConfig(id, members, dataDir, tickMs, snapshotEveryEntries, historyEntriesMax, loopQueueMax, subscriberBufferMax,
+                requestTimeoutMs, clientConnectionsMax, proposalsInflightMax, newTls, insecure);
     }
 
     public Member self() {
@@ -121,15 +170,61 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
                 integer(values, "tickMs", 50), integer(values, "snapshotEveryEntries", 10_000),
                 integer(values, "historyEntriesMax", 10_000), integer(values, "loopQueueMax", 100_000),
                 integer(values, "subscriberBufferMax", 10_000), integer(values, "requestTimeoutMs", 10_000),
-                integer(values, "clientConnectionsMax", 1_024), integer(values, "proposalsInflightMax", 1_000));
+                integer(values, "clientConnectionsMax", 1_024), integer(values, "proposalsInflightMax", 1_000), tls(values),
+                bool(values, "insecure"));
     }
 
-    /** A local cluster's member list: node i listens on basePort+i (peers), +100+i (clients), +200+i (admin). */
+    /** The tls.* keys: all three files or none; each file readable, and together a certificate and key that load. */
+    private static Tls tls(Map<String, String> values) {
+        int handshakeTimeoutMs = integer(values, "tls.handshakeTimeoutMs", HANDSHAKE_TIMEOUT_MS_DEFAULT);
+        String mode = values.getOrDefault("tls.clientAuth", "require");
+        ClientAuth clientAuth = switch (mode.toLowerCase(Locale.ROOT)) {
+            case "require" -> ClientAuth.REQUIRE;
+            case "optional" -> ClientAuth.OPTIONAL;
+            case "none" -> ClientAuth.NONE;
+            default -> throw bad("tls.clientAuth", mode, "require, optional or none (client certificates on the client port)");
+        };
+        List<String> keys = List.of("tls.ca", "tls.cert", "tls.key");
+        List<String> given = keys.stream().filter(k -> !values.getOrDefault(k, "").isBlank()).toList();
+        if (given.isEmpty()) {
+            return null;
+        }
+        for (String key : keys) {
+            String file = values.getOrDefault(key, "");
+            if (file.isBlank()) {
+                throw bad(key, "(missing)", "tls.ca, tls.cert and tls.key go together (given: " + given + ")");
+            }
+            if (!Files.isRegularFile(Path.of(file)) || !Files.isReadable(Path.of(file))) {
+                throw bad(key, file, "a readable PEM file");
+            }
+        }
+        TlsFiles files = new TlsFiles(Path.of(values.get("tls.ca")), Path.of(values.get("tls.cert")), Path.of(values.get("tls.key")));
+        try {
+            PemTls.server(files, clientAuth);
+        } catch (IllegalArgumentException e) {
+            throw bad("tls.cert", files.cert().toString(), e.getMessage());
+        }
+        return new Tls(files, clientAuth, handshakeTimeoutMs);
+    }
+
+    private static boolean bool(Map<String, String> values, String key) {
+        String value = values.getOrDefault(key, "false").trim();
+        if (!value.equals("true") && !value.equals("false")) {
+            throw bad(key, value, "true or false");
+        }
+        return value.equals("true");
+    }
+
     /**
      * Writes {@code nodeDir/signalbox.conf} for member {@code id} of {@code members}, with its
      * data in {@code nodeDir/data}: the file {@link #load} reads. Returns its path.
      */
     public static Path writeFile(Path nodeDir, int id, List<Member> members) throws java.io.IOException {
+        return writeFile(nodeDir, id, members, Map.of());
+    }
+
+    /** As {@link #writeFile(Path, int, List)}, with more keys (tls.*, insecure, ...) after the members. */
+    public static Path writeFile(Path nodeDir, int id, List<Member> members, Map<String, String> more) throws java.io.IOException {
         Path conf = nodeDir.resolve("signalbox.conf");
         StringBuilder text = new StringBuilder("id=" + id + "\n");
         for (Member m : members) {
@@ -137,10 +232,12 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
                     .append(m.clientPort()).append(':').append(m.adminPort()).append('\n');
         }
         text.append("dataDir=").append(nodeDir.resolve("data").toAbsolutePath()).append('\n');
+        new TreeMap<>(more).forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
         java.nio.file.Files.writeString(conf, text);
         return conf;
     }
 
+    /** A local cluster's member list: node i listens on basePort+i (peers), +100+i (clients), +200+i (admin). */
     public static List<Member> localMembers(int count, int basePort) {
         List<Member> members = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
@@ -150,7 +247,7 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
     }
 
     public static NodeConfig local(int id, List<Member> members, Path dataDir) {
-        return new NodeConfig(id, members, dataDir, 50, 10_000, 10_000, 100_000, 10_000, 10_000, 1_024, 1_000);
+        return new NodeConfig(id, members, dataDir, 50, 10_000, 10_000, 100_000, 10_000, 10_000, 1_024, 1_000, null, false);
     }
 
     private static Member parseMember(String key, String value) {

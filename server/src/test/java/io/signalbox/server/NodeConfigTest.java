@@ -4,8 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.handler.ssl.ClientAuth;
+import io.signalbox.tls.DevCertificates;
+import io.signalbox.tls.TlsFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -61,5 +69,65 @@ class NodeConfigTest {
         for (String mention : mentions) {
             assertTrue(e.getMessage().contains(mention), "\"" + e.getMessage() + "\" should mention " + mention);
         }
+    }
+
+    @Test
+    void tlsKeysAreCheckedOneByOne() {
+        DevCertificates.CreatedSet certs = DevCertificates.createSet(directory.resolve("certs"), 3, List.of("ctl"), List.of("127.0.0.1"),
+                Duration.ofDays(1));
+        TlsFiles node2 = certs.files("node-2");
+        assertRefused(Map.of("tls.ca", node2.ca().toString()), "tls.cert=(missing)", "go together");
+        assertRefused(Map.of("tls.ca", node2.ca().toString(), "tls.cert", node2.cert().toString(), "tls.key", "/nonexistent.key"),
+                "tls.key=/nonexistent.key", "readable PEM file");
+        assertRefused(Map.of("tls.ca", node2.ca().toString(), "tls.cert", node2.cert().toString(),
+                "tls.key", certs.files("node-1").key().toString()), "tls.cert=" + node2.cert(), "does not match the certificate");
+        assertRefused(tls(node2, "tls.clientAuth", "maybe"), "tls.clientAuth=maybe", "require, optional or none");
+        assertRefused(tls(node2, "tls.handshakeTimeoutMs", "5"), "tls.handshakeTimeoutMs=5", "100..120000");
+        assertRefused(Map.of("insecure", "yes"), "insecure=yes", "true or false");
+        NodeConfig config = NodeConfig.fromMap(merged(tls(node2, "tls.clientAuth", "optional")));
+        assertEquals(ClientAuth.OPTIONAL, config.tls().clientAuth());
+        assertEquals(NodeConfig.HANDSHAKE_TIMEOUT_MS_DEFAULT, config.tls().handshakeTimeoutMs());
+        assertEquals(null, NodeConfig.fromMap(valid()).tls(), "no tls.* keys: plaintext");
+    }
+
+    @Test
+    void membersBeyondLoopbackNeedTlsWithClientCertificatesOrInsecure() {
+        DevCertificates.CreatedSet certs = DevCertificates.createSet(directory.resolve("certs"), 3, List.of(), List.of("127.0.0.1"),
+                Duration.ofDays(1));
+        // Names only: nothing is resolved or bound by a configuration check.
+        Map<String, String> network = Map.of("member.1", "node1.example:7001:7101:7201", "member.3", "192.0.2.3:7003:7103:7203");
+        assertRefused(network, "member.*=node1.example,192.0.2.3", "need TLS", "insecure=true");
+        Map<String, String> optional = new TreeMap<>(network);
+        optional.putAll(tls(certs.files("node-2"), "tls.clientAuth", "optional"));
+        assertRefused(optional, "tls.clientAuth=optional", "must be require");
+        Map<String, String> required = new TreeMap<>(network);
+        required.putAll(tls(certs.files("node-2"), "tls.clientAuth", "require"));
+        assertEquals(ClientAuth.REQUIRE, NodeConfig.fromMap(merged(required)).tls().clientAuth());
+        Map<String, String> insecure = new TreeMap<>(network);
+        insecure.put("insecure", "true");
+        assertTrue(NodeConfig.fromMap(merged(insecure)).insecure());
+        assertTrue(NodeConfig.loopback("127.0.0.2") && NodeConfig.loopback("localhost") && NodeConfig.loopback("::1"));
+        assertTrue(!NodeConfig.loopback("127.example") && !NodeConfig.loopback("10.0.0.1") && !NodeConfig.loopback("0.0.0.0"));
+    }
+
+    @Test
+    void aNodeOnANetworkMemberListWithoutTlsDoesNotStart() throws Exception {
+        Path file = directory.resolve("signalbox.conf");
+        Files.writeString(file, "id=1\nmember.1=127.0.0.1:7001:7101:7201\nmember.2=192.0.2.2:7002:7102:7202\n"
+                + "member.3=192.0.2.3:7003:7103:7203\ndataDir=" + directory.resolve("data") + "\n");
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        assertEquals(2, ServerMain.run(file, Map.of(), new PrintStream(errors, true, StandardCharsets.UTF_8)));
+        assertTrue(errors.toString(StandardCharsets.UTF_8).contains("members beyond loopback need TLS"), errors.toString());
+        assertTrue(!Files.exists(directory.resolve("data")), "nothing was created");
+    }
+
+    private static Map<String, String> tls(TlsFiles files, String key, String value) {
+        return Map.of("tls.ca", files.ca().toString(), "tls.cert", files.cert().toString(), "tls.key", files.key().toString(), key, value);
+    }
+
+    private static Map<String, String> merged(Map<String, String> change) {
+        Map<String, String> values = valid();
+        values.putAll(change);
+        return values;
     }
 }

@@ -13,6 +13,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.signalbox.protocol.ClientRequest;
 import io.signalbox.protocol.ErrorCode;
 import io.signalbox.protocol.ErrorReply;
@@ -26,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLParameters;
 
 /**
  * One TCP connection to one node's client port, with many requests outstanding (at most
@@ -50,6 +53,16 @@ public final class WireConnection implements AutoCloseable {
 
     public static CompletableFuture<WireConnection> open(EventLoopGroup group, HostPort address, int connectTimeoutMs,
                                                          int outstandingMax) {
+        return open(group, address, connectTimeoutMs, outstandingMax, null);
+    }
+
+    /**
+     * With {@code tls} not null the connection is TLS, checking the node's certificate against the
+     * context's CA and its name against {@code address}'s host; the future completes once the
+     * handshake has passed, or fails naming the address and why (within {@code connectTimeoutMs}).
+     */
+    public static CompletableFuture<WireConnection> open(EventLoopGroup group, HostPort address, int connectTimeoutMs,
+                                                         int outstandingMax, SslContext tls) {
         CompletableFuture<WireConnection> opened = new CompletableFuture<>();
         WireConnection[] holder = new WireConnection[1];
         Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
@@ -58,6 +71,14 @@ public final class WireConnection implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            SslHandler ssl = tls.newHandler(ch.alloc(), address.host(), address.port());
+                            SSLParameters parameters = ssl.engine().getSSLParameters();
+                            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                            ssl.engine().setSSLParameters(parameters);
+                            ssl.setHandshakeTimeoutMillis(connectTimeoutMs);
+                            ch.pipeline().addLast("tls", ssl);
+                        }
                         Frames.install(ch.pipeline());
                         ch.pipeline().addLast(new SimpleChannelInboundHandler<ByteBuf>() {
                             @Override
@@ -81,7 +102,16 @@ public final class WireConnection implements AutoCloseable {
         ChannelFuture connect = bootstrap.connect(address.host(), address.port());
         holder[0] = new WireConnection(address, connect.channel(), outstandingMax);
         connect.addListener(f -> {
-            if (f.isSuccess()) {
+            if (f.isSuccess() && tls != null) {
+                connect.channel().pipeline().get(SslHandler.class).handshakeFuture().addListener(handshake -> {
+                    if (handshake.isSuccess()) {
+                        opened.complete(holder[0]);
+                    } else {
+                        opened.completeExceptionally(new SignalboxException(ErrorCode.UNAVAILABLE,
+                                "TLS handshake with " + address + " failed: " + handshake.cause().getMessage(), ""));
+                    }
+                });
+            } else if (f.isSuccess()) {
                 opened.complete(holder[0]);
             } else {
                 opened.completeExceptionally(new SignalboxException(ErrorCode.UNAVAILABLE,
@@ -152,6 +182,12 @@ public final class WireConnection implements AutoCloseable {
             return;
         }
         long id = response.requestId();
+        if (id == 0 && response.reply() instanceof ErrorReply error && error.code() == ErrorCode.MALFORMED) {
+            // About the connection, not one request (a TLS port answering plaintext): every request hears why.
+            // A BUSY for too many connections stays as before: the close that follows makes it retryable elsewhere.
+            failAll(error.toException());
+            return;
+        }
         CompletableFuture<Response> call = calls.remove(id);
         if (call != null) {
             call.complete(response);

@@ -22,7 +22,9 @@ import io.signalbox.protocol.wire.Frames;
 import io.signalbox.server.codec.MalformedFrameException;
 import io.signalbox.server.codec.PeerMessageCodec;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -33,7 +35,10 @@ import org.slf4j.LoggerFactory;
  * lower id (as in ZooKeeper, so both sides agree on which one survives) and used both ways.
  * The dialer's first frame is a hello naming it. Outbound writes are bounded by the
  * channel's high-water mark: beyond it a message is dropped (the protocol retransmits),
- * so the core is never blocked by a slow peer.
+ * so the core is never blocked by a slow peer. With TLS both ends show certificates of the
+ * cluster's CA that name their member: the dialer says hello only once the node it reached
+ * proved to be the member it dialed, and the acceptor takes a hello only for the member the
+ * dialer's certificate names.
  */
 public final class PeerTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerTransport.class);
@@ -54,18 +59,25 @@ public final class PeerTransport implements AutoCloseable {
 
     private final int selfId;
     private final Map<Integer, InetSocketAddress> peers;
+    /** The other members' ids, in order: whom a peer certificate may name. */
+    private final List<Integer> peerIds;
     private final EventLoopGroup group;
     private final Inbound inbound;
     private final Runnable onDrop;
+    /** Null: plaintext links. */
+    private final NodeTls tls;
     private final Map<Integer, Channel> channels = new ConcurrentHashMap<>();
     private final PendingFlushes unflushed = new PendingFlushes();
     private final Map<Integer, Long> reconnectDelayMs = new ConcurrentHashMap<>();
     private Channel server;
     private volatile boolean closed;
 
-    public PeerTransport(int selfId, Map<Integer, InetSocketAddress> peers, EventLoopGroup group, Inbound inbound, Runnable onDrop) {
+    public PeerTransport(int selfId, Map<Integer, InetSocketAddress> peers, EventLoopGroup group, Inbound inbound, Runnable onDrop,
+                         NodeTls tls) {
         this.selfId = selfId;
+        this.tls = tls;
         this.peers = Map.copyOf(peers);
+        this.peerIds = List.copyOf(new TreeSet<>(peers.keySet()));
         this.group = group;
         this.inbound = inbound;
         this.onDrop = onDrop;
@@ -89,6 +101,11 @@ public final class PeerTransport implements AutoCloseable {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                if (tls != null && dialedPeer == 0) {
+                    tls.acceptOn(ch, NodeTls.Port.PEER, new byte[0], NodeTls.namesOneOf(peerIds, ch));
+                } else if (tls != null) {
+                    tls.dialOn(ch, peers.get(dialedPeer), NodeTls.names(dialedPeer));
+                }
                 Frames.install(ch.pipeline());
                 ch.pipeline().addLast(new PeerHandler(dialedPeer));
             }
@@ -149,6 +166,22 @@ public final class PeerTransport implements AutoCloseable {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
+            if (tls == null) {
+                sayHello(ctx);
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event == NodeTls.VERIFIED) {
+                sayHello(ctx);
+            } else {
+                super.userEventTriggered(ctx, event);
+            }
+        }
+
+        /** A dialed link is up once connected (and, with TLS, the other end proved to be the member dialed). */
+        private void sayHello(ChannelHandlerContext ctx) {
             if (peer != 0) {
                 reconnectDelayMs.remove(peer);
                 byte[] hello = PeerEnvelope.newBuilder().setFrom(selfId).build().toByteArray();
@@ -195,6 +228,11 @@ public final class PeerTransport implements AutoCloseable {
                 LOG.warn("node {}: refusing a peer connection from {} that did not say hello as a lower-id member (said {})",
                         selfId, ctx.channel().remoteAddress(), from);
                 ctx.close();
+                return;
+            }
+            Integer certified = ctx.channel().attr(NodeTls.CERTIFIED_MEMBER).get();
+            if (tls != null && (certified == null || certified != from)) {
+                tls.refuse(ctx, NodeTls.Port.PEER, "its hello claims member " + from + " but its certificate names member " + certified);
                 return;
             }
             peer = from;

@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.signalbox.node.Node;
 import io.signalbox.protocol.ProxyStatus;
 import io.signalbox.protocol.StatusRequest;
+import io.signalbox.server.net.NodeTls;
 import io.signalbox.protocol.StatusResult;
 import io.signalbox.state.HistoryGoneException;
 import io.signalbox.state.LbStateMachine;
@@ -60,6 +61,11 @@ final class AdminServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final byte[] statusPage;
     private Channel server;
+    /** Null: plain HTTP. */
+    private final NodeTls tls;
+    private static final String PLAINTEXT_BODY = "this admin port serves HTTPS only: use https://\n";
+    private static final byte[] PLAINTEXT_ANSWER = ("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: "
+            + PLAINTEXT_BODY.length() + "\r\nConnection: close\r\n\r\n" + PLAINTEXT_BODY).getBytes(StandardCharsets.US_ASCII);
     private final MetricsHistory history = new MetricsHistory();
     private final HistorySampler sampler = new HistorySampler(history);
     private final long startedWallMs = System.currentTimeMillis();
@@ -71,8 +77,9 @@ final class AdminServer implements AutoCloseable {
     /** The leader's last answer about the agents; null proxies when this node is not the leader. */
     private record ProxiesAnswer(long atMs, List<MetricsHistory.ProxyLag> proxies) {}
 
-    AdminServer(SignalboxNode node, EventLoopGroup group) {
+    AdminServer(SignalboxNode node, EventLoopGroup group, NodeTls tls) {
         this.node = node;
+        this.tls = tls;
         this.group = group;
         try (InputStream in = AdminServer.class.getResourceAsStream("status.html")) {
             this.statusPage = in.readAllBytes();
@@ -87,6 +94,9 @@ final class AdminServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            tls.acceptOn(ch, NodeTls.Port.ADMIN, PLAINTEXT_ANSWER, null);
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(4096, 8192, 8192));
                         ch.pipeline().addLast(new HttpObjectAggregator(8192));
                         ch.pipeline().addLast(new Handler());

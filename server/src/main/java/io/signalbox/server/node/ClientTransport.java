@@ -23,6 +23,7 @@ import io.signalbox.protocol.Request;
 import io.signalbox.protocol.Response;
 import io.signalbox.protocol.wire.ClientWire;
 import io.signalbox.protocol.wire.Frames;
+import io.signalbox.server.net.NodeTls;
 import io.signalbox.server.net.PendingFlushes;
 import java.net.InetSocketAddress;
 import java.util.Locale;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * INVALID naming the field, and the connection stays open. Connections beyond
  * {@code connectionsMax} are closed at once. A stream whose connection has
  * {@code streamBufferMax} frames unwritten loses the frame, and the node is told, so it ends
- * the stream with the zxid to resume from; no later frame of it is written.
+ * the stream with the zxid to resume from; no later frame of it is written. With TLS, a
+ * plaintext client is answered MALFORMED (unencrypted, so it can read why) and closed.
  */
 final class ClientTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClientTransport.class);
@@ -65,16 +67,26 @@ final class ClientTransport implements AutoCloseable {
     private final NodeMetrics metrics;
     private final Handler handler;
     private final BooleanSupplier onLoopThread;
+    /** Null: plaintext. */
+    private final NodeTls tls;
     private final AtomicInteger connectionCount = new AtomicInteger();
     private final AtomicLong nextConnectionId = new AtomicLong(1);
     private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
     /** Channels the node loop wrote to in this round; flushed once each at the end of the round. */
     private final PendingFlushes unflushed = new PendingFlushes();
     private Channel server;
+    /** What a plaintext client reads on a TLS port: one framed MALFORMED answer. */
+    private static final byte[] PLAINTEXT_ANSWER = framed(ClientWire.encode(Response.error(0, ErrorCode.MALFORMED,
+            "this client port requires TLS: connect with --ca (and --cert/--key when client certificates are required)")));
+
+    private static byte[] framed(byte[] message) {
+        return java.nio.ByteBuffer.allocate(4 + message.length).putInt(message.length).put(message).array();
+    }
 
     ClientTransport(EventLoopGroup group, int connectionsMax, int streamBufferMax, NodeMetrics metrics, Handler handler,
-                    BooleanSupplier onLoopThread) {
+                    BooleanSupplier onLoopThread, NodeTls tls) {
         this.group = group;
+        this.tls = tls;
         this.connectionsMax = connectionsMax;
         this.streamBufferMax = streamBufferMax;
         this.metrics = metrics;
@@ -117,6 +129,9 @@ final class ClientTransport implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            tls.acceptOn(ch, NodeTls.Port.CLIENT, PLAINTEXT_ANSWER, null);
+                        }
                         Frames.install(ch.pipeline());
                         ch.pipeline().addLast(new Connection(nextConnectionId.getAndIncrement()));
                     }

@@ -17,6 +17,7 @@ import io.signalbox.protocol.ReadResult;
 import io.signalbox.protocol.Request;
 import io.signalbox.protocol.Response;
 import io.signalbox.server.NodeConfig;
+import io.signalbox.server.net.NodeTls;
 import io.signalbox.server.net.PeerTransport;
 import io.signalbox.state.Configuration;
 import io.signalbox.storage.NodeStorage;
@@ -78,6 +79,7 @@ public final class SignalboxNode implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        NodeTls tls = config.tls() == null ? null : new NodeTls(config.id(), config.tls());
         this.loop = new NodeLoop("signalbox-node-" + config.id(), config.tickMs(), config.loopQueueMax());
         Map<Integer, InetSocketAddress> peerAddresses = new TreeMap<>();
         for (NodeConfig.Member m : config.members()) {
@@ -102,7 +104,7 @@ public final class SignalboxNode implements AutoCloseable {
             public void linkLost(int peer) {
                 loop.offerInternal(() -> step(() -> node.linkLost(peer)));
             }
-        }, metrics::peerMessageDropped);
+        }, metrics::peerMessageDropped, tls);
         RecoveredState recovered = StorageWriter.recover(config, storage);
         ZabConfig zab = ZabConfig.defaults(config.id(), config.voterIds()).withProposalsInflightMax(config.proposalsInflightMax());
         SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
@@ -125,8 +127,8 @@ public final class SignalboxNode implements AutoCloseable {
                     public void closed(long connectionId) {
                         loop.offerInternal(() -> node.connectionClosed(connectionId));
                     }
-                }, loop::inLoop);
-        this.admin = new AdminServer(this, netty);
+                }, loop::inLoop, tls);
+        this.admin = new AdminServer(this, netty, tls);
     }
 
     private static NodeOptions options(NodeConfig config) {
@@ -158,8 +160,15 @@ public final class SignalboxNode implements AutoCloseable {
         if (Boolean.getBoolean(UNSAFE_ACK_BEFORE_FSYNC_PROPERTY)) {
             LOG.warn("node {}: TEST ONLY: appends are acknowledged before their fsync (a power loss can lose them)", config.id());
         }
-        LOG.info("node {} started: peers {}, clients {}, admin http://{}/ , data {}", config.id(), config.self().peerAddress(),
-                config.self().clientAddress(), config.self().adminAddress(), config.dataDir());
+        if (config.insecure()) {
+            LOG.warn("node {}: insecure=true: {} the client port; anyone who can reach these ports can read and change the "
+                    + "configuration", config.id(), config.tls() == null ? "no TLS on any port, no authentication on"
+                    : "client certificates are " + config.tls().clientAuth().name().toLowerCase(java.util.Locale.ROOT) + " on");
+        }
+        LOG.info("node {} started: peers {}, clients {}, admin {}://{}/ , {}, data {}", config.id(), config.self().peerAddress(),
+                config.self().clientAddress(), config.tls() == null ? "http" : "https", config.self().adminAddress(),
+                config.tls() == null ? "plaintext" : "TLS (" + io.signalbox.tls.PemTls.provider() + ", client certificates "
+                        + config.tls().clientAuth().name().toLowerCase(java.util.Locale.ROOT) + ")", config.dataDir());
         return node;
     }
 
