@@ -31,6 +31,20 @@ class ProxyReportsClusterTest {
         return new SignalboxClient(ClientOptions.of(List.of(new HostPort(m.host(), m.clientPort()))));
     }
 
+    /**
+     * A node shows the leader's reports once it follows that leader; on a loaded machine the
+     * third node may still be joining when the report lands (bounded: 30 s).
+     */
+    private static List<ProxyStatus> proxiesOnceJoined(SignalboxClient client) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        List<ProxyStatus> proxies = client.status().proxies();
+        while (proxies.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            proxies = client.status().proxies();
+        }
+        return proxies;
+    }
+
     @Test
     void aReportSentToAnyNodeIsShownByEveryNodeWithItsLag() throws Exception {
         try (LocalCluster cluster = LocalCluster.start(3, 27_400, directory)) {
@@ -47,7 +61,7 @@ class ProxyReportsClusterTest {
             }
             for (NodeConfig.Member m : cluster.members()) {
                 try (SignalboxClient client = clientOf(m)) {
-                    List<ProxyStatus> proxies = client.status().proxies();
+                    List<ProxyStatus> proxies = proxiesOnceJoined(client);
                     assertEquals(1, proxies.size(), "node " + m.id() + ": " + proxies);
                     assertEquals("edge-1", proxies.get(0).report().agentId());
                     assertEquals(2, proxies.get(0).lagEntries(), "two entries committed after the one it applied");

@@ -5,17 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.signalbox.server.NodeConfig;
+import io.signalbox.tls.DevCertificates;
+import io.signalbox.tls.TlsFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The example configuration both packages install (conf/signalbox.conf, /etc/signalbox/signalbox.conf)
@@ -26,6 +31,8 @@ class ExampleConfigTest {
     private static final Path EXAMPLE = Path.of("src/conf/signalbox.conf");
     /** An active {@code key=value} line or one commented out as {@code #key=value}. */
     private static final Pattern SETTING = Pattern.compile("^#?([A-Za-z][\\w.]*)=(\\S+)$", Pattern.MULTILINE);
+    /** The keys whose values are not numbers, so have no range to state. */
+    private static final Set<String> NOT_NUMBERS = Set.of("id", "dataDir", "tls.ca", "tls.cert", "tls.key", "tls.clientAuth", "insecure");
     private static final Pattern ALLOWED = Pattern.compile("Allowed: (\\d+)\\.\\.(\\d+)\\.");
 
     @Test
@@ -44,18 +51,32 @@ class ExampleConfigTest {
     }
 
     @Test
-    void theExampleLoadsAsShippedAndItsCommentedValuesAreTheDefaults() throws IOException {
-        NodeConfig shipped = NodeConfig.load(EXAMPLE, Map.of());
+    void theExampleLoadsAsShippedAndItsCommentedValuesAreTheDefaults(@TempDir Path dir) throws IOException {
+        IllegalArgumentException noCertificates = assertThrows(IllegalArgumentException.class, () -> NodeConfig.load(EXAMPLE, Map.of()));
+        assertTrue(noCertificates.getMessage().contains("tls.ca") && noCertificates.getMessage().contains("/etc/signalbox/tls/ca.pem"),
+                "a node installed without its certificates must say which file is missing: " + noCertificates.getMessage());
+        Map<String, String> certificates = certificatesIn(dir);
+        NodeConfig shipped = NodeConfig.load(EXAMPLE, certificates);
         assertEquals(3, shipped.members().size());
         assertEquals(Path.of("/var/lib/signalbox"), shipped.dataDir());
-        NodeConfig uncommented = NodeConfig.fromMap(settings(true));
-        assertEquals(shipped, uncommented, "a commented value in " + EXAMPLE + " is not NodeConfig's default");
+        assertTrue(shipped.tls() != null && !shipped.insecure(), "the example is secure: TLS on, insecure off");
+        Map<String, String> uncommented = settings(true);
+        uncommented.putAll(certificates);
+        assertEquals(shipped, NodeConfig.fromMap(uncommented), "a commented value in " + EXAMPLE + " is not NodeConfig's default");
+    }
+
+    /** The example's tls.* keys pointing at development certificates for its three hosts, made in {@code dir}. */
+    private static Map<String, String> certificatesIn(Path dir) {
+        DevCertificates.createSet(dir, 3, List.of(), List.of("10.0.0.1", "10.0.0.2", "10.0.0.3"), Duration.ofDays(1));
+        TlsFiles files = DevCertificates.files(dir, "node-1");
+        return Map.of("tls.ca", files.ca().toString(), "tls.cert", files.cert().toString(), "tls.key", files.key().toString());
     }
 
     @Test
-    void theRangesTheExampleStatesAreTheOnesEnforced() throws IOException {
+    void theRangesTheExampleStatesAreTheOnesEnforced(@TempDir Path dir) throws IOException {
         String text = Files.readString(EXAMPLE);
         Map<String, String> base = settings(false);
+        base.putAll(certificatesIn(dir));
         int checked = 0;
         for (String block : text.split("\n\n")) {
             Matcher allowed = ALLOWED.matcher(block.replace("\n# ", " "));
@@ -76,7 +97,7 @@ class ExampleConfigTest {
             }
             checked++;
         }
-        assertEquals(NodeConfig.KEYS.size() - 2, checked, "every tunable key (all but id and dataDir) states its range");
+        assertEquals(NodeConfig.KEYS.size() - NOT_NUMBERS.size(), checked, "every numeric key states its range");
     }
 
     private static Map<String, String> with(Map<String, String> base, String key, long value) {

@@ -92,8 +92,8 @@ class MultiHostIT {
             await("the agent reports to the cluster that it applied everything", CONVERGE_TIMEOUT_MS,
                     () -> status(cluster).contains("\"agent\":\"edge-1\"") && status(cluster).contains("\"lagEntries\":0"), () -> status(cluster));
             await("HAProxy on host 4 serves web from a ready server", CONVERGE_TIMEOUT_MS,
-                    () -> Set.of("web-2", "web-3").contains(cluster.get(cluster.address(MultiHostCluster.AGENT_HOST), 8080, "/").body().strip()),
-                    () -> cluster.get(cluster.address(MultiHostCluster.AGENT_HOST), 8080, "/").toString());
+                    () -> Set.of("web-2", "web-3").contains(cluster.frontend(cluster.address(MultiHostCluster.AGENT_HOST), 8080, "/").body().strip()),
+                    () -> cluster.frontend(cluster.address(MultiHostCluster.AGENT_HOST), 8080, "/").toString());
 
             for (int host = 1; host <= MultiHostCluster.AGENT_HOST; host++) {
                 String listeners = cluster.listeners(host);
@@ -133,14 +133,14 @@ class MultiHostIT {
 
     private static void awaitHealthy(MultiHostCluster cluster, int id, long timeoutMs) throws Exception {
         await("host " + id + "'s node is healthy (admin /health)", timeoutMs,
-                () -> cluster.get(cluster.address(id), MultiHostCluster.ADMIN_PORT, "/health").status() == 200,
+                () -> cluster.admin(id, "/health").status() == 200,
                 () -> cluster.log(id, "node.log"));
     }
 
     /** Host {@code id}'s own applied configuration of service web (its admin /config), one line per server. */
     private static Set<String> servers(MultiHostCluster cluster, int id) throws InterruptedException {
         Set<String> servers = new TreeSet<>();
-        Matcher m = SERVER.matcher(cluster.get(cluster.address(id), MultiHostCluster.ADMIN_PORT, "/config").body());
+        Matcher m = SERVER.matcher(cluster.admin(id, "/config").body());
         while (m.find()) {
             servers.add(m.group(1) + " " + m.group(2) + ":" + m.group(3) + " weight " + m.group(4) + " " + m.group(5));
         }
@@ -148,12 +148,12 @@ class MultiHostIT {
     }
 
     private static String digest(MultiHostCluster cluster, int id) throws InterruptedException {
-        Matcher m = DIGEST.matcher(cluster.get(cluster.address(id), MultiHostCluster.ADMIN_PORT, "/config").body());
+        Matcher m = DIGEST.matcher(cluster.admin(id, "/config").body());
         return m.find() ? m.group(1) + "/" + m.group(2) : "host " + id + ": no configuration";
     }
 
     private static String status(MultiHostCluster cluster) throws InterruptedException {
-        return cluster.get(cluster.address(1), MultiHostCluster.ADMIN_PORT, "/status").body();
+        return cluster.admin(1, "/status").body();
     }
 
     /** What HAProxy itself runs in backend be_web, in the same form as {@link #servers}. */
