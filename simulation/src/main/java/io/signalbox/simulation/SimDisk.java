@@ -187,6 +187,18 @@ final class SimDisk {
         snapshotMemberships.headMap(snapshot.zxid(), false).clear();
     }
 
+    /** True when this disk holds {@code zxid} durably: under its snapshot, or as a durable log record. */
+    boolean holdsDurably(long zxid) {
+        if (zxid <= log.compactedUpTo()) {
+            return true;
+        }
+        if (zxid > log.lastDurableZxid()) {
+            return false;
+        }
+        List<LogEntry> found = log.read(zxid - 1, 1);
+        return !found.isEmpty() && found.get(0).zxid() == zxid;
+    }
+
     /** The configuration recorded with the snapshot at {@code zxid}, or null when none was. */
     Membership snapshotMembership(long zxid) {
         return snapshotMemberships.get(zxid);

@@ -83,7 +83,17 @@ final class ScenarioCluster implements SimNode.Host {
 
     private void addNodes(int count, long snapshotEvery, long counterMax) {
         options = new SimulationOptions(1, count, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, (int) snapshotEvery, counterMax, java.util.Set.of());
-        checker = new SafetyChecker(ZabConfig.VOTERS_MAX);
+        checker = new SafetyChecker(ZabConfig.VOTERS_MAX).withCommitWitnesses(new SafetyChecker.CommitWitnesses() {
+            @Override
+            public io.signalbox.consensus.Membership countedWith(int node) {
+                return node(node).node.membership();
+            }
+
+            @Override
+            public boolean holdsDurably(int node, long zxid) {
+                return node <= nodes.size() && node(node).disk.holdsDurably(zxid);
+            }
+        });
         blocked = noLinkBlocked();
         List<Integer> voters = new ArrayList<>();
         for (int id = 1; id <= count; id++) {
