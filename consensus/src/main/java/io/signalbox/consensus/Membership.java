@@ -13,17 +13,20 @@ import java.util.TreeSet;
  * are not voters never count, whatever they send.
  *
  * @param zxid      where this membership took effect (0: the bootstrap configuration)
- * @param voters    3, 5 or 7 positive ids, ascending
+ * @param voters    3 to {@link #VOTERS_MAX} positive ids, ascending (4 and 6 are the steps of a
+ *                  one-voter-at-a-time change between 3, 5 and 7)
  * @param observers up to {@link #OBSERVERS_MAX} positive ids, ascending, none a voter
  */
 public record Membership(long zxid, List<Integer> voters, List<Integer> observers) {
     public static final int OBSERVERS_MAX = 32;
+    public static final int VOTERS_MIN = 3;
+    public static final int VOTERS_MAX = ZabConfig.VOTERS_MAX;
 
     public Membership {
         voters = List.copyOf(new TreeSet<>(voters));
         observers = List.copyOf(new TreeSet<>(observers));
-        if (!(voters.size() == 3 || voters.size() == 5 || voters.size() == 7)) {
-            throw Checks.badArgument("voters must number 3, 5 or 7, got %d: %s", voters.size(), voters);
+        if (!(voters.size() >= VOTERS_MIN && voters.size() <= VOTERS_MAX)) {
+            throw Checks.badArgument("voters must number %d to %d, got %d: %s", VOTERS_MIN, VOTERS_MAX, voters.size(), voters);
         }
         if (!(observers.size() <= OBSERVERS_MAX)) {
             throw Checks.badArgument("at most %d observers, got %d", OBSERVERS_MAX, observers.size());

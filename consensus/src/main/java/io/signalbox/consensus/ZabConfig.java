@@ -11,7 +11,9 @@ import java.util.TreeSet;
  * never wall-clock durations: the runtime decides how long a tick is.
  *
  * @param selfId                     this node's id, one of {@code voters}
- * @param voters                     the ids of the voting members (3, 5 or 7)
+ * @param voters                     the ids of the voting members the node starts with (3 to 7: a new
+ *                                   cluster has 3, 5 or 7; a node joining one between two changes, 4 or 6);
+ *                                   its history's configuration entries take over from there
  * @param electionRetryTicks         a LOOKING node re-sends its vote this often (plus jitter)
  * @param electionJitterTicksMax     upper bound of the seeded random jitter added to election retries
  * @param finalizeWaitTicks          how long a quorum-agreed vote waits for a better one (FLE finalizeWait)
@@ -49,8 +51,8 @@ public record ZabConfig(
 
     public ZabConfig {
         voters = List.copyOf(new TreeSet<>(voters));
-        if (!(voters.size() == 3 || voters.size() == 5 || voters.size() == 7)) {
-            throw Checks.badArgument("voters must number 3, 5 or 7, got %d: %s", voters.size(), voters);
+        if (!(voters.size() >= 3 && voters.size() <= VOTERS_MAX)) {
+            throw Checks.badArgument("voters must number 3 to %d, got %d: %s", VOTERS_MAX, voters.size(), voters);
         }
         if (!(voters.contains(selfId))) {
             throw Checks.badArgument("selfId %d is not among the voters %s", selfId, voters);

@@ -53,6 +53,18 @@ public final class ZabCore {
     }
 
     /**
+     * Proposes a configuration change; only an established leader whose history holds no
+     * uncommitted configuration entry accepts, one voter at a time, never below
+     * {@link Membership#VOTERS_MIN} voters. Accepted, the new configuration is in force at
+     * once (every quorum counts its voters); it commits as any txn, through a
+     * {@link Effect.Deliver} of the entry ({@link ConfigurationEntry}), whose {@code nodeBlob}
+     * (the members' addresses) the runtime applies to its member table. Refused, nothing changed.
+     */
+    public MembershipResult proposeMembership(MembershipChange change, byte[] nodeBlob) {
+        return engine.proposeMembership(change, nodeBlob);
+    }
+
+    /**
      * Asks to confirm leadership for a linearizable read. On an established leader the answer
      * comes later as {@link Effect.ReadReady} with the same {@code readId}, after a quorum round;
      * false means not an established leader, or too many reads already wait.
@@ -113,6 +125,20 @@ public final class ZabCore {
 
     public long lastDeliveredZxid() {
         return engine.lastDeliveredZxid();
+    }
+
+    /** The membership in force on this node: the last configuration in its history, committed or not. */
+    public Membership membership() {
+        return engine.membership();
+    }
+
+    /**
+     * The membership in force at {@code zxid}, for a snapshot the runtime takes there.
+     *
+     * @throws IllegalArgumentException below this node's snapshot or beyond its last zxid
+     */
+    public Membership membershipAt(long zxid) {
+        return engine.membershipAt(zxid);
     }
 
     /** True when {@code zxid} is in this node's history (retained log or covered by its snapshot). */

@@ -32,8 +32,13 @@ class MembershipTest {
 
     @Test
     void badMembershipsAreRefusedNamingWhatIsWrong() {
-        assertEquals("voters must number 3, 5 or 7, got 4: [1, 2, 3, 4]",
-                assertThrows(IllegalArgumentException.class, () -> Membership.bootstrap(List.of(4, 3, 2, 1))).getMessage());
+        assertEquals("voters must number 3 to 7, got 2: [1, 2]",
+                assertThrows(IllegalArgumentException.class, () -> Membership.bootstrap(List.of(2, 1))).getMessage());
+        assertEquals("voters must number 3 to 7, got 8: [1, 2, 3, 4, 5, 6, 7, 8]",
+                assertThrows(IllegalArgumentException.class, () -> Membership.bootstrap(List.of(1, 2, 3, 4, 5, 6, 7, 8))).getMessage());
+        // 4 and 6 voters are the steps of a one-voter-at-a-time change: a majority of 4 is 3
+        assertTrue(Membership.bootstrap(List.of(1, 2, 3, 4)).isQuorum(List.of(1, 2, 3)));
+        assertTrue(!Membership.bootstrap(List.of(1, 2, 3, 4)).isQuorum(List.of(1, 2)));
         assertEquals("2 is both a voter and an observer",
                 assertThrows(IllegalArgumentException.class, () -> new Membership(0, List.of(1, 2, 3), List.of(2))).getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new Membership(0, List.of(0, 2, 3), List.of())).getMessage()

@@ -4,106 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.SplittableRandom;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Linearizable reads: a read is released only after a quorum round that began after it. */
 class ReadIndexTest {
-    /** Three cores with instant disks and a network that can cut nodes off; no time, no threads. */
-    private static final class Cluster {
-        final Map<Integer, ZabCore> cores = new TreeMap<>();
-        final ArrayDeque<Effect.Send> wire = new ArrayDeque<>();
-        final List<int[]> sentFromTo = new ArrayList<>();
-        final Map<Integer, List<Effect.ReadReady>> ready = new TreeMap<>();
-        final Set<Integer> cutOff = new HashSet<>();
-        final Map<Effect.Send, Integer> senders = new java.util.IdentityHashMap<>();
-
-        Cluster() {
-            for (int id = 1; id <= 3; id++) {
-                SplittableRandom random = new SplittableRandom(id);
-                cores.put(id, ZabCore.create(ZabConfig.defaults(id, List.of(1, 2, 3)), RecoveredState.EMPTY, random::nextLong));
-                ready.put(id, new ArrayList<>());
-                drain(id);
-            }
-        }
-
-        void drain(int id) {
-            ZabCore core = cores.get(id);
-            List<Effect> effects;
-            while (!(effects = core.takeEffects()).isEmpty()) {
-                for (Effect effect : effects) {
-                    if (effect instanceof Effect.Send send) {
-                        senders.put(send, id);
-                        wire.add(send);
-                    } else if (effect instanceof Effect.DurableWrite write) {
-                        core.written(write.writeId());
-                    } else if (effect instanceof Effect.ReadReady read) {
-                        ready.get(id).add(read);
-                    }
-                }
-            }
-        }
-
-        void deliverAll() {
-            for (int i = 0; i < 100_000 && !wire.isEmpty(); i++) {
-                Effect.Send send = wire.poll();
-                int from = senders.remove(send);
-                if (cutOff.contains(from) || cutOff.contains(send.to())) {
-                    continue;
-                }
-                sentFromTo.add(new int[] {from, send.to()});
-                cores.get(send.to()).receive(from, send.message());
-                drain(send.to());
-            }
-        }
-
-        void tick(int times) {
-            for (int t = 0; t < times; t++) {
-                for (int id : cores.keySet()) {
-                    cores.get(id).tick();
-                    drain(id);
-                }
-                deliverAll();
-            }
-        }
-
-        int leader() {
-            for (Map.Entry<Integer, ZabCore> e : cores.entrySet()) {
-                if (e.getValue().role() == Role.LEADING && e.getValue().established() && !cutOff.contains(e.getKey())) {
-                    return e.getKey();
-                }
-            }
-            return 0;
-        }
-
-        int electLeader() {
-            for (int t = 0; t < 2_000 && leader() == 0; t++) {
-                tick(1);
-            }
-            int leader = leader();
-            assertTrue(leader != 0, "a leader within 2,000 ticks");
-            return leader;
-        }
-
-        long write(int leader, String value) {
-            ProposeResult result = cores.get(leader).propose(value.getBytes(StandardCharsets.UTF_8));
-            drain(leader);
-            deliverAll();
-            return ((ProposeResult.Accepted) result).zxid();
-        }
-    }
-
     @Test
     void aReadIsReleasedOnlyAfterAFollowerAcksARoundSentAfterIt() {
-        Cluster cluster = new Cluster();
+        CoreCluster cluster = new CoreCluster(List.of(1, 2, 3));
         int leader = cluster.electLeader();
         long written = cluster.write(leader, "w1");
 
@@ -117,7 +25,7 @@ class ReadIndexTest {
 
     @Test
     void followersAndLookingNodesRefuseReads() {
-        Cluster cluster = new Cluster();
+        CoreCluster cluster = new CoreCluster(List.of(1, 2, 3));
         int leader = cluster.electLeader();
         for (int id = 1; id <= 3; id++) {
             if (id != leader) {
@@ -128,7 +36,7 @@ class ReadIndexTest {
 
     @Test
     void aLeaderCutOffFromItsFollowersNeverReleasesAReadEvenAfterANewerLeaderCommits() {
-        Cluster cluster = new Cluster();
+        CoreCluster cluster = new CoreCluster(List.of(1, 2, 3));
         int old = cluster.electLeader();
         cluster.write(old, "before");
         cluster.cutOff.add(old);
@@ -146,7 +54,7 @@ class ReadIndexTest {
 
     @Test
     void aBurstOfReadsCostsAtMostTwoPingRoundsAndIsReleasedInOrder() {
-        Cluster cluster = new Cluster();
+        CoreCluster cluster = new CoreCluster(List.of(1, 2, 3));
         int leader = cluster.electLeader();
         cluster.sentFromTo.clear();
         for (long readId = 1; readId <= 100; readId++) {
@@ -163,7 +71,7 @@ class ReadIndexTest {
 
     @Test
     void aFollowerWhoseLinkToTheLeaderDropsLooksAtOnceAndOthersIgnoreIt() {
-        Cluster cluster = new Cluster();
+        CoreCluster cluster = new CoreCluster(List.of(1, 2, 3));
         int leader = cluster.electLeader();
         int follower = leader == 1 ? 2 : 1;
         int other = 6 - leader - follower;
@@ -180,7 +88,7 @@ class ReadIndexTest {
 
     @Test
     void aLostRoundIsRepairedByTheNextHeartbeat() {
-        Cluster cluster = new Cluster();
+        CoreCluster cluster = new CoreCluster(List.of(1, 2, 3));
         int leader = cluster.electLeader();
         assertTrue(cluster.cores.get(leader).readIndex(5));
         cluster.drain(leader);

@@ -24,10 +24,14 @@ class ZxidAndConfigTest {
     }
 
     @Test
-    void configRefusesAnEvenNumberOfVotersWithTheValue() {
+    void configRefusesTooFewOrTooManyVotersWithTheValue() {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-                () -> ZabConfig.defaults(1, List.of(1, 2, 3, 4)));
-        assertEquals("voters must number 3, 5 or 7, got 4: [1, 2, 3, 4]", error.getMessage());
+                () -> ZabConfig.defaults(1, List.of(1, 2)));
+        assertEquals("voters must number 3 to 7, got 2: [1, 2]", error.getMessage());
+        error = assertThrows(IllegalArgumentException.class, () -> ZabConfig.defaults(1, List.of(1, 2, 3, 4, 5, 6, 7, 8)));
+        assertEquals("voters must number 3 to 7, got 8: [1, 2, 3, 4, 5, 6, 7, 8]", error.getMessage());
+        // a node joining a cluster between two changes starts with 4 or 6 voters
+        assertEquals(3, ZabConfig.defaults(4, List.of(1, 2, 3, 4)).quorumSize());
     }
 
     @Test

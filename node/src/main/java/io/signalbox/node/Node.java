@@ -179,6 +179,26 @@ public final class Node {
         return subscribers.count();
     }
 
+    /**
+     * Proposes a configuration change to the core (on an established leader only; see
+     * {@link ZabCore#proposeMembership}). The member table and the {@code ctl member} commands
+     * are issue 18's later steps; today only the simulator calls it, with {@code nodeBlob} empty.
+     */
+    public io.signalbox.consensus.MembershipResult proposeMembership(io.signalbox.consensus.MembershipChange change, byte[] nodeBlob) {
+        long delivered = core.lastDeliveredZxid();
+        io.signalbox.consensus.MembershipResult result = core.proposeMembership(change, nodeBlob);
+        if (result instanceof io.signalbox.consensus.MembershipResult.Accepted accepted) {
+            effects.add(new NodeEffect.Proposed(accepted.entry(), delivered));
+        }
+        drain();
+        return result;
+    }
+
+    /** The membership in force on this node (see {@link ZabCore#membership}). */
+    public io.signalbox.consensus.Membership membership() {
+        return core.membership();
+    }
+
     /** Commands proposed and not yet answered, and requests waiting at the leader: what a graceful stop waits for. */
     public int inflight() {
         return commands.inflight() + forwarding.inflight();
@@ -353,7 +373,8 @@ public final class Node {
                 || core.view().lastPersistedZxid() < applied || snapshotInFlight != null) {
             return;
         }
-        Snapshot snapshot = state.snapshot();
+        // The core knows the configuration in force at the snapshot's zxid; storage keeps it with the state.
+        Snapshot snapshot = state.snapshot().withMembership(core.membershipAt(applied));
         effects.add(new NodeEffect.TakeSnapshot(snapshot));
         snapshotInFlight = snapshot;
         lastSnapshotZxid = applied;

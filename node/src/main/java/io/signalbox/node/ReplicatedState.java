@@ -1,5 +1,6 @@
 package io.signalbox.node;
 
+import io.signalbox.consensus.ConfigurationEntry;
 import io.signalbox.consensus.Snapshot;
 import io.signalbox.consensus.Txn;
 import io.signalbox.state.LbStateMachine;
@@ -46,6 +47,11 @@ final class ReplicatedState {
     }
 
     Delivered apply(Txn txn) {
+        if (ConfigurationEntry.isConfiguration(txn.payload())) {
+            // The core's membership change: no state event yet (the member table is issue 18's node step).
+            machine.apply(txn.zxid(), java.util.List.of());
+            return new Delivered(txn.zxid(), java.util.List.of(), "", 0, 0);
+        }
         EntryCodec.StampedEvents entry = EntryCodec.decodeEntry(txn.zxid(), txn.payload());
         machine.apply(txn.zxid(), entry.events());
         long sessionId = 0;

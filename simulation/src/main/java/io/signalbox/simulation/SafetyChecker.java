@@ -1,6 +1,7 @@
 package io.signalbox.simulation;
 
 import io.signalbox.common.Zxid;
+import io.signalbox.consensus.Membership;
 import io.signalbox.consensus.NodeView;
 import io.signalbox.consensus.Txn;
 import java.util.Arrays;
@@ -28,8 +29,25 @@ final class SafetyChecker {
     private final Map<Long, Integer> establishedLeaderOfEpoch = new HashMap<>();
     private final Map<Long, Boolean> epochHasProposed = new HashMap<>();
 
+    /** Who may witness a commit: set by the runs whose disks the checker may look at; null skips invariant 10. */
+    private CommitWitnesses witnesses;
+
+    /** What invariant 10 needs of the run: the configuration a node counts with, and what its disk holds. */
+    interface CommitWitnesses {
+        /** The configuration in force on {@code node} now (the one its commit point counted with). */
+        Membership countedWith(int node);
+
+        /** True when {@code node}'s disk holds {@code zxid} durably (in its log or under its snapshot). */
+        boolean holdsDurably(int node, long zxid);
+    }
+
     SafetyChecker(int nodes) {
         this.position = new int[nodes + 1];
+    }
+
+    SafetyChecker withCommitWitnesses(CommitWitnesses commitWitnesses) {
+        this.witnesses = commitWitnesses;
+        return this;
     }
 
     /** Invariant 1 (integrity, one zxid one txn): a leader proposed {@code payload} at {@code zxid}. */
@@ -79,9 +97,33 @@ final class SafetyChecker {
                 throw new Violation("local-primary-order", "node " + node + " delivered " + Zxid.format(txn.zxid())
                         + " right after " + Zxid.format(previous) + ": a gap within the epoch");
             }
+            checkCommitQuorum(node, txn.zxid());
             appendCanonical(txn.zxid(), digestAfter);
         }
         position[node] = at + 1;
+    }
+
+    /**
+     * Invariant 10: the first delivery of a zxid is its commit, on the leader that counted it;
+     * by then the disks of a majority of the voters it counted with must hold it. (Not a
+     * majority of the configuration at the zxid: after a change a correct leader may count
+     * the next configuration, whose quorums meet the previous one's; see docs/consensus.md.)
+     */
+    private void checkCommitQuorum(int node, long zxid) {
+        if (witnesses == null) {
+            return;
+        }
+        Membership counted = witnesses.countedWith(node);
+        java.util.List<Integer> holding = new java.util.ArrayList<>();
+        for (int voter : counted.voters()) {
+            if (witnesses.holdsDurably(voter, zxid)) {
+                holding.add(voter);
+            }
+        }
+        if (!counted.isQuorum(holding)) {
+            throw new Violation("commit-quorum", "node " + node + " committed " + Zxid.format(zxid) + " counting "
+                    + counted + " while only " + holding + " hold it durably");
+        }
     }
 
     /** A node's state was reset to a snapshot (restart or SNAP): it must be a committed state. */

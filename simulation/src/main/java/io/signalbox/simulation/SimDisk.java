@@ -2,6 +2,7 @@ package io.signalbox.simulation;
 
 import io.signalbox.common.Zxid;
 import io.signalbox.consensus.Effect;
+import io.signalbox.consensus.Membership;
 import io.signalbox.consensus.Snapshot;
 import io.signalbox.consensus.Txn;
 import io.signalbox.node.NodeEffect;
@@ -13,6 +14,7 @@ import io.signalbox.storage.LogEntry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.SplittableRandom;
 
 /**
@@ -57,6 +59,8 @@ final class SimDisk {
     final InMemoryTxnLog log = new InMemoryTxnLog();
     final InMemoryEpochStore epochs = new InMemoryEpochStore();
     final InMemorySnapshotStore snapshots = new InMemorySnapshotStore();
+    /** The configuration in force at each stored snapshot's zxid, written and dropped with it (the store keeps only state). */
+    private final TreeMap<Long, Membership> snapshotMemberships = new TreeMap<>();
     private final EpochWrites epochWrites;
     private final ArrayDeque<NodeEffect> queued = new ArrayDeque<>();
     private final List<NodeEffect> inFlight = new ArrayList<>();
@@ -144,9 +148,8 @@ final class SimDisk {
     private void perform(NodeEffect write, Observer observer) {
         if (write instanceof NodeEffect.TakeSnapshot take) {
             Snapshot snapshot = take.snapshot();
-            snapshots.writeWhole(snapshot.zxid(), snapshot.state());
+            writeSnapshot(snapshot);
             log.compactUpTo(snapshot.zxid());
-            snapshots.deleteOlderThan(snapshot.zxid());
             observer.performed("snapshot", snapshot, snapshot.zxid());
             return;
         }
@@ -168,11 +171,36 @@ final class SimDisk {
         } else if (durable instanceof Effect.InstallSnapshot install) {
             Snapshot snapshot = install.snapshot();
             if (install.durable()) {
-                snapshots.writeWhole(snapshot.zxid(), snapshot.state());
-                snapshots.deleteOlderThan(snapshot.zxid());
+                writeSnapshot(snapshot);
             }
             log.reset(snapshot.zxid());
             observer.performed("install-snapshot", snapshot + (install.durable() ? "" : " (in memory only)"), snapshot.zxid());
         }
+    }
+
+    private void writeSnapshot(Snapshot snapshot) {
+        snapshots.writeWhole(snapshot.zxid(), snapshot.state());
+        if (snapshot.membership() != null) {
+            snapshotMemberships.put(snapshot.zxid(), snapshot.membership());
+        }
+        snapshots.deleteOlderThan(snapshot.zxid());
+        snapshotMemberships.headMap(snapshot.zxid(), false).clear();
+    }
+
+    /** True when this disk holds {@code zxid} durably: under its snapshot, or as a durable log record. */
+    boolean holdsDurably(long zxid) {
+        if (zxid <= log.compactedUpTo()) {
+            return true;
+        }
+        if (zxid > log.lastDurableZxid()) {
+            return false;
+        }
+        List<LogEntry> found = log.read(zxid - 1, 1);
+        return !found.isEmpty() && found.get(0).zxid() == zxid;
+    }
+
+    /** The configuration recorded with the snapshot at {@code zxid}, or null when none was. */
+    Membership snapshotMembership(long zxid) {
+        return snapshotMemberships.get(zxid);
     }
 }

@@ -93,7 +93,8 @@ final class SimNode implements SimDisk.Observer {
         incarnation++;
         Epochs stored = disk.epochs.load();
         StoredSnapshot storedSnapshot = disk.snapshots.latest().orElse(null);
-        Snapshot snapshot = storedSnapshot == null ? Snapshot.GENESIS : new Snapshot(storedSnapshot.zxid(), storedSnapshot.state());
+        Snapshot snapshot = storedSnapshot == null ? Snapshot.GENESIS : new Snapshot(storedSnapshot.zxid(), storedSnapshot.state(),
+                disk.snapshotMembership(storedSnapshot.zxid()));
         List<Txn> entries = new ArrayList<>();
         for (LogEntry entry : disk.log.read(snapshot.zxid(), Integer.MAX_VALUE)) {
             entries.add(new Txn(entry.zxid(), entry.payload()));

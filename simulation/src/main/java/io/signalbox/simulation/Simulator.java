@@ -104,6 +104,17 @@ public final class Simulator implements SimNode.Host {
             tickPeriodUnits[id] = SimulationOptions.TICK_UNITS * (100 + drift) / 100;
         }
         this.faults = new SimFaults(options, random, events, nodes, tickPeriodUnits, network, trace, this::streamLost);
+        checker.withCommitWitnesses(new SafetyChecker.CommitWitnesses() {
+            @Override
+            public io.signalbox.consensus.Membership countedWith(int node) {
+                return nodes[node].node.membership();
+            }
+
+            @Override
+            public boolean holdsDurably(int node, long zxid) {
+                return node < nodes.length && nodes[node].disk.holdsDurably(zxid);
+            }
+        });
     }
 
     /** Records this run's opening into {@code recorder} for a message sequence chart; call before {@link #run()}. */

@@ -25,6 +25,32 @@ class SafetyCheckerTest {
         checker.onProposed(1, txn.zxid(), txn.payload(), Zxid.of(Zxid.epoch(txn.zxid()), 0));
     }
 
+    /** Invariant 10: a commit held durably by a minority of the voters its leader counted with. */
+    @Test
+    void aCommitWithoutAMajorityOfTheCountedVotersHoldingItIsCaught() {
+        java.util.Set<Integer> holding = new java.util.HashSet<>(java.util.List.of(1, 2));
+        io.signalbox.consensus.Membership five = new io.signalbox.consensus.Membership(Zxid.of(1, 1), java.util.List.of(1, 2, 3, 4, 5), java.util.List.of());
+        SafetyChecker witnessed = new SafetyChecker(5).withCommitWitnesses(new SafetyChecker.CommitWitnesses() {
+            @Override
+            public io.signalbox.consensus.Membership countedWith(int node) {
+                return five;
+            }
+
+            @Override
+            public boolean holdsDurably(int node, long zxid) {
+                return holding.contains(node);
+            }
+        });
+        Txn txn = txn(1, 1, 10);
+        witnessed.onProposed(1, txn.zxid(), txn.payload(), Zxid.of(1, 0));
+        Violation violation = assertThrows(Violation.class, () -> witnessed.onDelivered(1, txn, 7));
+        assertEquals("commit-quorum", violation.invariant());
+        assertEquals("node 1 committed 1:1 counting Membership[voters=[1, 2, 3, 4, 5], since 1:1] while only [1, 2] hold it durably",
+                violation.getMessage());
+        holding.add(4); // 3 of 5: a quorum of the new configuration, as a correct leader counts
+        witnessed.onDelivered(1, txn, 7);
+    }
+
     @Test
     void twoTxnsUnderOneZxidBreakIntegrity() {
         propose(txn(1, 1, 10));

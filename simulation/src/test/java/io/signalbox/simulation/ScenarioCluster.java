@@ -24,7 +24,8 @@ import java.util.TreeSet;
  * A cluster of real cores under manual control, for scenario transcripts: messages
  * wait in one FIFO queue until a command delivers or drops them, and each node's disk
  * batch waits until a command completes it (its report then reaches the node at once). Every step is checked by the same {@link SafetyChecker}
- * as the simulator.
+ * as the simulator. {@code add-voter N} on the next unused id starts node N, empty, with the
+ * configuration it joins, once the leader accepted the change.
  */
 final class ScenarioCluster implements SimNode.Host {
     private record InFlight(int from, int to, PeerMessage message) {}
@@ -55,14 +56,17 @@ final class ScenarioCluster implements SimNode.Host {
             case "sync" -> sync(words.length > 1 ? nodeIds(words[1]) : allIds());
             case "stabilize" -> stabilize();
             case "partition" -> partition(command.substring("partition".length()));
-            case "heal" -> blocked = new boolean[nodes.size() + 1][nodes.size() + 1];
+            case "heal" -> blocked = noLinkBlocked();
             case "crash" -> crash(Integer.parseInt(words[1]));
             case "restart" -> restart(Integer.parseInt(words[1]));
             case "propose" -> propose(Integer.parseInt(words[1]), words[2]);
             case "status" -> status();
+            case "membership" -> membership();
+            case "add-voter" -> changeMembership(io.signalbox.consensus.MembershipChange.addVoter(Integer.parseInt(words[1])));
+            case "remove-voter" -> changeMembership(io.signalbox.consensus.MembershipChange.removeVoter(Integer.parseInt(words[1])));
             case "log" -> log(Integer.parseInt(words[1]));
             default -> throw new IllegalArgumentException("unknown scenario command '" + words[0]
-                    + "'; allowed: add-nodes, tick, deliver, drop, sync, stabilize, partition, heal, crash, restart, propose, status, log");
+                    + "'; allowed: add-nodes, tick, deliver, drop, sync, stabilize, partition, heal, crash, restart, propose, status, log, add-voter, remove-voter, membership");
         }
         return out.isEmpty() ? "ok" : String.join("\n", out);
     }
@@ -79,21 +83,73 @@ final class ScenarioCluster implements SimNode.Host {
 
     private void addNodes(int count, long snapshotEvery, long counterMax) {
         options = new SimulationOptions(1, count, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, (int) snapshotEvery, counterMax, java.util.Set.of());
-        checker = new SafetyChecker(count);
-        blocked = new boolean[count + 1][count + 1];
+        checker = new SafetyChecker(ZabConfig.VOTERS_MAX).withCommitWitnesses(new SafetyChecker.CommitWitnesses() {
+            @Override
+            public io.signalbox.consensus.Membership countedWith(int node) {
+                return node(node).node.membership();
+            }
+
+            @Override
+            public boolean holdsDurably(int node, long zxid) {
+                return node <= nodes.size() && node(node).disk.holdsDurably(zxid);
+            }
+        });
+        blocked = noLinkBlocked();
         List<Integer> voters = new ArrayList<>();
         for (int id = 1; id <= count; id++) {
             voters.add(id);
         }
+        this.snapshotEvery = snapshotEvery;
+        this.counterMax = counterMax;
         for (int id = 1; id <= count; id++) {
-            ZabConfig config = ZabConfig.defaults(id, voters).withZxidCounterMax(counterMax);
-            List<NodeOptions.Member> members = new ArrayList<>();
-            for (int member = 1; member <= count; member++) {
-                members.add(new NodeOptions.Member(member, "n" + member + ":1", "n" + member + ":2", "n" + member + ":3"));
-            }
-            SimNode node = new SimNode(id, config, new NodeOptions(id, members, 50, 100, (int) snapshotEvery, 64, false, false), this, SimDisk.EpochWrites.IN_ORDER);
-            nodes.add(node);
-            node.start(options, 1000 + id);
+            startNode(id, voters);
+        }
+    }
+
+    private long snapshotEvery;
+    private long counterMax;
+
+    /** Node {@code id} with an empty disk, starting with {@code voters} as its configuration. */
+    private void startNode(int id, List<Integer> voters) {
+        ZabConfig config = ZabConfig.defaults(id, voters).withZxidCounterMax(counterMax);
+        List<NodeOptions.Member> members = new ArrayList<>();
+        for (int member : voters) {
+            members.add(new NodeOptions.Member(member, "n" + member + ":1", "n" + member + ":2", "n" + member + ":3"));
+        }
+        SimNode node = new SimNode(id, config, new NodeOptions(id, members, 50, 100, (int) snapshotEvery, 64, false, false), this, SimDisk.EpochWrites.IN_ORDER);
+        nodes.add(node);
+        node.start(options, 1000 + id);
+    }
+
+    private static boolean[][] noLinkBlocked() {
+        return new boolean[ZabConfig.VOTERS_MAX + 1][ZabConfig.VOTERS_MAX + 1];
+    }
+
+    /**
+     * {@code add-voter N} / {@code remove-voter N} on the established leader. Adding the next id
+     * starts that node first, empty, with the configuration it joins; it syncs once the leader counts it.
+     */
+    private void changeMembership(io.signalbox.consensus.MembershipChange change) {
+        SimNode leader = nodes.stream().filter(n -> n.up() && n.node.leadingEstablished()).findFirst().orElse(null);
+        if (leader == null) {
+            out.add("no established leader for " + change);
+            return;
+        }
+        proposing = change.toString();
+        io.signalbox.consensus.MembershipResult result = leader.node.proposeMembership(change, new byte[0]);
+        leader.applyEffects();
+        proposing = null;
+        if (result instanceof io.signalbox.consensus.MembershipResult.Refused refused) {
+            out.add("node " + leader.id + " " + change + ": " + refused);
+        } else if (change.kind() == io.signalbox.consensus.MembershipChange.Kind.ADD_VOTER && change.member() == nodes.size() + 1) {
+            startNode(change.member(), ((io.signalbox.consensus.MembershipResult.Accepted) result).membership().voters());
+        }
+    }
+
+    /** Each node's configuration in force. */
+    private void membership() {
+        for (SimNode node : nodes) {
+            out.add("node " + node.id + " " + (node.up() ? node.node.view().role() + " " + node.node.membership() : "down"));
         }
     }
 
@@ -168,7 +224,7 @@ final class ScenarioCluster implements SimNode.Host {
     /** {@code partition 1 2 | 3}: cuts every link between the groups. */
     private void partition(String groups) {
         String[] sides = groups.split("\\|");
-        blocked = new boolean[nodes.size() + 1][nodes.size() + 1];
+        blocked = noLinkBlocked();
         List<List<Integer>> parsed = new ArrayList<>();
         for (String side : sides) {
             List<Integer> ids = new ArrayList<>();

@@ -3,7 +3,11 @@ package io.signalbox.consensus.impl;
 import io.signalbox.common.Zxid;
 import io.signalbox.consensus.Bug;
 import io.signalbox.consensus.Checks;
+import io.signalbox.consensus.ConfigurationEntry;
 import io.signalbox.consensus.Effect;
+import io.signalbox.consensus.Membership;
+import io.signalbox.consensus.MembershipChange;
+import io.signalbox.consensus.MembershipResult;
 import io.signalbox.consensus.NodeView;
 import io.signalbox.consensus.ProposeResult;
 import io.signalbox.consensus.RecoveredState;
@@ -39,52 +43,74 @@ public final class CoreEngine implements Transitions {
         }
         this.peer = new Peer(config, bugs, random, accepted, current, recovered.snapshot(), recovered.entries());
         this.phase = startElection();
-        checkInvariants();
+        endStep();
     }
 
     public void tick() {
         peer.tick++;
         phase.tick();
-        checkInvariants();
+        endStep();
     }
 
     public void receive(int from, ZabMessage message) {
-        if (!(peer.config.voters().contains(from) && from != peer.id())) {
-            throw Checks.badArgument("message from unknown peer %d", from);
+        if (!(from > 0 && from != peer.id())) {
+            throw Checks.badArgument("message from peer %d: peer ids are positive and not this node's (%d)", from, peer.id());
         }
-        if (message instanceof Notification n && phase.role() != Role.LOOKING) {
+        if (!peer.membership().isMember(from) && !peer.history.membershipAt(peer.lastDeliveredZxid).isMember(from)) {
+            // Neither in force nor in the last configuration we delivered: one added by an entry
+            // we do not hold yet, or removed for good. The last delivered one stays heard, so
+            // that an uncommitted removal we hold can still be truncated by its leader.
+            return;
+        }
+        if (message instanceof Notification n && (phase instanceof LeaderRole || phase instanceof FollowerRole)) {
             replyWithCurrentLeader(from, n);
         } else {
             phase.receive(from, message);
         }
-        checkInvariants();
+        endStep();
     }
 
     public ProposeResult propose(byte[] payload) {
         if (!(payload != null)) {
             throw Checks.badArgument("payload must not be null");
         }
+        if (!(!ConfigurationEntry.isConfiguration(payload))) {
+            throw Checks.badArgument("a payload must not start with byte 0x00 (reserved for the core's configuration entries; "
+                    + "a protobuf message never does), got %d bytes starting with 0x00", payload.length);
+        }
         ProposeResult result = phase instanceof LeaderRole leader
                 ? leader.broadcast.propose(payload)
                 : new ProposeResult.NotLeader(phase.leaderId());
-        checkInvariants();
+        endStep();
+        return result;
+    }
+
+    public MembershipResult proposeMembership(MembershipChange change, byte[] nodeBlob) {
+        if (!(change != null && nodeBlob != null)) {
+            throw Checks.badArgument("a membership change and its node data must not be null");
+        }
+        MembershipResult result = phase instanceof LeaderRole leader
+                ? leader.membershipChanges.propose(change, nodeBlob)
+                : new MembershipResult.Refused(MembershipResult.Reason.NOT_LEADER, change.member(), change + " refused: node "
+                        + peer.id() + " is " + phase.role() + (phase.leaderId() > 0 ? ", the leader is " + phase.leaderId() : ""));
+        endStep();
         return result;
     }
 
     public boolean readIndex(long readId) {
         boolean accepted = phase instanceof LeaderRole leader && leader.broadcast.readIndex(readId);
-        checkInvariants();
+        endStep();
         return accepted;
     }
 
     public void linkLost(int peerId) {
-        if (!(peer.config.voters().contains(peerId) && peerId != peer.id())) {
-            throw Checks.badArgument("link lost to unknown peer %d", peerId);
+        if (!(peerId > 0 && peerId != peer.id())) {
+            throw Checks.badArgument("link lost to peer %d: peer ids are positive and not this node's (%d)", peerId, peer.id());
         }
         if (phase instanceof FollowerRole && phase.leaderId() == peerId) {
             lookForLeader("the link to leader " + peerId + " was lost");
         }
-        checkInvariants();
+        endStep();
     }
 
     public void written(long writeId) {
@@ -93,7 +119,7 @@ public final class CoreEngine implements Transitions {
         if (peer.lastPersistedZxid > before) {
             phase.persistedAdvanced();
         }
-        checkInvariants();
+        endStep();
     }
 
     public void snapshotTaken(Snapshot snapshot) {
@@ -104,7 +130,7 @@ public final class CoreEngine implements Transitions {
         if (snapshot.zxid() > peer.history.snapshot().zxid() && peer.history.contains(snapshot.zxid())) {
             peer.history.compact(snapshot);
         }
-        checkInvariants();
+        endStep();
     }
 
     public List<Effect> takeEffects() {
@@ -144,6 +170,18 @@ public final class CoreEngine implements Transitions {
 
     public long lastDeliveredZxid() {
         return peer.lastDeliveredZxid;
+    }
+
+    public Membership membership() {
+        return peer.membership();
+    }
+
+    public Membership membershipAt(long zxid) {
+        if (!(zxid >= peer.history.snapshot().zxid() && zxid <= peer.lastZxid())) {
+            throw Checks.badArgument("membership at %s asked outside this node's history %s..%s", Zxid.format(zxid),
+                    Zxid.format(peer.history.snapshot().zxid()), Zxid.format(peer.lastZxid()));
+        }
+        return peer.history.membershipAt(zxid);
     }
 
     public boolean historyCovers(long zxid) {
@@ -190,6 +228,22 @@ public final class CoreEngine implements Transitions {
         } else if (phase instanceof LeaderRole) {
             acceptedEpochFrom = peer.id();
         }
+    }
+
+    /**
+     * Every input ends here: a node whose removal it has delivered (committed) stops voting,
+     * leading and following (design invariant 4), then the always-on checks run.
+     */
+    private void endStep() {
+        Membership inForce = peer.membership();
+        if (phase.role() != Role.REMOVED && !inForce.isVoter(peer.id()) && peer.lastDeliveredZxid >= inForce.zxid()) {
+            String was = phase.role() + (phase.role() == Role.LEADING ? " (stepping down)" : "");
+            phase = new RemovedPhase();
+            peer.emit(new Effect.RoleChanged(Role.REMOVED, 0, peer.currentEpoch, false, "node " + peer.id() + " was "
+                    + was + "; the configuration entry at " + Zxid.format(inForce.zxid()) + " removed it from the voters ("
+                    + inForce + ") and is committed"));
+        }
+        checkInvariants();
     }
 
     private void checkInvariants() {

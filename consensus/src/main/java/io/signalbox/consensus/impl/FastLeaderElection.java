@@ -113,9 +113,19 @@ final class FastLeaderElection implements Phase {
                 agreeing.add(other.getKey());
             }
         }
-        if (peer.membership().isQuorum(agreeing) && leaderConfirms(n.proposedLeader())) {
+        if (quorumToJoin(agreeing) && leaderConfirms(n.proposedLeader())) {
             decide(new Vote(n.round(), n.proposedLeader(), n.proposedZxid(), n.proposedEpoch()));
         }
+    }
+
+    /**
+     * Joining an established leader decides nothing (the leader needs its own quorum for
+     * every commit), so a quorum of either the configuration in force or the last one this node
+     * delivered will do: a node whose uncommitted change was lost with its epoch (say, adding a
+     * voter that never started) must still rejoin, be truncated and find the old one back.
+     */
+    private boolean quorumToJoin(List<Integer> agreeing) {
+        return peer.membership().isQuorum(agreeing) || peer.history.membershipAt(peer.lastDeliveredZxid).isQuorum(agreeing);
     }
 
     private boolean leaderConfirms(int leader) {

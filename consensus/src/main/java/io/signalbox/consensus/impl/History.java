@@ -2,25 +2,61 @@ package io.signalbox.consensus.impl;
 
 import io.signalbox.common.Zxid;
 import io.signalbox.consensus.Checks;
+import io.signalbox.consensus.ConfigurationEntry;
+import io.signalbox.consensus.Membership;
 import io.signalbox.consensus.Snapshot;
 import io.signalbox.consensus.Txn;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The core's view of this node's history: a base snapshot and the txns after it, in
  * strictly increasing zxid order. Not all of it need be durable yet; durability is
  * tracked separately ({@code lastPersistedZxid}).
+ *
+ * <p>It also knows the membership in force at every zxid it holds: the snapshot's, then
+ * one per configuration entry of the retained log. The membership in force is the last one,
+ * committed or not (in force on append), so a truncation below a configuration entry is the
+ * only way back to the one before it.
  */
 final class History {
     private Snapshot snapshot;
     private final ArrayList<Txn> entries = new ArrayList<>();
+    /** zxid -> membership: the snapshot's (at or below its zxid) and each retained configuration entry's. */
+    private final TreeMap<Long, Membership> configurations = new TreeMap<>();
 
-    History(Snapshot snapshot, List<Txn> entries) {
-        this.snapshot = snapshot;
+    /** {@code bootstrap} is the configuration of a snapshot that records none. */
+    History(Snapshot snapshot, List<Txn> entries, Membership bootstrap) {
+        this.snapshot = withKnownMembership(snapshot, bootstrap);
+        configurations.put(this.snapshot.membership().zxid(), this.snapshot.membership());
         for (Txn txn : entries) {
             append(txn);
         }
+    }
+
+    private static Snapshot withKnownMembership(Snapshot snapshot, Membership fallback) {
+        return snapshot.membership() != null ? snapshot : snapshot.withMembership(fallback);
+    }
+
+    /** The membership in force: the last configuration in this history, committed or not. */
+    Membership inForce() {
+        return configurations.lastEntry().getValue();
+    }
+
+    /** The membership in force at {@code zxid} (at or above the snapshot's zxid). */
+    Membership membershipAt(long zxid) {
+        if (!(zxid >= snapshot.zxid())) {
+            throw Checks.violation("membership at %s asked below the snapshot %s", Zxid.format(zxid), Zxid.format(snapshot.zxid()));
+        }
+        return configurations.floorEntry(zxid).getValue();
+    }
+
+    /** The zxid of the newest configuration entry above {@code committedZxid}, or -1 if none. */
+    long configurationAbove(long committedZxid) {
+        Map.Entry<Long, Membership> last = configurations.lastEntry();
+        return last.getKey() > committedZxid ? last.getKey() : -1;
     }
 
     Snapshot snapshot() {
@@ -98,6 +134,9 @@ final class History {
                 Zxid.format(txn.zxid()), Zxid.format(lastZxid()));
         }
         entries.add(txn);
+        if (ConfigurationEntry.isConfiguration(txn.payload())) {
+            configurations.put(txn.zxid(), ConfigurationEntry.membership(txn));
+        }
     }
 
     void truncateAfter(long zxid) {
@@ -106,11 +145,15 @@ final class History {
         }
         int keep = zxid == snapshot.zxid() ? 0 : indexOf(zxid) + 1;
         entries.subList(keep, entries.size()).clear();
+        configurations.tailMap(zxid, false).clear();
     }
 
-    void installSnapshot(Snapshot newSnapshot) {
-        snapshot = newSnapshot;
+    /** {@code fallback}: the configuration of a snapshot that records none (one from a peer that does not send it). */
+    void installSnapshot(Snapshot newSnapshot, Membership fallback) {
+        snapshot = withKnownMembership(newSnapshot, fallback);
         entries.clear();
+        configurations.clear();
+        configurations.put(snapshot.membership().zxid(), snapshot.membership());
     }
 
     /** Drops the entries a durable snapshot now covers. */
@@ -121,7 +164,10 @@ final class History {
         }
         int drop = newSnapshot.zxid() == snapshot.zxid() ? 0 : indexOf(newSnapshot.zxid()) + 1;
         entries.subList(0, drop).clear();
-        snapshot = newSnapshot;
+        // The core knows the configuration at that zxid, whatever the writer recorded.
+        Membership atSnapshot = membershipAt(newSnapshot.zxid());
+        snapshot = newSnapshot.withMembership(atSnapshot);
+        configurations.headMap(atSnapshot.zxid(), false).clear();
     }
 
     /** Checks order; called from the end-of-step invariants. Linear, so only on small logs or sampled. */

@@ -46,13 +46,22 @@ final class LeaderBroadcast {
         if (inflight >= peer.config.proposalsInflightMax()) {
             return new ProposeResult.Busy(inflight, peer.config.proposalsInflightMax());
         }
+        long zxid = appendAndSend(payload);
+        return zxid < 0 ? new ProposeResult.NotLeader(0) : new ProposeResult.Accepted(zxid);
+    }
+
+    /**
+     * Appends {@code payload} with the next zxid of this epoch and streams it to the learners
+     * that are caught up; -1 when the epoch's counter is exhausted (a new election starts).
+     */
+    long appendAndSend(byte[] payload) {
         long last = peer.lastZxid();
         long counter = Zxid.epoch(last) == leader.epoch ? Zxid.counter(last) + 1 : 1;
         if (counter > peer.config.zxidCounterMax()) {
             // ZOOKEEPER-1277: never wrap the counter; a new epoch starts it again.
             leader.transitions.lookForLeader("zxid counter of epoch " + leader.epoch + " exhausted at "
                     + Zxid.format(last) + ": forcing a new election");
-            return new ProposeResult.NotLeader(0);
+            return -1;
         }
         Txn txn = new Txn(Zxid.of(leader.epoch, counter), payload);
         peer.append(List.of(txn));
@@ -62,7 +71,7 @@ final class LeaderBroadcast {
                 handle.sentUpToZxid = txn.zxid();
             }
         }
-        return new ProposeResult.Accepted(txn.zxid());
+        return txn.zxid();
     }
 
     int inflight() {
@@ -128,6 +137,15 @@ final class LeaderBroadcast {
             if (handle.synced()) {
                 peer.send(handle.sid, new Commit(leader.epoch, commitZxid));
             }
+        }
+        dropRemovedLearners();
+    }
+
+    /** Once a removal commits (the COMMIT above told the removed one), the leader stops serving it. */
+    private void dropRemovedLearners() {
+        io.signalbox.consensus.Membership inForce = peer.membership();
+        if (commitZxid >= inForce.zxid()) {
+            leader.learners.keySet().removeIf(sid -> !inForce.isMember(sid));
         }
     }
 

@@ -37,6 +37,7 @@ final class LeaderRole implements Phase {
     final Vote electedVote;
     final Map<Integer, LearnerHandle> learners = new TreeMap<>();
     final LeaderBroadcast broadcast;
+    final LeaderMembership membershipChanges;
     Stage stage = Stage.AWAIT_FOLLOWER_INFO;
     long epoch = -1;
     /** The leader's last zxid when it sent NEWLEADER: its initial history, committed on establishment. */
@@ -53,6 +54,7 @@ final class LeaderRole implements Phase {
         this.electedLastZxid = peer.lastZxid();
         this.startTick = peer.tick;
         this.broadcast = new LeaderBroadcast(this);
+        this.membershipChanges = new LeaderMembership(this);
         peer.emit(new Effect.RoleChanged(Role.LEADING, peer.id(), peer.currentEpoch, false,
                 "elected by " + electedVote + "; starting discovery"));
     }

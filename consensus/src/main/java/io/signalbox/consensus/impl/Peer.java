@@ -29,10 +29,10 @@ public final class Peer {
     final History history;
     final List<Effect> outbox = new ArrayList<>();
     final DurabilityGate gate = new DurabilityGate();
-    private final int[] peers;
-
-    /** Who votes: every quorum this node counts is a majority of these voters (the bootstrap configuration, until changes exist). */
-    private final Membership membership;
+    /** The members in force other than this node, ascending; recomputed when the membership in force changes. */
+    private int[] peers;
+    /** The membership {@link #peers} was computed from. */
+    private Membership peersOf;
 
     long acceptedEpoch;
     long currentEpoch;
@@ -45,9 +45,7 @@ public final class Peer {
         this.config = config;
         this.bugs = bugs.isEmpty() ? EnumSet.noneOf(Bug.class) : EnumSet.copyOf(bugs);
         this.random = random;
-        this.history = new History(snapshot, entries);
-        this.peers = config.peers().stream().mapToInt(Integer::intValue).toArray();
-        this.membership = Membership.bootstrap(config.voters());
+        this.history = new History(snapshot, entries, bootstrapMembership());
         this.acceptedEpoch = acceptedEpoch;
         this.currentEpoch = currentEpoch;
         this.lastPersistedZxid = history.lastZxid();
@@ -59,9 +57,30 @@ public final class Peer {
         return config.selfId();
     }
 
-    /** The membership in force on this node. */
+    /**
+     * The membership in force on this node: the last configuration in its history, committed
+     * or not. Every quorum this node counts is a majority of its voters.
+     */
     Membership membership() {
-        return membership;
+        return history.inForce();
+    }
+
+    /** The configuration of a snapshot that records none: the one the cluster was bootstrapped with. */
+    Membership bootstrapMembership() {
+        return Membership.bootstrap(config.voters());
+    }
+
+    /** The members in force other than this node, ascending. */
+    int[] peers() {
+        Membership inForce = history.inForce();
+        if (inForce != peersOf) {
+            java.util.TreeSet<Integer> members = new java.util.TreeSet<>(inForce.voters());
+            members.addAll(inForce.observers());
+            members.remove(id());
+            peers = members.stream().mapToInt(Integer::intValue).toArray();
+            peersOf = inForce;
+        }
+        return peers;
     }
 
     boolean bug(Bug bug) {
@@ -93,7 +112,7 @@ public final class Peer {
     }
 
     void sendToPeers(ZabMessage message) {
-        for (int peer : peers) {
+        for (int peer : peers()) {
             send(peer, message);
         }
     }
@@ -144,10 +163,11 @@ public final class Peer {
             throw Checks.violation("snapshot %s is older than delivered %s",
                 Zxid.format(snapshot.zxid()), Zxid.format(lastDeliveredZxid));
         }
-        history.installSnapshot(snapshot);
+        history.installSnapshot(snapshot, bootstrapMembership());
+        Snapshot installed = history.snapshot(); // with its membership, for the storage to keep
         boolean durable = !bug(Bug.SNAP_NOT_DURABLE);
         gate.clampPending(snapshot.zxid());
-        outbox.add(new Effect.InstallSnapshot(gate.issue(snapshot.zxid(), true), snapshot, durable));
+        outbox.add(new Effect.InstallSnapshot(gate.issue(snapshot.zxid(), true), installed, durable));
         // What the old log holds durably need not be the leader's history; nothing vouches
         // for it meanwhile, as every message now waits for the install.
         lastPersistedZxid = Math.min(lastPersistedZxid, snapshot.zxid());

@@ -3,6 +3,7 @@ package io.signalbox.server.codec;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.signalbox.consensus.Role;
+import io.signalbox.consensus.Membership;
 import io.signalbox.consensus.Snapshot;
 import io.signalbox.consensus.Txn;
 import io.signalbox.consensus.message.ZabMessage;
@@ -67,8 +68,7 @@ public final class PeerMessageCodec {
                     .setTruncateAfterZxid(m.truncateAfterZxid()));
         } else if (message instanceof ZabMessage.SyncSnap m) {
             envelope.setSyncSnap(io.signalbox.proto.peer.SyncSnap.newBuilder().setAttempt(m.attempt()).setEpoch(m.epoch())
-                    .setSnapshot(io.signalbox.proto.peer.Snapshot.newBuilder().setZxid(m.snapshot().zxid())
-                            .setState(ByteString.copyFrom(m.snapshot().state()))));
+                    .setSnapshot(encodeSnapshot(m.snapshot())));
         } else if (message instanceof ZabMessage.NewLeader m) {
             envelope.setNewLeader(io.signalbox.proto.peer.NewLeader.newBuilder().setEpoch(m.epoch()).setZxid(m.zxid()));
         } else if (message instanceof ZabMessage.AckNewLeader m) {
@@ -164,8 +164,7 @@ public final class PeerMessageCodec {
             }
             case SYNC_SNAP: {
                 var m = envelope.getSyncSnap();
-                return new ZabMessage.SyncSnap(m.getAttempt(), m.getEpoch(),
-                        new Snapshot(m.getSnapshot().getZxid(), m.getSnapshot().getState().toByteArray()));
+                return new ZabMessage.SyncSnap(m.getAttempt(), m.getEpoch(), decodeSnapshot(m.getSnapshot()));
             }
             case NEW_LEADER:
                 return new ZabMessage.NewLeader(envelope.getNewLeader().getEpoch(), envelope.getNewLeader().getZxid());
@@ -199,6 +198,8 @@ public final class PeerMessageCodec {
             case LOOKING -> ServerState.LOOKING;
             case FOLLOWING -> ServerState.FOLLOWING;
             case LEADING -> ServerState.LEADING;
+            // A removed node sends no notification; reaching here is a bug in the core.
+            case REMOVED -> throw new IllegalArgumentException("a REMOVED node sends no notification");
         };
     }
 
@@ -209,5 +210,21 @@ public final class PeerMessageCodec {
             case LEADING -> Role.LEADING;
             default -> throw new IllegalArgumentException("server state " + state + "; allowed: LOOKING, FOLLOWING, LEADING");
         };
+    }
+
+    private static io.signalbox.proto.peer.Snapshot encodeSnapshot(Snapshot snapshot) {
+        var builder = io.signalbox.proto.peer.Snapshot.newBuilder().setZxid(snapshot.zxid())
+                .setState(ByteString.copyFrom(snapshot.state()));
+        if (snapshot.membership() != null) {
+            builder.setMembership(io.signalbox.proto.peer.Membership.newBuilder().setZxid(snapshot.membership().zxid())
+                    .addAllVoters(snapshot.membership().voters()).addAllObservers(snapshot.membership().observers()));
+        }
+        return builder.build();
+    }
+
+    private static Snapshot decodeSnapshot(io.signalbox.proto.peer.Snapshot snapshot) {
+        Membership membership = !snapshot.hasMembership() ? null : new Membership(snapshot.getMembership().getZxid(),
+                snapshot.getMembership().getVotersList(), snapshot.getMembership().getObserversList());
+        return new Snapshot(snapshot.getZxid(), snapshot.getState().toByteArray(), membership);
     }
 }

@@ -43,6 +43,8 @@ class PeerMessageCodecTest {
             new ZabMessage.SyncTrunc(42, 4, Zxid.of(2, 1)),
             new ZabMessage.SyncSnap(42, 4, new Snapshot(Zxid.of(3, 5), new byte[] {0, 1, 2, (byte) 255})),
             new ZabMessage.SyncSnap(42, 4, Snapshot.GENESIS),
+            new ZabMessage.SyncSnap(42, 4, new Snapshot(Zxid.of(3, 9), new byte[] {7},
+                    new io.signalbox.consensus.Membership(Zxid.of(3, 2), java.util.List.of(1, 2, 3, 4), java.util.List.of(9)))),
             new ZabMessage.NewLeader(4, MAX_ZXID),
             new ZabMessage.AckNewLeader(4, Zxid.of(3, 9)),
             new ZabMessage.UpToDate(4, Zxid.of(3, 9)),
