@@ -11,6 +11,14 @@ import java.util.Set;
  *                         on nodes whose members are all on loopback, or with {@code insecure=true}
  */
 public record Access(Set<String> admins, boolean anonymousAllowed) {
+    /** The identity of a connection that showed no certificate and no token. */
+    public static final String ANONYMOUS = "anonymous";
+    /**
+     * The node's own admin port asking its request layer (status, events): reads only. It holds a
+     * space, which no identity in the access table may, so no grant can be made to it.
+     */
+    public static final String ADMIN_PORT = "admin port";
+
     /** No admin configured on a loopback-only or insecure node: every identity is admin, as before roles existed. */
     public static final Access OPEN = new Access(Set.of(), true);
 

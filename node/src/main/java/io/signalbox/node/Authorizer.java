@@ -17,8 +17,7 @@ import java.util.stream.Collectors;
  * what it lacks. Pure: the caller answers and logs.
  */
 final class Authorizer {
-    /** The identity of a connection that showed no certificate and no token. */
-    static final String ANONYMOUS = "anonymous";
+    static final String ANONYMOUS = Access.ANONYMOUS;
 
     private final Access access;
 
@@ -30,6 +29,9 @@ final class Authorizer {
     String refusal(String identity, ClientRequest request, StateView view) {
         if (access.everyoneAdmin()) {
             return null;
+        }
+        if (identity.equals(Access.ADMIN_PORT)) {
+            return request instanceof CommandRequest || request instanceof ProxyReport ? "the admin port is read-only" : null;
         }
         if (identity.equals(ANONYMOUS) && !access.anonymousAllowed()) {
             return "anonymous may not " + tried(request) + ": this node takes requests only from a client certificate or a token "

@@ -261,7 +261,7 @@ final class Commands {
             if (expiring.add(sessionId)) {
                 try {
                     LbStateMachine.Prepared prepared = speculative.prepare(new Command.ExpireSession(sessionId));
-                    if (propose(prepared, "", 0, "session " + sessionId + " (expired)", 0, null) == 0) {
+                    if (propose(prepared, "", 0, expiryCause(), 0, null) == 0) {
                         expiring.remove(sessionId);
                     }
                 } catch (Rejection e) {
@@ -270,6 +270,11 @@ final class Commands {
                 }
             }
         }
+    }
+
+    /** Who a session's expiry is by: the leader that saw its keep-alives stop (the event itself names the session). */
+    private String expiryCause() {
+        return "leader " + nodeId + " (no keep-alive within the session timeout)";
     }
 
     private static Response success(long requestId, long zxid, long sessionId) {
