@@ -40,7 +40,7 @@ class RolesOverTlsTest {
         DevCertificates.CreatedSet certs = DevCertificates.createSet(directory.resolve("certs"), 3, List.of("ctl", "ops"),
                 List.of("127.0.0.1", "localhost"), Duration.ofDays(1));
         NodeConfig.Auth auth = new NodeConfig.Auth(Set.of("ctl"), Map.of("deploy", sha256Hex(DEPLOY_TOKEN)));
-        try (LocalCluster cluster = LocalCluster.start(3, 28_600, directory.resolve("nodes"), certs.dir(), auth);
+        try (LocalCluster cluster = LocalCluster.start(3, 29_100, directory.resolve("nodes"), certs.dir(), auth);
              SignalboxClient admin = new SignalboxClient(options(cluster).withTls(certs.files("ctl")));
              SignalboxClient ops = new SignalboxClient(options(cluster).withTls(certs.files("ops")))) {
             for (String service : List.of("web", "api")) {
@@ -78,7 +78,7 @@ class RolesOverTlsTest {
         DevCertificates.CreatedSet certs = DevCertificates.createSet(directory.resolve("certs"), 3, List.of("ctl"),
                 List.of("127.0.0.1", "localhost"), Duration.ofDays(1));
         NodeConfig.Auth auth = new NodeConfig.Auth(Set.of("ctl"), Map.of("deploy", sha256Hex(DEPLOY_TOKEN)));
-        try (LocalCluster cluster = LocalCluster.start(3, 28_700, directory.resolve("nodes"), certs.dir(), auth)) {
+        try (LocalCluster cluster = LocalCluster.start(3, 29_400, directory.resolve("nodes"), certs.dir(), auth)) {
             try (SignalboxClient deploy = new SignalboxClient(options(cluster).withTls(certs.files("ctl")).withToken(DEPLOY_TOKEN))) {
                 SignalboxException refused = assertThrows(SignalboxException.class, () -> deploy.read(Consistency.LOCAL, ""));
                 assertEquals(ErrorCode.PERMISSION_DENIED, refused.code());

@@ -151,6 +151,8 @@ final class Subscribers {
             return services.contains(e.server().service());
         } else if (event instanceof StateEvent.ServerDeregistered e) {
             return services.contains(e.server().service());
+        } else if (event instanceof StateEvent.RoleGranted || event instanceof StateEvent.RoleRevoked) {
+            return false; // about no service: only unfiltered streams show the access table changing
         }
         return true;
     }
