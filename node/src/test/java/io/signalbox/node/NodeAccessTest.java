@@ -61,6 +61,13 @@ class NodeAccessTest {
     }
 
     @Test
+    void anIdentityTheRequestClaimsIsReplacedByTheConnectionsOwn() {
+        String refusal = refusedWithoutChange(follower, 5, "reader",
+                new CommandRequest("", 0, new Command.PutService("shop", "http", 8090, "roundrobin", null, 1_000, 1_000, 1_000, null), "root"));
+        assertTrue(refusal.startsWith("reader may not put service shop: that needs admin"), refusal);
+    }
+
+    @Test
     void anOperatorOfWebDrainsWebButNotApiNorServicesFromAnyNode() {
         assertTrue(ask(follower, 6, "ops", command(new Command.SetState("web", "web-1", "drain", null))).reply() instanceof CommandResult);
         for (int node : new int[] {leader, follower}) {
