@@ -50,6 +50,22 @@ final class Authorizer {
         return allowed ? null : refused(identity, tried(request), needed.text(), held);
     }
 
+    /** Who may read, as an immutable predicate for other threads: the admins, and every identity in the table that may. */
+    java.util.function.Predicate<String> readers(java.util.Set<String> identitiesWithGrants, StateView view) {
+        if (access.everyoneAdmin()) {
+            return identity -> true;
+        }
+        java.util.Set<String> readers = new java.util.HashSet<>(access.admins());
+        io.signalbox.protocol.ReadRequest read = new io.signalbox.protocol.ReadRequest(io.signalbox.protocol.Consistency.LOCAL, 0, "", 0);
+        for (String identity : identitiesWithGrants) {
+            if (refusal(identity, read, view) == null) {
+                readers.add(identity);
+            }
+        }
+        java.util.Set<String> copy = java.util.Set.copyOf(readers);
+        return copy::contains;
+    }
+
     private String commandRefusal(String identity, Command command, SortedSet<Grant> held) {
         if (command instanceof Command.Multi multi) {
             for (Command inner : multi.commands()) {

@@ -201,18 +201,7 @@ public final class Node {
             return null;
         }
         grantsMayHaveChanged = false;
-        if (options.access().everyoneAdmin()) {
-            return identity -> true;
-        }
-        java.util.Set<String> readers = new java.util.HashSet<>(options.access().admins());
-        state.machine().grants().forEach((identity, held) -> {
-            if (authorizer.refusal(identity, new io.signalbox.protocol.ReadRequest(io.signalbox.protocol.Consistency.LOCAL, 0, "", 0),
-                    state.machine().view()) == null) {
-                readers.add(identity);
-            }
-        });
-        java.util.Set<String> copy = java.util.Set.copyOf(readers);
-        return copy::contains;
+        return authorizer.readers(state.machine().grants().keySet(), state.machine().view());
     }
 
     public int subscriberCount() {
