@@ -15,9 +15,11 @@ import java.util.UUID;
  * @param outstandingMax     requests in flight on one connection, at most
  * @param clientId           names this client for at-most-once retries; each client instance appends its own suffix
  * @param tls                the CA (and this client's certificate and key) to connect over TLS with; null: plaintext
+ * @param token              a bearer token sent as the first request of every connection (the node's auth.token.NAME);
+ *                           null: none, the connection's identity is its certificate's CN (or anonymous)
  */
 public record ClientOptions(List<HostPort> addresses, int connectTimeoutMs, int requestTimeoutMs, int retryDeadlineMs,
-                            int outstandingMax, String clientId, TlsFiles tls) {
+                            int outstandingMax, String clientId, TlsFiles tls, String token) {
     public ClientOptions {
         addresses = List.copyOf(addresses);
         if (addresses.isEmpty()) {
@@ -30,6 +32,28 @@ public record ClientOptions(List<HostPort> addresses, int connectTimeoutMs, int 
         if (clientId == null || clientId.isEmpty() || clientId.length() > 128) {
             throw new IllegalArgumentException("clientId must be 1..128 characters, got \"" + clientId + "\"");
         }
+        if (token != null && (token.isEmpty() || token.length() > 4_096 || !token.strip().equals(token))) {
+            throw new IllegalArgumentException("a token must be 1..4096 characters without surrounding whitespace, got one of "
+                    + token.length() + " characters");
+        }
+    }
+
+    /** Without a token. */
+    public ClientOptions(List<HostPort> addresses, int connectTimeoutMs, int requestTimeoutMs, int retryDeadlineMs, int outstandingMax,
+                         String clientId, TlsFiles tls) {
+        this(addresses, connectTimeoutMs, requestTimeoutMs, retryDeadlineMs, outstandingMax, clientId, tls, null);
+    }
+
+    /** Sends {@code bearerToken} first on every connection; null: none. */
+    public ClientOptions withToken(String bearerToken) {
+        return new ClientOptions(addresses, connectTimeoutMs, requestTimeoutMs, retryDeadlineMs, outstandingMax, clientId, tls, bearerToken);
+    }
+
+    /** The options without the token, for messages and logs. */
+    @Override
+    public String toString() {
+        return "ClientOptions[addresses=" + addresses + ", clientId=" + clientId + ", tls=" + tls + ", token="
+                + (token == null ? "none" : "(set)") + "]";
     }
 
     public static ClientOptions of(List<HostPort> addresses) {
@@ -41,16 +65,16 @@ public record ClientOptions(List<HostPort> addresses, int connectTimeoutMs, int 
     }
 
     public ClientOptions withRetryDeadlineMs(int ms) {
-        return new ClientOptions(addresses, connectTimeoutMs, requestTimeoutMs, ms, outstandingMax, clientId, tls);
+        return new ClientOptions(addresses, connectTimeoutMs, requestTimeoutMs, ms, outstandingMax, clientId, tls, token);
     }
 
     /** TLS with these files ({@link io.signalbox.tls.TlsOptions#files()} builds them from --ca/--cert/--key); null: plaintext. */
     public ClientOptions withTls(TlsFiles files) {
-        return new ClientOptions(addresses, connectTimeoutMs, requestTimeoutMs, retryDeadlineMs, outstandingMax, clientId, files);
+        return new ClientOptions(addresses, connectTimeoutMs, requestTimeoutMs, retryDeadlineMs, outstandingMax, clientId, files, token);
     }
 
     public ClientOptions withRequestTimeoutMs(int ms) {
-        return new ClientOptions(addresses, connectTimeoutMs, ms, retryDeadlineMs, outstandingMax, clientId, tls);
+        return new ClientOptions(addresses, connectTimeoutMs, ms, retryDeadlineMs, outstandingMax, clientId, tls, token);
     }
 
     private static void positive(String name, int value) {

@@ -209,7 +209,7 @@ public final class SignalboxClient implements AutoCloseable {
 
     private CompletableFuture<WireConnection> connectTo(HostPort target) {
         return WireConnection.open(group, target, options.connectTimeoutMs(), options.outstandingMax(),
-                tls == null ? null : tls.current()).thenApply(opened -> {
+                tls == null ? null : tls.current()).thenCompose(this::authenticated).thenApply(opened -> {
             synchronized (connectLock) {
                 if (connection != null && connection.isOpen() && connection != opened) {
                     opened.close();
@@ -218,6 +218,20 @@ public final class SignalboxClient implements AutoCloseable {
                 connection = opened;
                 return opened;
             }
+        });
+    }
+
+    /** With a token: sent first, and the connection is used only once the node accepted it. */
+    private CompletableFuture<WireConnection> authenticated(WireConnection opened) {
+        if (options.token() == null) {
+            return CompletableFuture.completedFuture(opened);
+        }
+        return opened.call(new io.signalbox.protocol.AuthRequest(options.token()), options.requestTimeoutMs()).thenApply(answer -> {
+            if (answer.reply() instanceof io.signalbox.protocol.ErrorReply error) {
+                opened.close();
+                throw new SignalboxException(error.code(), opened.address() + " refused the token: " + error.message(), "token");
+            }
+            return opened;
         });
     }
 

@@ -5,6 +5,10 @@ import io.signalbox.protocol.Consistency;
 import io.signalbox.protocol.HostPort;
 import io.signalbox.tls.TlsFiles;
 import io.signalbox.tls.TlsOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -45,6 +49,14 @@ public final class ConnectionOptions {
             description = "Give up on a request after this long, retries on other nodes included (default: ${DEFAULT-VALUE}).")
     int timeoutMs;
 
+    /** Read like --ca: the token file to use when --token-file is not given. */
+    public static final String TOKEN_FILE_ENVIRONMENT = "SIGNALBOX_TOKEN_FILE";
+
+    @Option(names = "--token-file", scope = ScopeType.INHERIT, paramLabel = "FILE", defaultValue = "${env:" + TOKEN_FILE_ENVIRONMENT + "}",
+            description = "A file holding a bearer token (one line) that a node's auth.token.NAME knows: requests then act as NAME "
+                    + "instead of the client certificate's CN. Default: the environment's " + TOKEN_FILE_ENVIRONMENT + ", else none.")
+    Path tokenFile;
+
     /** {@code --ca/--cert/--key} (or SIGNALBOX_CA/CERT/KEY): the cluster over TLS; none: plaintext. */
     @CommandLine.Mixin
     TlsOptions tls;
@@ -60,12 +72,37 @@ public final class ConnectionOptions {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(commandLine, e.getMessage(), e);
         }
-        return ClientOptions.of(connect.list()).withRetryDeadlineMs(timeoutMs).withTls(files);
+        String token;
+        try {
+            token = token();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(commandLine, e.getMessage(), e);
+        }
+        return ClientOptions.of(connect.list()).withRetryDeadlineMs(timeoutMs).withTls(files).withToken(token);
+    }
+
+    /** The token in --token-file (its first line, trimmed), or null without the option. */
+    private String token() {
+        if (tokenFile == null) {
+            return null;
+        }
+        String text;
+        try {
+            text = Files.readString(tokenFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--token-file " + tokenFile + ": cannot read it (" + e.getMessage() + ")", e);
+        }
+        String token = text.lines().findFirst().orElse("").strip();
+        if (token.isEmpty()) {
+            throw new IllegalArgumentException("--token-file " + tokenFile + ": the file is empty; it holds the token on its first line");
+        }
+        return token;
     }
 
     /** The same connection settings, to one member only, giving up after {@code timeoutMs} (after {@link #clientOptions}, which checked them). */
     ClientOptions memberOptions(HostPort member, int timeoutMs) {
-        return ClientOptions.of(List.of(member)).withRetryDeadlineMs(timeoutMs).withRequestTimeoutMs(timeoutMs).withTls(tls.files());
+        return ClientOptions.of(List.of(member)).withRetryDeadlineMs(timeoutMs).withRequestTimeoutMs(timeoutMs).withTls(tls.files())
+                .withToken(token());
     }
 
     Consistency consistency() {

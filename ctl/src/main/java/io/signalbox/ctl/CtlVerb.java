@@ -88,13 +88,14 @@ abstract class CtlVerb implements Callable<Integer> {
             texts.add(EventText.describe(event));
         }
         if (connection.json) {
-            StringBuilder line = new StringBuilder("{\"zxid\":\"").append(Zxid.format(entry.zxid())).append("\",\"events\":[");
+            StringBuilder line = new StringBuilder("{\"zxid\":\"").append(Zxid.format(entry.zxid())).append("\",\"identity\":")
+                    .append(Json.quote(entry.identity())).append(",\"events\":[");
             for (int i = 0; i < texts.size(); i++) {
                 line.append(i == 0 ? "" : ",").append(Json.quote(texts.get(i)));
             }
             out.println(line.append("]}"));
         } else {
-            out.println(Zxid.format(entry.zxid()) + "  " + String.join("; ", texts));
+            out.println(Zxid.format(entry.zxid()) + "  " + EventText.describe(entry.events(), entry.identity()));
         }
     }
 

@@ -100,4 +100,28 @@ class CtlCommandTest {
         assertTrue(conflict.startsWith("signalbox ctl: CONFLICT: ") && conflict.contains("expected 9999:1"), conflict);
         assertTrue(ctl(0, "service", "ls").out.toString().contains("errs"), "a refused conditional remove removes nothing");
     }
+
+    @Test
+    void aclGrantsShowAsTableAndJsonAndRevokesNameWhatIsHeld(@TempDir Path tokens) {
+        assertTrue(ctl(0, "acl", "grant", "ops", "operate", "--service", "web*").out.toString().startsWith("ok: committed at zxid "));
+        ctl(0, "acl", "grant", "agent", "read");
+        String table = ctl(0, "acl", "ls").out.toString();
+        assertTrue(table.matches("(?s)access table at zxid \\S+\nIDENTITY\\s+ROLE\\s+SERVICES\n.*agent\\s+read\\s+\\*\n.*ops\\s+operate\\s+web\\*\n.*"),
+                table);
+        String json = ctl(0, "--json", "acl", "ls").out.toString();
+        assertTrue(json.contains("{\"identity\":\"ops\",\"role\":\"operate\",\"services\":\"web*\"}"), json);
+        String history = ctl(0, "history", "--from", "0").out.toString();
+        assertTrue(history.contains("ops granted operate on web* by anonymous"), "who changed what:\n" + history);
+        assertTrue(ctl(0, "--json", "history", "--from", "0").out.toString().contains("\"identity\":\"anonymous\""));
+
+        String notHeld = ctl(1, "acl", "revoke", "ops", "operate", "--service", "api").err.toString();
+        assertEquals("signalbox ctl: INVALID: acl.role: ops does not hold operate on api; it holds operate on web*\n", notHeld);
+        assertTrue(ctl(1, "acl", "grant", "ops", "root").err.toString().contains("\"root\" is not a role: use one of read, report, operate, admin"));
+        ctl(0, "acl", "revoke", "ops", "operate", "--service", "web*");
+        assertTrue(!ctl(0, "acl", "ls").out.toString().contains("ops"));
+
+        Path tokenFile = tokens.resolve("deploy.token");
+        String made = ctl(0, "acl", "token", "deploy", "--out", tokenFile.toString()).out.toString();
+        assertTrue(made.matches("token written to .*\nauth\\.token\\.deploy=sha256:[0-9a-f]{64}\n"), made);
+    }
 }

@@ -131,6 +131,7 @@ final class MultiHostCluster implements AutoCloseable {
         text.append("tls.ca=").append(certificates().resolve("ca.pem")).append('\n');
         text.append("tls.cert=").append(certificates().resolve("node-" + id + ".pem")).append('\n');
         text.append("tls.key=").append(certificates().resolve("node-" + id + ".key")).append('\n');
+        text.append("auth.admin=ctl\n"); // beyond loopback roles are checked: ctl is the first admin, it grants the agent
         return text.toString();
     }
 

@@ -63,6 +63,8 @@ class MultiHostIT {
             cluster.ctl("service", "put", "web", "--port", "8080", "--mode", "http");
             cluster.ctl("server", "add", "web", "web-1", "--address", backendAddress, "--port", String.valueOf(ports[0]), "--weight", "10");
             cluster.ctl("server", "add", "web", "web-2", "--address", backendAddress, "--port", String.valueOf(ports[1]), "--weight", "20");
+            cluster.ctl("acl", "grant", "agent", "read");
+            cluster.ctl("acl", "grant", "agent", "report");
             cluster.startAgent();
 
             // Host 3 goes down hard; the other two keep a quorum and take more writes.

@@ -16,14 +16,14 @@ final class Answers {
     private Answers() {}
 
     /** One stream or history entry: the events {@code include} accepts. */
-    static StreamEntry entry(long zxid, List<StateEvent> events, Predicate<StateEvent> include) {
+    static StreamEntry entry(long zxid, List<StateEvent> events, String identity, Predicate<StateEvent> include) {
         List<StateEvent> included = new ArrayList<>(events.size());
         for (StateEvent event : events) {
             if (include.test(event)) {
                 included.add(event);
             }
         }
-        return new StreamEntry(zxid, included);
+        return new StreamEntry(zxid, included, identity);
     }
 
     /** The whole configuration, or only one service and its servers (then without sessions); the digest is always the whole one's. */

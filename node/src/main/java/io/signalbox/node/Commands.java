@@ -44,6 +44,7 @@ final class Commands {
     private final Reads confirmer;
     private final long requestTimeoutTicks;
     private final boolean unsafeRefusals;
+    private final Authorizer authorizer;
     private long ticks;
     private final SessionTracker sessions;
     private final Map<Long, List<Waiter>> waitersByZxid = new HashMap<>();
@@ -52,7 +53,8 @@ final class Commands {
     private SpeculativeState speculative;
 
     /** @param unsafeRefusals simulator only: answer refusals at once, as the server did before the chaos harness caught it */
-    Commands(int nodeId, Node replica, int tickMs, int requestTimeoutTicks, Reads confirmer, boolean unsafeRefusals) {
+    Commands(int nodeId, Node replica, int tickMs, int requestTimeoutTicks, Reads confirmer, boolean unsafeRefusals, Authorizer authorizer) {
+        this.authorizer = authorizer;
         this.unsafeRefusals = unsafeRefusals;
         this.confirmer = confirmer;
         this.nodeId = nodeId;
@@ -65,6 +67,13 @@ final class Commands {
     /** On an established leader only; the caller forwards otherwise. */
     void submit(long requestId, CommandRequest request, Responder responder) {
         Command command = request.command();
+        // Before validation, so that a refusal says nothing about the state to who may not read it.
+        String refusal = authorizer.refusal(request.identity(), request, replica.machine().view());
+        if (refusal != null) {
+            logRefusal(nodeId, request.identity(), refusal);
+            refuse(requestId, Response.error(requestId, ErrorCode.PERMISSION_DENIED, refusal), responder);
+            return;
+        }
         if (request.clientId().length() > CLIENT_ID_LENGTH_MAX) {
             responder.respond(Response.error(requestId, ErrorCode.INVALID, "clientId of " + request.clientId().length()
                     + " characters: at most " + CLIENT_ID_LENGTH_MAX, "clientId"));
@@ -107,27 +116,37 @@ final class Commands {
         try {
             prepared = speculative.prepare(command);
         } catch (Rejection e) {
-            Response refusal = Response.error(requestId, e instanceof Rejection.Conflict ? ErrorCode.CONFLICT : ErrorCode.INVALID,
-                    e.getMessage(), e.field());
-            if (unsafeRefusals) {
-                responder.respond(refusal);
-            } else {
-                confirmer.confirm(requestId, refusal, responder, saw);
-            }
+            refuse(requestId, Response.error(requestId, e instanceof Rejection.Conflict ? ErrorCode.CONFLICT : ErrorCode.INVALID,
+                    e.getMessage(), e.field()), responder);
             return;
         }
         if (prepared.events().isEmpty()) {
             confirmer.confirm(requestId, success(requestId, saw, 0), responder, saw);
             return;
         }
-        long zxid = propose(prepared, request.clientId(), request.sequence(), requestId, responder);
+        long zxid = propose(prepared, request.clientId(), request.sequence(), request.identity(), requestId, responder);
         if (zxid > 0 && !clientKey.isEmpty()) {
             inflightByClientSequence.put(clientKey, zxid);
         }
     }
 
-    private long propose(LbStateMachine.Prepared prepared, String clientId, long sequence, long requestId, Responder responder) {
-        ProposeResult result = replica.propose(EntryCodec.stamp(prepared.payload(), clientId, sequence));
+    /** A refusal is a statement about the state: sent once a quorum confirmed this leader (see submit). */
+    private void refuse(long requestId, Response refusal, Responder responder) {
+        if (unsafeRefusals) {
+            responder.respond(refusal);
+        } else {
+            confirmer.confirm(requestId, refusal, responder, replica.lastZxid());
+        }
+    }
+
+    /** One line per refused request, with who and why (the reason names what it tried and lacks). */
+    static void logRefusal(int nodeId, String identity, String reason) {
+        LOG.warn("node {}: refused a request from {}: {}", nodeId, identity, reason);
+    }
+
+    private long propose(LbStateMachine.Prepared prepared, String clientId, long sequence, String identity, long requestId,
+                         Responder responder) {
+        ProposeResult result = replica.propose(EntryCodec.stamp(prepared.payload(), clientId, sequence, identity));
         if (result instanceof ProposeResult.Accepted accepted) {
             speculative.proposed(accepted.zxid(), prepared.events());
             if (responder != null) {
@@ -242,7 +261,7 @@ final class Commands {
             if (expiring.add(sessionId)) {
                 try {
                     LbStateMachine.Prepared prepared = speculative.prepare(new Command.ExpireSession(sessionId));
-                    if (propose(prepared, "", 0, 0, null) == 0) {
+                    if (propose(prepared, "", 0, expiryCause(), 0, null) == 0) {
                         expiring.remove(sessionId);
                     }
                 } catch (Rejection e) {
@@ -251,6 +270,11 @@ final class Commands {
                 }
             }
         }
+    }
+
+    /** Who a session's expiry is by: the leader that saw its keep-alives stop (the event itself names the session). */
+    private String expiryCause() {
+        return "leader " + nodeId + " (no keep-alive within the session timeout)";
     }
 
     private static Response success(long requestId, long zxid, long sessionId) {

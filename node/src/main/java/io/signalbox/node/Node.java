@@ -42,6 +42,7 @@ public final class Node {
     private final ProxyReports proxyReports;
     private final Forwarding forwarding;
     private final NodeStatus status;
+    private final Authorizer authorizer;
     private final List<NodeEffect> effects = new ArrayList<>();
     private long ticks;
     private long lastSnapshotZxid;
@@ -50,6 +51,7 @@ public final class Node {
     private int appliedSinceSnapshot;
     private int leaderId;
     private boolean leadingEstablished;
+    private boolean grantsMayHaveChanged = true;
 
     /** A node whose core was recovered from {@code snapshot} (genesis for a new node) and the log after it. */
     public Node(NodeOptions options, ZabCore core, Snapshot snapshot) {
@@ -58,7 +60,9 @@ public final class Node {
         this.state = new ReplicatedState(options.historyEntriesMax(), snapshot);
         this.lastSnapshotZxid = snapshot.zxid();
         this.reads = new Reads(this, options.requestTimeoutTicks(), options.unsafeLinearizableReads());
-        this.commands = new Commands(options.id(), this, options.tickMs(), options.requestTimeoutTicks(), reads, options.unsafeRefusals());
+        this.authorizer = new Authorizer(options.access());
+        this.commands = new Commands(options.id(), this, options.tickMs(), options.requestTimeoutTicks(), reads, options.unsafeRefusals(),
+                authorizer);
         this.subscribers = new Subscribers(options.id());
         this.proxyReports = new ProxyReports(options.id());
         this.forwarding = new Forwarding(options.id(), options.requestTimeoutTicks());
@@ -81,19 +85,31 @@ public final class Node {
         if (message instanceof PeerMessage.Zab zab) {
             core.receive(from, zab.message());
         } else if (message instanceof PeerMessage.Forward forward) {
-            handle(forward.forwardId(), forward.request(), new ForwardedResponder(from, forward.forwardId()), true);
+            handle(forward.forwardId(), forward.request(), new ForwardedResponder(from, forward.forwardId()), true, null);
         } else if (message instanceof PeerMessage.ForwardReply reply) {
             forwarding.replied(from, reply.forwardId(), reply.reply());
         }
         drain();
     }
 
-    /** A client's request on this node's connection {@code connectionId} (any id but 0). */
+    /** A request on a connection with no certificate and no token: see {@link #request(long, String, Request)}. */
     public void request(long connectionId, Request request) {
+        request(connectionId, Authorizer.ANONYMOUS, request);
+    }
+
+    /**
+     * A client's request on this node's connection {@code connectionId} (any id but 0), from
+     * {@code identity} as the host established it (the certificate's CN, the token's name, or
+     * {@code anonymous}); whatever identity the request itself carries is replaced by it.
+     */
+    public void request(long connectionId, String identity, Request request) {
         if (connectionId == 0) {
             throw new IllegalArgumentException("connection id 0 is reserved for forwarded requests");
         }
-        handle(request.requestId(), request.body(), new LocalResponder(connectionId), false);
+        if (identity == null || identity.isEmpty()) {
+            throw new IllegalArgumentException("a request needs an identity (anonymous when the connection showed none)");
+        }
+        handle(request.requestId(), request.body(), new LocalResponder(connectionId), false, identity);
         drain();
     }
 
@@ -175,6 +191,19 @@ public final class Node {
         return view.role() != Role.LOOKING && view.established() && state.machine().appliedZxid() == view.lastDeliveredZxid();
     }
 
+    /**
+     * For a host that answers reads off this node's thread: the identities that may read now, as
+     * an immutable copy, or null when they are unchanged since the last call (so the host keeps
+     * its copy). Everyone may when {@link Access#everyoneAdmin()}.
+     */
+    public java.util.function.Predicate<String> readersIfChanged() {
+        if (!grantsMayHaveChanged) {
+            return null;
+        }
+        grantsMayHaveChanged = false;
+        return authorizer.readers(state.machine().grants().keySet(), state.machine().view());
+    }
+
     public int subscriberCount() {
         return subscribers.count();
     }
@@ -234,7 +263,18 @@ public final class Node {
 
     // ---- requests ----
 
-    private void handle(long requestId, ClientRequest body, Responder responder, boolean forwarded) {
+    /** @param identity who sent it; null for a forwarded request, which the follower authorized (a command carries its identity) */
+    private void handle(long requestId, ClientRequest body, Responder responder, boolean forwarded, String identity) {
+        if (body instanceof io.signalbox.protocol.AuthRequest) {
+            responder.respond(Response.error(requestId, ErrorCode.MALFORMED, "a token is accepted only as the first request of a "
+                    + "connection, by the client port"));
+            return;
+        }
+        if (body instanceof CommandRequest command && identity != null) {
+            body = command.as(identity); // authorized by the leader, which has the latest table
+        } else if (identity != null && refused(requestId, identity, body, responder)) {
+            return;
+        }
         if (body.forLeader() && !leadingEstablished) {
             if (forwarded) {
                 responder.respond(Response.error(requestId, ErrorCode.UNAVAILABLE, "node " + options.id()
@@ -261,6 +301,16 @@ public final class Node {
         } else if (body instanceof ProxyReport report) {
             report(requestId, report, responder);
         }
+    }
+
+    private boolean refused(long requestId, String identity, ClientRequest body, Responder responder) {
+        String refusal = authorizer.refusal(identity, body, state.machine().view());
+        if (refusal == null) {
+            return false;
+        }
+        Commands.logRefusal(options.id(), identity, refusal);
+        responder.respond(Response.error(requestId, ErrorCode.PERMISSION_DENIED, refusal));
+        return true;
     }
 
     private void forward(long requestId, ClientRequest body, Responder responder) {
@@ -329,8 +379,10 @@ public final class Node {
             appliedSinceSnapshot++;
             effects.add(new NodeEffect.Applied(deliver.txn(), state.machine().digest()));
             commands.delivered(delivered.zxid(), delivered.events(), delivered.clientId(), delivered.clientSequence());
+            grantsMayHaveChanged |= delivered.events().stream().anyMatch(e -> e instanceof io.signalbox.state.StateEvent.RoleGranted
+                    || e instanceof io.signalbox.state.StateEvent.RoleRevoked);
             reads.applied(delivered.zxid());
-            subscribers.publish(delivered.zxid(), delivered.events());
+            subscribers.publish(delivered.zxid(), delivered.events(), delivered.identity());
         } else if (effect instanceof Effect.ReadReady ready) {
             reads.readReady(ready.readId(), ready.readZxid());
         } else if (effect instanceof Effect.InstallSnapshot install) {
@@ -342,6 +394,7 @@ public final class Node {
             lastSnapshotZxid = install.snapshot().zxid();
             appliedSinceSnapshot = 0;
             commands.stateReplaced();
+            grantsMayHaveChanged = true;
             subscribers.endAll("this node installed a snapshot from its leader");
         } else if (effect instanceof Effect.RoleChanged change) {
             roleChanged(change);

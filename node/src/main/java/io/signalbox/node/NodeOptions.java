@@ -10,14 +10,16 @@ import java.util.List;
  * @param unsafeLinearizableReads    TEST ONLY: LINEARIZABLE reads without the quorum round (ZOOKEEPER-1675), for the chaos
  *                                   harness and the simulator's bug switch
  * @param unsafeRefusals             SIMULATOR ONLY: refusals and no-op answers without the quorum round (a bug the chaos harness found)
+ * @param access                     the configured admins and whether anonymous connections may act
  */
 public record NodeOptions(int id, List<Member> members, int tickMs, int requestTimeoutTicks, int snapshotEveryEntries,
-                          int historyEntriesMax, boolean unsafeLinearizableReads, boolean unsafeRefusals) {
+                          int historyEntriesMax, boolean unsafeLinearizableReads, boolean unsafeRefusals, Access access) {
     /** A member's addresses as clients and operators know them, shown in the status. */
     public record Member(int id, String peerAddress, String clientAddress, String adminAddress) {}
 
     public NodeOptions {
         members = List.copyOf(members);
+        java.util.Objects.requireNonNull(access, "access");
         if (members.stream().noneMatch(m -> m.id() == id)) {
             throw new IllegalArgumentException("node " + id + " is not one of the members " + members.stream().map(Member::id).toList());
         }
@@ -25,6 +27,13 @@ public record NodeOptions(int id, List<Member> members, int tickMs, int requestT
             throw new IllegalArgumentException("tickMs, requestTimeoutTicks and snapshotEveryEntries must be >= 1 and historyEntriesMax >= 2; got "
                     + tickMs + ", " + requestTimeoutTicks + ", " + snapshotEveryEntries + ", " + historyEntriesMax);
         }
+    }
+
+    /** With {@link Access#OPEN}: every identity is admin (the simulator, tests, loopback demos). */
+    public NodeOptions(int id, List<Member> members, int tickMs, int requestTimeoutTicks, int snapshotEveryEntries,
+                       int historyEntriesMax, boolean unsafeLinearizableReads, boolean unsafeRefusals) {
+        this(id, members, tickMs, requestTimeoutTicks, snapshotEveryEntries, historyEntriesMax, unsafeLinearizableReads, unsafeRefusals,
+                Access.OPEN);
     }
 
     public List<Integer> voterIds() {

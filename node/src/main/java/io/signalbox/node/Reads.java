@@ -181,7 +181,10 @@ final class Reads {
             read.responder().respond(Response.error(read.requestId(), ErrorCode.HISTORY_GONE, e.getMessage(), "atZxid"));
             return;
         }
-        read.responder().respond(new Response(read.requestId(), new ReadResult(Answers.configuration(configuration, request.service()))));
+        // The access table goes with whole, current reads only: ctl acl ls reads it so.
+        boolean withGrants = request.atZxid() == 0 && request.service().isEmpty();
+        read.responder().respond(new Response(read.requestId(), new ReadResult(Answers.configuration(configuration, request.service()),
+                withGrants ? machine.grants() : null)));
     }
 
     void history(long requestId, HistoryRequest request, Responder responder) {
@@ -199,7 +202,7 @@ final class Reads {
         }
         List<StreamEntry> result = new ArrayList<>(Math.min(limit, entries.size()));
         for (LbStateMachine.Entry entry : entries.subList(0, Math.min(limit, entries.size()))) {
-            result.add(new StreamEntry(entry.zxid(), entry.events()));
+            result.add(new StreamEntry(entry.zxid(), entry.events(), entry.identity()));
         }
         responder.respond(new Response(requestId, new HistoryResult(replica.machine().appliedZxid(), result)));
     }

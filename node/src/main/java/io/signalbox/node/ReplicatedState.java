@@ -15,7 +15,8 @@ import io.signalbox.state.codec.EntryCodec;
  */
 final class ReplicatedState {
     /** One applied entry, with the client command that produced it (empty id: the leader's own, such as a session's expiry). */
-    record Delivered(long zxid, java.util.List<StateEvent> events, String clientId, long clientSequence, long openedSessionId) {}
+    record Delivered(long zxid, java.util.List<StateEvent> events, String clientId, long clientSequence, long openedSessionId,
+                     String identity) {}
 
     private final int historyEntriesMax;
     private LbStateMachine machine;
@@ -53,7 +54,7 @@ final class ReplicatedState {
             return new Delivered(txn.zxid(), java.util.List.of(), "", 0, 0);
         }
         EntryCodec.StampedEvents entry = EntryCodec.decodeEntry(txn.zxid(), txn.payload());
-        machine.apply(txn.zxid(), entry.events());
+        machine.apply(txn.zxid(), entry.events(), entry.identity());
         long sessionId = 0;
         for (StateEvent event : entry.events()) {
             if (event instanceof StateEvent.SessionOpened opened) {
@@ -61,7 +62,7 @@ final class ReplicatedState {
             }
         }
         clients.record(entry.clientId(), entry.clientSequence(), txn.zxid(), sessionId);
-        return new Delivered(txn.zxid(), entry.events(), entry.clientId(), entry.clientSequence(), sessionId);
+        return new Delivered(txn.zxid(), entry.events(), entry.clientId(), entry.clientSequence(), sessionId, entry.identity());
     }
 
     /** The whole replicated state at the applied zxid, as a snapshot every replica can restore. */

@@ -75,14 +75,14 @@ final class Subscribers {
         }
         subscribers.add(subscriber);
         for (LbStateMachine.Entry entry : backlog) {
-            send(subscriber, entry.zxid(), entry.events());
+            send(subscriber, entry.zxid(), entry.events(), entry.identity());
         }
     }
 
     /** A new entry was applied. */
-    void publish(long zxid, List<StateEvent> events) {
+    void publish(long zxid, List<StateEvent> events, String identity) {
         for (Subscriber subscriber : subscribers) {
-            send(subscriber, zxid, events);
+            send(subscriber, zxid, events, identity);
         }
     }
 
@@ -116,13 +116,13 @@ final class Subscribers {
         subscribers.clear();
     }
 
-    private void send(Subscriber subscriber, long zxid, List<StateEvent> events) {
+    private void send(Subscriber subscriber, long zxid, List<StateEvent> events, String identity) {
         if (zxid <= subscriber.sentUpToZxid) {
             return;
         }
         // An entry with none of the subscriber's events still goes out, empty: it tells a sync
         // agent how far it has seen, so the lag it reports counts only what it has not applied.
-        StreamEntry entry = Answers.entry(zxid, events, event -> matches(subscriber.services, event));
+        StreamEntry entry = Answers.entry(zxid, events, identity, event -> matches(subscriber.services, event));
         Response frame = new Response(subscriber.requestId, entry);
         subscriber.responder.stream(frame);
         subscriber.sentUpToZxid = zxid;
@@ -151,6 +151,8 @@ final class Subscribers {
             return services.contains(e.server().service());
         } else if (event instanceof StateEvent.ServerDeregistered e) {
             return services.contains(e.server().service());
+        } else if (event instanceof StateEvent.RoleGranted || event instanceof StateEvent.RoleRevoked) {
+            return false; // about no service: only unfiltered streams show the access table changing
         }
         return true;
     }

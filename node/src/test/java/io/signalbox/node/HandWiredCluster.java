@@ -34,6 +34,10 @@ final class HandWiredCluster {
     private final ArrayDeque<InFlight> network = new ArrayDeque<>();
 
     HandWiredCluster(int snapshotEveryEntries) {
+        this(snapshotEveryEntries, Access.OPEN);
+    }
+
+    HandWiredCluster(int snapshotEveryEntries, Access access) {
         List<NodeOptions.Member> members = new ArrayList<>();
         for (int id = 1; id <= 3; id++) {
             members.add(new NodeOptions.Member(id, "n" + id + ":1", "n" + id + ":2", "n" + id + ":3"));
@@ -41,7 +45,7 @@ final class HandWiredCluster {
         for (int id = 1; id <= 3; id++) {
             ZabCore core = ZabCore.create(ZabConfig.defaults(id, List.of(1, 2, 3)),
                     new RecoveredState(0, 0, Snapshot.GENESIS, List.of()), new SplittableRandom(id)::nextLong);
-            nodes[id] = new Node(new NodeOptions(id, members, 50, 20, snapshotEveryEntries, 64, false, false), core, Snapshot.GENESIS);
+            nodes[id] = new Node(new NodeOptions(id, members, 50, 20, snapshotEveryEntries, 64, false, false, access), core, Snapshot.GENESIS);
             carryOut(id);
         }
     }
@@ -96,8 +100,13 @@ final class HandWiredCluster {
 
     /** Sends one request to node {@code id} and returns its one answer, delivering and ticking at most 10 rounds. */
     Response ask(int id, long connection, long requestId, ClientRequest body) {
+        return ask(id, connection, "anonymous", requestId, body);
+    }
+
+    /** Like {@link #ask(int, long, long, ClientRequest)}, on a connection whose identity is {@code identity}. */
+    Response ask(int id, long connection, String identity, long requestId, ClientRequest body) {
         replies.clear();
-        nodes[id].request(connection, new Request(requestId, body));
+        nodes[id].request(connection, identity, new Request(requestId, body));
         carryOut(id);
         for (int t = 0; t < 10 && replies.isEmpty(); t++) {
             deliverAll(10_000);

@@ -62,7 +62,7 @@ class SubscribersTest {
         zxid++;
         var events = machine.prepare(command);
         machine.apply(zxid, events);
-        subscribers.publish(zxid, events);
+        subscribers.publish(zxid, events, "ops");
     }
 
     private void setUp(int servers) {

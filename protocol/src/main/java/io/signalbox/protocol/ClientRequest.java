@@ -5,7 +5,7 @@ package io.signalbox.protocol;
  * the node validates them and answers with an {@link ErrorReply} naming the bad field.
  */
 public sealed interface ClientRequest
-        permits CommandRequest, ReadRequest, HistoryRequest, SubscribeRequest, StatusRequest, ProxyReport {
+        permits CommandRequest, ReadRequest, HistoryRequest, SubscribeRequest, StatusRequest, ProxyReport, AuthRequest {
     /** True for what only the established leader serves: commands, LINEARIZABLE reads, proxy reports. */
     default boolean forLeader() {
         return this instanceof CommandRequest || this instanceof ProxyReport

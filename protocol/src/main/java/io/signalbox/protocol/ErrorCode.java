@@ -20,7 +20,9 @@ public enum ErrorCode {
     MALFORMED,
     TOO_LARGE,
     /** A subscription ended; resubscribe from the error's resume zxid. */
-    STREAM_ENDED;
+    STREAM_ENDED,
+    /** The connection's identity lacks the role the request needs; the message names identity, request and role. */
+    PERMISSION_DENIED;
 
     /** True when the same request may succeed later or on another node. */
     public boolean retryable() {

@@ -21,8 +21,10 @@ public final class LocalCluster implements AutoCloseable {
     private final SignalboxNode[] nodes;
     /** Null: plaintext. */
     private final Path certificates;
+    private final NodeConfig.Auth auth;
 
-    private LocalCluster(int count, int basePort, Path directory, Path certificates) {
+    private LocalCluster(int count, int basePort, Path directory, Path certificates, NodeConfig.Auth auth) {
+        this.auth = auth;
         this.members = NodeConfig.localMembers(count, basePort);
         this.directory = directory;
         this.certificates = certificates;
@@ -35,7 +37,12 @@ public final class LocalCluster implements AutoCloseable {
 
     /** {@code certificates} null: plaintext; else TLS on every port with the files in that directory. */
     public static LocalCluster start(int count, int basePort, Path directory, Path certificates) {
-        LocalCluster cluster = new LocalCluster(count, basePort, directory, certificates);
+        return start(count, basePort, directory, certificates, NodeConfig.Auth.NONE);
+    }
+
+    /** As {@link #start(int, int, Path, Path)}, with configured admins and tokens on every node. */
+    public static LocalCluster start(int count, int basePort, Path directory, Path certificates, NodeConfig.Auth auth) {
+        LocalCluster cluster = new LocalCluster(count, basePort, directory, certificates, auth);
         try {
             for (int id = 1; id <= count; id++) {
                 cluster.startNode(id);
@@ -48,7 +55,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public NodeConfig config(int id) {
-        NodeConfig plain = NodeConfig.local(id, members, directory.resolve("node" + id));
+        NodeConfig plain = NodeConfig.local(id, members, directory.resolve("node" + id)).withAuth(auth);
         if (certificates == null) {
             return plain;
         }

@@ -32,6 +32,8 @@ import java.util.TreeSet;
  * tls.ca=/etc/signalbox/ca.pem              # TLS on all three ports (see docs/security.md)
  * tls.cert=/etc/signalbox/node-1.pem
  * tls.key=/etc/signalbox/node-1.key
+ * auth.admin=ops-lead                       # admin whatever the replicated roles say (a certificate CN or token name)
+ * auth.token.deploy=sha256:9f86d0...        # a bearer token's SHA-256, hex; the connection acts as "deploy"
  * </pre>
  *
  * A node whose members are not all on loopback refuses to start without TLS and required client
@@ -39,7 +41,30 @@ import java.util.TreeSet;
  */
 public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs, int snapshotEveryEntries,
                          int historyEntriesMax, int loopQueueMax, int subscriberBufferMax, int requestTimeoutMs,
-                         int clientConnectionsMax, int proposalsInflightMax, Tls tls, boolean insecure) {
+                         int clientConnectionsMax, int proposalsInflightMax, Tls tls, boolean insecure, Auth auth) {
+
+    /**
+     * Who is who on the client port beyond certificates (see docs/security.md).
+     *
+     * @param admins      identities that are admin whatever the replicated table says: how the first admin is named
+     * @param tokenHashes token name -> the SHA-256 of the token, lowercase hex (the token itself is never stored)
+     */
+    public record Auth(Set<String> admins, Map<String, String> tokenHashes) {
+        public static final Auth NONE = new Auth(Set.of(), Map.of());
+
+        public Auth {
+            admins = Set.copyOf(new TreeSet<>(admins));
+            tokenHashes = Map.copyOf(tokenHashes);
+        }
+    }
+
+    /** As before identities: no configured admin, no tokens. */
+    public NodeConfig(int id, List<Member> members, Path dataDir, int tickMs, int snapshotEveryEntries, int historyEntriesMax,
+                      int loopQueueMax, int subscriberBufferMax, int requestTimeoutMs, int clientConnectionsMax,
+                      int proposalsInflightMax, Tls tls, boolean insecure) {
+        this(id, members, dataDir, tickMs, snapshotEveryEntries, historyEntriesMax, loopQueueMax, subscriberBufferMax, requestTimeoutMs,
+                clientConnectionsMax, proposalsInflightMax, tls, insecure, Auth.NONE);
+    }
 
     /**
      * TLS on the peer port (mutual: certificates signed by {@code files.ca()} that name the member,
@@ -73,11 +98,14 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
     /** Every key this file may hold; anything else is refused, so a typo is not silently ignored. */
     public static final Set<String> KEYS = Set.of("id", "dataDir", "tickMs", "snapshotEveryEntries", "historyEntriesMax",
             "loopQueueMax", "subscriberBufferMax", "requestTimeoutMs", "clientConnectionsMax", "proposalsInflightMax",
-            "tls.ca", "tls.cert", "tls.key", "tls.clientAuth", "tls.handshakeTimeoutMs", "insecure");
+            "tls.ca", "tls.cert", "tls.key", "tls.clientAuth", "tls.handshakeTimeoutMs", "insecure", "auth.admin");
+    /** Keys named {@code auth.token.NAME}, one per token, beside {@link #KEYS}. */
+    public static final String TOKEN_KEY_PREFIX = "auth.token.";
     public static final int HANDSHAKE_TIMEOUT_MS_DEFAULT = 5_000;
 
     public NodeConfig {
         members = List.copyOf(members);
+        java.util.Objects.requireNonNull(auth, "auth");
         if (!(members.size() == 3 || members.size() == 5 || members.size() == 7)) {
             throw bad("member.*", members.size() + " members", "a cluster has 3, 5 or 7 members");
         }
@@ -109,10 +137,10 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
                 throw bad("member.*", String.join(",", beyondLoopback), "members beyond loopback need TLS: set tls.ca, tls.cert "
                         + "and tls.key (docs/security.md), or insecure=true to run without it on a network you trust");
             }
-            if (tls.clientAuth() != ClientAuth.REQUIRE) {
+            if (tls.clientAuth() != ClientAuth.REQUIRE && auth.tokenHashes().isEmpty()) {
                 throw bad("tls.clientAuth", tls.clientAuth().name().toLowerCase(Locale.ROOT), "must be require while members are beyond "
-                        + "loopback (" + String.join(",", beyondLoopback) + "): until identities and roles exist the client "
-                        + "certificate is the only authentication; or set insecure=true");
+                        + "loopback (" + String.join(",", beyondLoopback) + ") and no auth.token.NAME is set: clients need a "
+                        + "certificate or a token to have an identity; or set insecure=true");
             }
         }
     }
@@ -125,7 +153,17 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
 
     public NodeConfig withTls(Tls newTls) {
         return new NodeConfig(id, members, dataDir, tickMs, snapshotEveryEntries, historyEntriesMax, loopQueueMax, subscriberBufferMax,
-                requestTimeoutMs, clientConnectionsMax, proposalsInflightMax, newTls, insecure);
+                requestTimeoutMs, clientConnectionsMax, proposalsInflightMax, newTls, insecure, auth);
+    }
+
+    public NodeConfig withAuth(Auth newAuth) {
+        return new NodeConfig(id, members, dataDir, tickMs, snapshotEveryEntries, historyEntriesMax, loopQueueMax, subscriberBufferMax,
+                requestTimeoutMs, clientConnectionsMax, proposalsInflightMax, tls, insecure, newAuth);
+    }
+
+    /** Whether every member is on loopback: then connections without a certificate or token may act, as anonymous. */
+    public boolean loopbackOnly() {
+        return members.stream().allMatch(m -> loopback(m.host()));
     }
 
     public Member self() {
@@ -161,8 +199,8 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
         for (Map.Entry<String, String> e : values.entrySet()) {
             if (e.getKey().startsWith("member.")) {
                 members.add(parseMember(e.getKey(), e.getValue()));
-            } else if (!KEYS.contains(e.getKey())) {
-                throw bad(e.getKey(), e.getValue(), "unknown key; known keys: member.N, " + new TreeSet<>(KEYS));
+            } else if (!KEYS.contains(e.getKey()) && !e.getKey().startsWith(TOKEN_KEY_PREFIX)) {
+                throw bad(e.getKey(), e.getValue(), "unknown key; known keys: member.N, auth.token.NAME, " + new TreeSet<>(KEYS));
             }
         }
         String dataDir = values.get("dataDir");
@@ -171,7 +209,7 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
                 integer(values, "historyEntriesMax", 10_000), integer(values, "loopQueueMax", 100_000),
                 integer(values, "subscriberBufferMax", 10_000), integer(values, "requestTimeoutMs", 10_000),
                 integer(values, "clientConnectionsMax", 1_024), integer(values, "proposalsInflightMax", 1_000), tls(values),
-                bool(values, "insecure"));
+                bool(values, "insecure"), AuthKeys.parse(values));
     }
 
     /** The tls.* keys: all three files or none; each file readable, and together a certificate and key that load. */

@@ -121,6 +121,22 @@ class NodeConfigTest {
         assertTrue(!Files.exists(directory.resolve("data")), "nothing was created");
     }
 
+    @Test
+    void authKeysNameAdminsAndTokenHashesAndRefuseTokensInTheClear() {
+        String hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        NodeConfig config = NodeConfig.fromMap(merged(Map.of("auth.admin", "ctl, lead", "auth.token.deploy", "sha256:" + hash.toUpperCase())));
+        assertEquals(java.util.Set.of("ctl", "lead"), config.auth().admins());
+        assertEquals(Map.of("deploy", hash), config.auth().tokenHashes());
+        assertEquals(NodeConfig.Auth.NONE, NodeConfig.fromMap(valid()).auth(), "no auth.* keys: no admin, no token");
+        assertRefused(Map.of("auth.admin", "ops team"), "auth.admin=ops team", "\"ops team\" is not one");
+        assertRefused(Map.of("auth.token.deploy", "the-token-itself"), "auth.token.deploy=(hidden)", "64 hex digits");
+        IllegalArgumentException inTheClear = assertThrows(IllegalArgumentException.class,
+                () -> NodeConfig.fromMap(merged(Map.of("auth.token.deploy", "the-token-itself"))));
+        assertTrue(!inTheClear.getMessage().contains("the-token-itself"), "a token pasted by mistake is not echoed: " + inTheClear.getMessage());
+        assertRefused(Map.of("auth.token.anonymous", "sha256:" + hash), "auth.token.anonymous", "not anonymous");
+        assertRefused(Map.of("auth.admins", "ctl"), "auth.admins=ctl", "unknown key");
+    }
+
     private static Map<String, String> tls(TlsFiles files, String key, String value) {
         return Map.of("tls.ca", files.ca().toString(), "tls.cert", files.cert().toString(), "tls.key", files.key().toString(), key, value);
     }

@@ -34,6 +34,12 @@ public sealed interface Command {
     /** Proposed by the leader when a session's deadline passed; clients cannot send it. */
     record ExpireSession(long sessionId) implements Command {}
 
+    /** Gives {@code identity} a role; {@code scope} (null or {@code *}: every service) only for {@code operate}. */
+    record GrantRole(String identity, String role, String scope) implements Command {}
+
+    /** Takes one grant back; the last {@code admin} grant cannot be revoked. */
+    record RevokeRole(String identity, String role, String scope) implements Command {}
+
     /** All or none, in order; later commands see the effects of earlier ones. No nesting. */
     record Multi(List<Command> commands) implements Command {}
 }

@@ -35,6 +35,10 @@ final class Digests {
         return new Hasher(3).number(s.id()).number(s.timeoutMs()).number(s.version()).finish();
     }
 
+    static long of(String identity, Grant grant) {
+        return new Hasher(4).text(identity).number(grant.role().ordinal()).text(grant.scope()).finish();
+    }
+
     /** FNV-1a over length-prefixed fields, then a final avalanche. */
     private static final class Hasher {
         private long h = 0xcbf29ce484222325L;

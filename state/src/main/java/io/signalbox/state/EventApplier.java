@@ -37,6 +37,14 @@ final class EventApplier {
                 store.removeServer(key);
             }
             store.removeSession(e.id());
+        } else if (event instanceof StateEvent.RoleGranted e) {
+            java.util.TreeSet<Grant> grants = new java.util.TreeSet<>(store.grantsOf(e.identity()));
+            grants.add(e.grant());
+            store.putGrants(e.identity(), grants);
+        } else if (event instanceof StateEvent.RoleRevoked e) {
+            java.util.TreeSet<Grant> grants = new java.util.TreeSet<>(store.grantsOf(e.identity()));
+            grants.remove(e.grant());
+            store.putGrants(e.identity(), grants);
         }
     }
 }

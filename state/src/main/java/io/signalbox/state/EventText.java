@@ -25,8 +25,21 @@ public final class EventText {
             return "session " + e.id() + " opened (timeout " + e.timeoutMs() + " ms)";
         } else if (event instanceof StateEvent.SessionEnded e) {
             return "session " + e.id() + (e.expired() ? " expired" : " closed");
+        } else if (event instanceof StateEvent.RoleGranted e) {
+            return e.identity() + " granted " + e.grant().text();
+        } else if (event instanceof StateEvent.RoleRevoked e) {
+            return e.identity() + " revoked " + e.grant().text();
         }
         return event.toString();
+    }
+
+    /** The events of one entry and who caused it: {@code server web/web-3 DRAIN by ops-oncall}. */
+    public static String describe(java.util.List<StateEvent> events, String identity) {
+        java.util.List<String> texts = new java.util.ArrayList<>(events.size());
+        for (StateEvent event : events) {
+            texts.add(describe(event));
+        }
+        return String.join("; ", texts) + (identity.isEmpty() ? "" : " by " + identity);
     }
 
 }

@@ -20,6 +20,8 @@ final class LbState implements Store {
     private final TreeMap<Long, Session> sessions = new TreeMap<>();
     private final Map<Long, TreeSet<ServerKey>> serversBySession = new HashMap<>();
     private final Map<Integer, String> serviceByPort = new HashMap<>();
+    private final TreeMap<String, java.util.SortedSet<Grant>> grants = new TreeMap<>();
+    private int adminCount;
     private long nextSessionId = 1;
     private long digest;
     private int serverCount;
@@ -98,7 +100,7 @@ final class LbState implements Store {
         return Collections.unmodifiableCollection(sessions.values());
     }
 
-    /** Order-independent digest of services, servers and sessions, versions included. */
+    /** Order-independent digest of services, servers, sessions (versions included) and grants. */
     public long digest() {
         return digest;
     }
@@ -180,6 +182,46 @@ final class LbState implements Store {
         if (removed != null) {
             digest -= Digests.of(removed);
         }
+    }
+
+    @Override
+    public java.util.SortedSet<Grant> grantsOf(String identity) {
+        java.util.SortedSet<Grant> held = grants.get(identity);
+        return held == null ? Collections.emptySortedSet() : Collections.unmodifiableSortedSet(held);
+    }
+
+    @Override
+    public int adminCount() {
+        return adminCount;
+    }
+
+    @Override
+    public int identityCount() {
+        return grants.size();
+    }
+
+    /** Every identity with its grants, by identity. */
+    public java.util.SortedMap<String, java.util.SortedSet<Grant>> grants() {
+        return Collections.unmodifiableSortedMap(grants);
+    }
+
+    @Override
+    public void putGrants(String identity, java.util.SortedSet<Grant> held) {
+        java.util.SortedSet<Grant> previous = grants.remove(identity);
+        if (previous != null) {
+            for (Grant grant : previous) {
+                digest -= Digests.of(identity, grant);
+            }
+            adminCount -= previous.contains(Grant.of(Role.ADMIN)) ? 1 : 0;
+        }
+        if (held.isEmpty()) {
+            return;
+        }
+        grants.put(identity, new TreeSet<>(held));
+        for (Grant grant : held) {
+            digest += Digests.of(identity, grant);
+        }
+        adminCount += held.contains(Grant.of(Role.ADMIN)) ? 1 : 0;
     }
 
     @Override

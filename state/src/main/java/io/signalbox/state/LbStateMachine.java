@@ -18,8 +18,12 @@ import java.util.List;
  * that window.
  */
 public final class LbStateMachine {
-    /** One applied log entry. */
-    public record Entry(long zxid, List<StateEvent> events) {}
+    /** One applied log entry and the identity that caused it (empty when unknown: written before identities). */
+    public record Entry(long zxid, List<StateEvent> events, String identity) {
+        public Entry(long zxid, List<StateEvent> events) {
+            this(zxid, events, "");
+        }
+    }
 
     private final Limits limits;
     private final Preparer preparer;
@@ -89,6 +93,11 @@ public final class LbStateMachine {
 
     /** Applies the events of the log entry at {@code zxid}; zxids must increase. Total: never rejects an event. */
     public void apply(long zxid, List<StateEvent> events) {
+        apply(zxid, events, "");
+    }
+
+    /** Like {@link #apply(long, List)}, remembering in the history who caused the entry. */
+    public void apply(long zxid, List<StateEvent> events, String identity) {
         if (zxid <= appliedZxid) {
             throw new IllegalArgumentException("entry " + Preparer.formatVersion(zxid) + " is not after the last applied "
                     + Preparer.formatVersion(appliedZxid));
@@ -97,7 +106,7 @@ public final class LbStateMachine {
             EventApplier.apply(state, zxid, event);
         }
         appliedZxid = zxid;
-        history.addLast(new Entry(zxid, List.copyOf(events)));
+        history.addLast(new Entry(zxid, List.copyOf(events), identity));
         // Folding entries into the base costs a pass over the whole state, so it waits until
         // the overflow is at least as large as the state: O(1) per entry, amortized.
         long entities = (long) state.serviceCount() + state.serverCount() + state.sessionCount();
@@ -143,6 +152,13 @@ public final class LbStateMachine {
 
     public int serverCount() {
         return state.serverCount();
+    }
+
+    /** The access table: every identity with a grant, and its grants; an immutable copy (answers leave this thread). */
+    public java.util.SortedMap<String, java.util.SortedSet<Grant>> grants() {
+        java.util.TreeMap<String, java.util.SortedSet<Grant>> copy = new java.util.TreeMap<>();
+        state.grants().forEach((identity, held) -> copy.put(identity, java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(held))));
+        return java.util.Collections.unmodifiableSortedMap(copy);
     }
 
     /** Stable, order-independent digest of the configuration (services, servers, sessions, versions). */
@@ -209,6 +225,11 @@ public final class LbStateMachine {
         for (Session session : state.sessions()) {
             snapshot.addSessions(StateCodec.toProto(session));
         }
+        for (java.util.Map.Entry<String, java.util.SortedSet<Grant>> held : state.grants().entrySet()) {
+            for (Grant grant : held.getValue()) {
+                snapshot.addGrants(StateCodec.toProto(held.getKey(), grant));
+            }
+        }
         return snapshot.build().toByteArray();
     }
 
@@ -226,6 +247,11 @@ public final class LbStateMachine {
         for (io.signalbox.proto.state.Session session : parsed.getSessionsList()) {
             state.putSession(StateCodec.fromProto(session));
         }
+        java.util.TreeMap<String, java.util.SortedSet<Grant>> grants = new java.util.TreeMap<>();
+        for (io.signalbox.proto.state.RoleGrant grant : parsed.getGrantsList()) {
+            grants.computeIfAbsent(grant.getIdentity(), i -> new java.util.TreeSet<>()).add(StateCodec.fromProto(grant));
+        }
+        grants.forEach(state::putGrants);
         state.setNextSessionId(parsed.getNextSessionId());
         machine.state = state;
         machine.appliedZxid = parsed.getZxid();

@@ -17,6 +17,7 @@ final class Overlay implements Store {
     private final Map<String, Service> services = new HashMap<>();
     private final TreeMap<ServerKey, Server> servers = new TreeMap<>();
     private final Map<Long, Session> sessions = new HashMap<>();
+    private final Map<String, java.util.SortedSet<Grant>> grants = new HashMap<>();
     private Long nextSessionId;
 
     Overlay(StateView base) {
@@ -136,6 +137,39 @@ final class Overlay implements Store {
     @Override
     public void removeSession(long id) {
         sessions.put(id, null);
+    }
+
+    @Override
+    public java.util.SortedSet<Grant> grantsOf(String identity) {
+        return grants.containsKey(identity) ? grants.get(identity) : base.grantsOf(identity);
+    }
+
+    @Override
+    public int adminCount() {
+        int count = base.adminCount();
+        Grant admin = Grant.of(Role.ADMIN);
+        for (Map.Entry<String, java.util.SortedSet<Grant>> changed : grants.entrySet()) {
+            boolean was = base.grantsOf(changed.getKey()).contains(admin);
+            boolean is = changed.getValue().contains(admin);
+            count += (is ? 1 : 0) - (was ? 1 : 0);
+        }
+        return count;
+    }
+
+    @Override
+    public int identityCount() {
+        int count = base.identityCount();
+        for (Map.Entry<String, java.util.SortedSet<Grant>> changed : grants.entrySet()) {
+            boolean was = !base.grantsOf(changed.getKey()).isEmpty();
+            boolean is = !changed.getValue().isEmpty();
+            count += (is ? 1 : 0) - (was ? 1 : 0);
+        }
+        return count;
+    }
+
+    @Override
+    public void putGrants(String identity, java.util.SortedSet<Grant> held) {
+        grants.put(identity, java.util.Collections.unmodifiableSortedSet(new TreeSet<>(held)));
     }
 
     @Override

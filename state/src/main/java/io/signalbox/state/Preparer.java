@@ -90,6 +90,10 @@ final class Preparer {
         } else if (command instanceof Command.ExpireSession c) {
             existingSession(view, c.sessionId());
             return List.of(new StateEvent.SessionEnded(c.sessionId(), true));
+        } else if (command instanceof Command.GrantRole c) {
+            return AccessRules.grant(view, c);
+        } else if (command instanceof Command.RevokeRole c) {
+            return AccessRules.revoke(view, c);
         }
         throw new Rejection("command", "unknown command " + command);
     }

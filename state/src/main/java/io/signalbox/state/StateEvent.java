@@ -24,4 +24,10 @@ public sealed interface StateEvent {
 
     /** The session closed or expired; every server it registered is removed by this same event. */
     record SessionEnded(long id, boolean expired) implements StateEvent {}
+
+    /** {@code identity} now holds {@code grant} (it keeps the others it had). */
+    record RoleGranted(String identity, Grant grant) implements StateEvent {}
+
+    /** {@code identity} no longer holds {@code grant}. */
+    record RoleRevoked(String identity, Grant grant) implements StateEvent {}
 }

@@ -24,6 +24,15 @@ public interface StateView {
 
     List<ServerKey> serversOfSession(long sessionId);
 
+    /** The grants {@code identity} holds, sorted; empty when none. */
+    java.util.SortedSet<Grant> grantsOf(String identity);
+
+    /** How many identities hold {@code admin}. */
+    int adminCount();
+
+    /** How many identities hold any grant. */
+    int identityCount();
+
     /** The id the next opened session gets. */
     long nextSessionId();
 }

@@ -15,4 +15,7 @@ interface Store extends StateView {
     void removeSession(long id);
 
     void setNextSessionId(long id);
+
+    /** Replaces the grants of {@code identity}; an empty set removes it from the table. */
+    void putGrants(String identity, java.util.SortedSet<Grant> grants);
 }

@@ -1,6 +1,8 @@
 package io.signalbox.protocol.wire;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.signalbox.protocol.AuthRequest;
+import io.signalbox.protocol.AuthResult;
 import io.signalbox.protocol.ClientReply;
 import io.signalbox.protocol.ClientRequest;
 import io.signalbox.protocol.CommandRequest;
@@ -72,7 +74,7 @@ public final class ClientWire {
         ClientRequest body = request.body();
         if (body instanceof CommandRequest c) {
             b.setCommand(io.signalbox.proto.client.CommandRequest.newBuilder().setClientId(c.clientId()).setSequence(c.sequence())
-                    .setCommand(CommandWire.toProto(c.command())));
+                    .setCommand(CommandWire.toProto(c.command())).setIdentity(c.identity()));
         } else if (body instanceof ReadRequest r) {
             b.setRead(io.signalbox.proto.client.ReadRequest.newBuilder().setConsistency(toProto(r.consistency()))
                     .setMinZxid(r.minZxid()).setService(r.service()).setAtZxid(r.atZxid()));
@@ -84,6 +86,8 @@ public final class ClientWire {
             b.setStatus(io.signalbox.proto.client.StatusRequest.newBuilder().setProxiesOnly(s.proxiesOnly()));
         } else if (body instanceof ProxyReport report) {
             b.setReport(toProto(report));
+        } else if (body instanceof AuthRequest auth) {
+            b.setAuth(io.signalbox.proto.client.AuthRequest.newBuilder().setToken(auth.token()));
         }
         return b.build();
     }
@@ -109,7 +113,8 @@ public final class ClientWire {
             case COMMAND: {
                 var c = proto.getCommand();
                 try {
-                    return new Request(id, new CommandRequest(c.getClientId(), c.getSequence(), CommandWire.fromProto(c.getCommand())));
+                    return new Request(id, new CommandRequest(c.getClientId(), c.getSequence(), CommandWire.fromProto(c.getCommand()),
+                            c.getIdentity()));
                 } catch (Rejection e) {
                     throw new RefusedRequestException(Response.error(id, ErrorCode.INVALID, e.getMessage(), e.field()));
                 }
@@ -128,9 +133,11 @@ public final class ClientWire {
                 return new Request(id, new StatusRequest(proto.getStatus().getProxiesOnly()));
             case REPORT:
                 return new Request(id, fromProto(proto.getReport()));
+            case AUTH:
+                return new Request(id, new AuthRequest(proto.getAuth().getToken()));
             default:
                 throw new RefusedRequestException(Response.error(id, ErrorCode.MALFORMED,
-                        "the request names no operation (command, read, history, subscribe, status or report)"));
+                        "the request names no operation (command, read, history, subscribe, status, report or auth)"));
         }
     }
 
@@ -163,7 +170,7 @@ public final class ClientWire {
         if (reply instanceof CommandResult c) {
             b.setCommand(io.signalbox.proto.client.CommandResult.newBuilder().setSessionId(c.sessionId()));
         } else if (reply instanceof ReadResult r) {
-            b.setRead(ConfigurationWire.toProto(r.configuration()));
+            b.setRead(ConfigurationWire.toProto(r.configuration()).toBuilder().addAllGrants(ConfigurationWire.toProto(r.grants())));
         } else if (reply instanceof HistoryResult h) {
             io.signalbox.proto.client.HistoryResult.Builder history = io.signalbox.proto.client.HistoryResult.newBuilder();
             for (StreamEntry entry : h.entries()) {
@@ -176,6 +183,8 @@ public final class ClientWire {
             b.setEntry(ConfigurationWire.toProto(e));
         } else if (reply instanceof StatusResult s) {
             b.setStatus(toProto(s));
+        } else if (reply instanceof AuthResult a) {
+            b.setAuth(io.signalbox.proto.client.AuthResult.newBuilder().setIdentity(a.identity()));
         } else if (reply instanceof ErrorReply e) {
             b.setError(io.signalbox.proto.client.Error.newBuilder().setCode(io.signalbox.proto.client.ErrorCode.valueOf(e.code().name()))
                     .setMessage(e.message()).setField(e.field()).setLeaderHint(e.leaderHint()).setResumeZxid(e.resumeZxid()));
@@ -214,7 +223,7 @@ public final class ClientWire {
             case COMMAND:
                 return new CommandResult(zxid, proto.getCommand().getSessionId());
             case READ:
-                return new ReadResult(ConfigurationWire.fromProto(zxid, proto.getRead()));
+                return new ReadResult(ConfigurationWire.fromProto(zxid, proto.getRead()), ConfigurationWire.grants(proto.getRead()));
             case HISTORY: {
                 List<StreamEntry> entries = new ArrayList<>(proto.getHistory().getEntriesCount());
                 for (var entry : proto.getHistory().getEntriesList()) {
@@ -228,6 +237,8 @@ public final class ClientWire {
                 return ConfigurationWire.fromProto(proto.getEntry());
             case STATUS:
                 return fromProto(zxid, proto.getStatus());
+            case AUTH:
+                return new AuthResult(proto.getAuth().getIdentity());
             default:
                 return new ReportAccepted(zxid);
         }

@@ -68,6 +68,12 @@ public final class CommandWire {
                 m.addCommands(toProto(inner));
             }
             b.setMulti(m);
+        } else if (command instanceof Command.GrantRole c) {
+            b.setGrantRole(io.signalbox.proto.client.GrantRole.newBuilder().setIdentity(nullToEmpty(c.identity()))
+                    .setRole(nullToEmpty(c.role())).setScope(nullToEmpty(c.scope())));
+        } else if (command instanceof Command.RevokeRole c) {
+            b.setRevokeRole(io.signalbox.proto.client.RevokeRole.newBuilder().setIdentity(nullToEmpty(c.identity()))
+                    .setRole(nullToEmpty(c.role())).setScope(nullToEmpty(c.scope())));
         } else {
             throw new Rejection("command", "clients cannot send " + command.getClass().getSimpleName());
         }
@@ -130,6 +136,10 @@ public final class CommandWire {
                 }
                 return new Command.Multi(inner);
             }
+            case GRANT_ROLE:
+                return new Command.GrantRole(c.getGrantRole().getIdentity(), c.getGrantRole().getRole(), c.getGrantRole().getScope());
+            case REVOKE_ROLE:
+                return new Command.RevokeRole(c.getRevokeRole().getIdentity(), c.getRevokeRole().getRole(), c.getRevokeRole().getScope());
             default:
                 throw new Rejection("command", "missing: the request names no command");
         }

@@ -2,6 +2,7 @@ package io.signalbox.protocol.wire;
 
 import io.signalbox.protocol.StreamEntry;
 import io.signalbox.state.Configuration;
+import io.signalbox.state.Grant;
 import io.signalbox.state.Server;
 import io.signalbox.state.Service;
 import io.signalbox.state.Session;
@@ -53,7 +54,8 @@ final class ConfigurationWire {
     }
 
     static io.signalbox.proto.client.Entry toProto(StreamEntry entry) {
-        io.signalbox.proto.client.Entry.Builder b = io.signalbox.proto.client.Entry.newBuilder().setZxid(entry.zxid());
+        io.signalbox.proto.client.Entry.Builder b = io.signalbox.proto.client.Entry.newBuilder().setZxid(entry.zxid())
+                .setIdentity(entry.identity());
         for (StateEvent event : entry.events()) {
             b.addEvents(StateCodec.toProto(event));
         }
@@ -65,6 +67,27 @@ final class ConfigurationWire {
         for (var event : proto.getEventsList()) {
             events.add(StateCodec.fromProto(event));
         }
-        return new StreamEntry(proto.getZxid(), events);
+        return new StreamEntry(proto.getZxid(), events, proto.getIdentity());
+    }
+
+    static List<io.signalbox.proto.state.RoleGrant> toProto(java.util.SortedMap<String, java.util.SortedSet<Grant>> grants) {
+        List<io.signalbox.proto.state.RoleGrant> out = new ArrayList<>();
+        grants.forEach((identity, held) -> held.forEach(grant -> out.add(StateCodec.toProto(identity, grant))));
+        return out;
+    }
+
+    /** The access table of a read; an unknown role (a newer node's) is left out rather than failing the read. */
+    static java.util.SortedMap<String, java.util.SortedSet<Grant>> grants(io.signalbox.proto.client.ReadResult proto) {
+        java.util.SortedMap<String, java.util.SortedSet<Grant>> grants = new TreeMap<>();
+        for (var grant : proto.getGrantsList()) {
+            Grant decoded;
+            try {
+                decoded = StateCodec.fromProto(grant);
+            } catch (io.signalbox.state.Rejection unknownRole) {
+                continue; // a newer ctl shows it; this one lists what it understands
+            }
+            grants.computeIfAbsent(grant.getIdentity(), i -> new java.util.TreeSet<>()).add(decoded);
+        }
+        return Collections.unmodifiableSortedMap(grants);
     }
 }

@@ -15,6 +15,8 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.TooLongFrameException;
+import io.signalbox.protocol.AuthRequest;
+import io.signalbox.protocol.AuthResult;
 import io.signalbox.protocol.CommandRequest;
 import io.signalbox.protocol.CommandResult;
 import io.signalbox.protocol.ErrorCode;
@@ -45,13 +47,18 @@ import org.slf4j.LoggerFactory;
  * {@code streamBufferMax} frames unwritten loses the frame, and the node is told, so it ends
  * the stream with the zxid to resume from; no later frame of it is written. With TLS, a
  * plaintext client is answered MALFORMED (unencrypted, so it can read why) and closed.
+ *
+ * <p>Each connection has an identity, assigned here and never taken from what the client
+ * says: the client certificate's CN, or the name of the bearer token the connection sent as
+ * its first request ({@link AuthRequest}), else {@code anonymous}. A wrong token is refused
+ * (PERMISSION_DENIED), logged with the remote address, and the connection closed.
  */
 final class ClientTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClientTransport.class);
 
     /** What the node loop is told about connections (called on Netty threads). */
     interface Handler {
-        void request(long connectionId, Request request, Responder immediate);
+        void request(long connectionId, String identity, Request request, Responder immediate);
 
         void closed(long connectionId);
     }
@@ -69,6 +76,7 @@ final class ClientTransport implements AutoCloseable {
     private final BooleanSupplier onLoopThread;
     /** Null: plaintext. */
     private final NodeTls tls;
+    private final BearerTokens tokens;
     private final AtomicInteger connectionCount = new AtomicInteger();
     private final AtomicLong nextConnectionId = new AtomicLong(1);
     private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
@@ -84,8 +92,9 @@ final class ClientTransport implements AutoCloseable {
     }
 
     ClientTransport(EventLoopGroup group, int connectionsMax, int streamBufferMax, NodeMetrics metrics, Handler handler,
-                    BooleanSupplier onLoopThread, NodeTls tls) {
+                    BooleanSupplier onLoopThread, NodeTls tls, BearerTokens tokens) {
         this.group = group;
+        this.tokens = tokens;
         this.tls = tls;
         this.connectionsMax = connectionsMax;
         this.streamBufferMax = streamBufferMax;
@@ -148,6 +157,8 @@ final class ClientTransport implements AutoCloseable {
         private final Map<Long, Long> streamedZxid = new ConcurrentHashMap<>();
         private volatile Channel channel;
         private boolean counted;
+        /** Null until the first request: then the certificate's CN, a token's name, or anonymous. Netty thread only. */
+        private String identity;
 
         Connection(long id) {
             this.id = id;
@@ -190,10 +201,46 @@ final class ClientTransport implements AutoCloseable {
                 respond(e.answer());
                 return;
             }
+            boolean first = identity == null;
+            if (first) {
+                identity = certificateIdentity(ctx);
+            }
+            if (request.body() instanceof AuthRequest auth) {
+                authenticate(ctx, request.requestId(), auth, first);
+                return;
+            }
             if (request.body() instanceof CommandRequest) {
                 commandStartedNanos.put(request.requestId(), System.nanoTime());
             }
-            handler.request(id, request, this);
+            handler.request(id, identity, request, this);
+        }
+
+        /** The CN of the verified client certificate, or anonymous without one. */
+        private String certificateIdentity(ChannelHandlerContext ctx) {
+            String subject = ctx.channel().attr(NodeTls.PEER_SUBJECT).get();
+            String commonName = subject == null ? "" : ClientIdentities.commonName(subject);
+            return commonName.isEmpty() ? ClientIdentities.ANONYMOUS : commonName;
+        }
+
+        private void authenticate(ChannelHandlerContext ctx, long requestId, AuthRequest auth, boolean first) {
+            if (!first) {
+                respond(Response.error(requestId, ErrorCode.MALFORMED, "a token is accepted only as the first request of a connection; "
+                        + "this connection acts as " + identity + ": open a new one"));
+                return;
+            }
+            String named = tokens.identityOf(auth.token());
+            if (named == null) {
+                metrics.requestError("permission_denied");
+                LOG.warn("client connection {} from {}: refused a token that matches no auth.token.NAME{}", id,
+                        ctx.channel().remoteAddress(), tokens.any() ? "" : " (this node has none configured)");
+                byte[] bytes = ClientWire.encode(Response.error(requestId, ErrorCode.PERMISSION_DENIED,
+                        "this token matches no auth.token.NAME of this node; the connection is closed"));
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            identity = named;
+            LOG.info("client connection {} from {} acts as {} (token)", id, ctx.channel().remoteAddress(), named);
+            respond(new Response(requestId, new AuthResult(named)));
         }
 
         private void rejectAndClose(ChannelHandlerContext ctx, String why) {

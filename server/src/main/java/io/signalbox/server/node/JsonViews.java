@@ -147,7 +147,7 @@ final class JsonViews {
         for (int i = 0; i < entries.size(); i++) {
             LbStateMachine.Entry e = entries.get(i);
             out.append(i == 0 ? "" : ",").append("{\"zxid\":").append(quote(Zxid.format(e.zxid()))).append(",\"zxidRaw\":").append(e.zxid())
-                    .append(",\"events\":[");
+                    .append(",\"identity\":").append(quote(e.identity())).append(",\"events\":[");
             for (int j = 0; j < e.events().size(); j++) {
                 out.append(j == 0 ? "" : ",").append(quote(EventText.describe(e.events().get(j))));
             }

@@ -6,6 +6,7 @@ import io.signalbox.common.Zxid;
 import io.signalbox.consensus.RecoveredState;
 import io.signalbox.consensus.ZabConfig;
 import io.signalbox.consensus.ZabCore;
+import io.signalbox.node.Access;
 import io.signalbox.node.LocalReadCache;
 import io.signalbox.node.Node;
 import io.signalbox.node.NodeEffect;
@@ -67,6 +68,8 @@ public final class SignalboxNode implements AutoCloseable {
     private final AtomicLong nextAdminConnection = new AtomicLong(ADMIN_CONNECTION_IDS_FROM);
     private final Map<Long, CompletableFuture<Response>> adminRequests = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** Who may read now, for the reads answered off the loop thread; replaced (loop thread) when grants change. */
+    private volatile java.util.function.Predicate<String> readers = identity -> false;
     /** The storage writer failed: the node stops serving (its owner sees {@link #running()} false and closes it). */
     private volatile boolean storageFailed;
 
@@ -110,6 +113,7 @@ public final class SignalboxNode implements AutoCloseable {
         SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
         this.node = new Node(options(config), ZabCore.create(zab, recovered, random::nextLong), recovered.snapshot());
         localReads.start(node.machine().appliedZxid(), node.machine().digest());
+        this.readers = node.readersIfChanged();
         this.storageWriter = new StorageWriter(config, storage, metrics, (writeId, snapshotZxids) -> loop.offerInternal(() -> step(() -> {
             if (writeId > 0) {
                 this.node.written(writeId);
@@ -119,15 +123,15 @@ public final class SignalboxNode implements AutoCloseable {
         this.clients = new ClientTransport(netty, config.clientConnectionsMax(), config.subscriberBufferMax(), metrics,
                 new ClientTransport.Handler() {
                     @Override
-                    public void request(long connectionId, Request request, ClientTransport.Responder immediate) {
-                        accept(connectionId, request, immediate);
+                    public void request(long connectionId, String identity, Request request, ClientTransport.Responder immediate) {
+                        accept(connectionId, identity, request, immediate);
                     }
 
                     @Override
                     public void closed(long connectionId) {
                         loop.offerInternal(() -> node.connectionClosed(connectionId));
                     }
-                }, loop::inLoop, tls);
+                }, loop::inLoop, tls, new BearerTokens(config.auth().tokenHashes()));
         this.admin = new AdminServer(this, netty, tls);
     }
 
@@ -138,7 +142,8 @@ public final class SignalboxNode implements AutoCloseable {
         }
         int requestTimeoutTicks = Math.max(1, config.requestTimeoutMs() / config.tickMs());
         return new NodeOptions(config.id(), members, config.tickMs(), requestTimeoutTicks, config.snapshotEveryEntries(),
-                config.historyEntriesMax(), Boolean.getBoolean(UNSAFE_READS_PROPERTY), false);
+                config.historyEntriesMax(), Boolean.getBoolean(UNSAFE_READS_PROPERTY), false,
+                new Access(config.auth().admins(), config.loopbackOnly() || config.insecure()));
     }
 
     /** Opens the data directory, binds the three ports and starts the loop; throws with the reason if any fails. */
@@ -210,14 +215,14 @@ public final class SignalboxNode implements AutoCloseable {
     }
 
     /** From the client transport (Netty thread): queued for the loop, or refused at once when the loop is full. */
-    private void accept(long connectionId, Request request, ClientTransport.Responder immediate) {
-        Configuration cached = localReads.answer(request.body());
+    private void accept(long connectionId, String identity, Request request, ClientTransport.Responder immediate) {
+        Configuration cached = readers.test(identity) ? localReads.answer(request.body()) : null;
         if (cached != null) {
             metrics.readOffLoop();
             immediate.respond(new Response(request.requestId(), new ReadResult(cached)));
             return;
         }
-        if (!loop.offerExternal(() -> step(() -> node.request(connectionId, request)))) {
+        if (!loop.offerExternal(() -> step(() -> node.request(connectionId, identity, request)))) {
             immediate.respond(Response.error(request.requestId(), ErrorCode.BUSY, closed
                     ? "node " + config.id() + " is shutting down" : "node " + config.id() + " is overloaded; retry"));
         }
@@ -226,6 +231,10 @@ public final class SignalboxNode implements AutoCloseable {
     /** Loop thread: one input to the node, then every effect it returned, in order. */
     private void step(Runnable input) {
         input.run();
+        java.util.function.Predicate<String> changed = node.readersIfChanged();
+        if (changed != null) {
+            readers = changed;
+        }
         List<NodeEffect> effects;
         while (!(effects = node.takeEffects()).isEmpty()) {
             for (NodeEffect effect : effects) {
@@ -271,7 +280,7 @@ public final class SignalboxNode implements AutoCloseable {
         long connection = nextAdminConnection.getAndDecrement();
         CompletableFuture<Response> answer = new CompletableFuture<>();
         adminRequests.put(connection, answer);
-        if (!loop.offerExternal(() -> step(() -> node.request(connection, new Request(1, request))))) {
+        if (!loop.offerExternal(() -> step(() -> node.request(connection, Access.ADMIN_PORT, new Request(1, request))))) {
             adminRequests.remove(connection);
             answer.completeExceptionally(new IllegalStateException("node " + config.id() + " is overloaded or stopping"));
         }

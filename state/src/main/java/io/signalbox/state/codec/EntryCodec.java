@@ -19,8 +19,8 @@ import java.util.List;
 public final class EntryCodec {
     private EntryCodec() {}
 
-    /** A decoded log entry: its events, and the client command that produced them (empty id: none). */
-    public record StampedEvents(List<StateEvent> events, String clientId, long clientSequence) {}
+    /** A decoded log entry: its events, the client command that produced them (empty id: none), and who caused it. */
+    public record StampedEvents(List<StateEvent> events, String clientId, long clientSequence, String identity) {}
 
     /** One remembered command of a client, as a node snapshot carries it. */
     public record AppliedCommand(String clientId, long sequence, long zxid, long sessionId) {}
@@ -28,12 +28,16 @@ public final class EntryCodec {
     /** A node snapshot's two parts. */
     public record NodeSnapshotParts(byte[] state, List<AppliedCommand> clients) {}
 
-    /** The entry's payload: {@code eventBatch} with the client's id and sequence added (concatenated protobuf messages merge). */
-    public static byte[] stamp(byte[] eventBatch, String clientId, long sequence) {
-        if (clientId.isEmpty()) {
+    /**
+     * The entry's payload: {@code eventBatch} with the client's id and sequence and the identity
+     * that caused it added (concatenated protobuf messages merge).
+     */
+    public static byte[] stamp(byte[] eventBatch, String clientId, long sequence, String identity) {
+        if (clientId.isEmpty() && identity.isEmpty()) {
             return eventBatch;
         }
-        byte[] stamp = EventBatch.newBuilder().setClientId(clientId).setClientSequence(sequence).build().toByteArray();
+        byte[] stamp = EventBatch.newBuilder().setClientId(clientId).setClientSequence(clientId.isEmpty() ? 0 : sequence)
+                .setIdentity(identity).build().toByteArray();
         byte[] stamped = new byte[eventBatch.length + stamp.length];
         System.arraycopy(eventBatch, 0, stamped, 0, eventBatch.length);
         System.arraycopy(stamp, 0, stamped, eventBatch.length, stamp.length);
@@ -49,7 +53,8 @@ public final class EntryCodec {
             throw new StateCodec.MalformedStateException("committed entry " + Zxid.format(zxid) + " does not decode: "
                     + e.getMessage(), e);
         }
-        return new StampedEvents(StateCodec.decodeEvents(batch), batch.getClientId(), batch.getClientSequence());
+        return new StampedEvents(StateCodec.decodeEvents(batch), batch.getClientId(), batch.getClientSequence(),
+                batch.getIdentity());
     }
 
     public static byte[] encodeNodeSnapshot(byte[] state, List<AppliedCommand> clients) {

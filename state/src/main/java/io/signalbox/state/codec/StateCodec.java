@@ -118,6 +118,10 @@ public final class StateCodec {
             out.setSessionOpened(io.signalbox.proto.state.Session.newBuilder().setId(e.id()).setTimeoutMs(e.timeoutMs()));
         } else if (event instanceof StateEvent.SessionEnded e) {
             out.setSessionEnded(io.signalbox.proto.state.SessionEnded.newBuilder().setId(e.id()).setExpired(e.expired()));
+        } else if (event instanceof StateEvent.RoleGranted e) {
+            out.setRoleGranted(toProto(e.identity(), e.grant()));
+        } else if (event instanceof StateEvent.RoleRevoked e) {
+            out.setRoleRevoked(toProto(e.identity(), e.grant()));
         }
         return out.build();
     }
@@ -145,9 +149,24 @@ public final class StateCodec {
                 return new StateEvent.SessionOpened(event.getSessionOpened().getId(), event.getSessionOpened().getTimeoutMs());
             case SESSION_ENDED:
                 return new StateEvent.SessionEnded(event.getSessionEnded().getId(), event.getSessionEnded().getExpired());
+            case ROLE_GRANTED:
+                return new StateEvent.RoleGranted(event.getRoleGranted().getIdentity(), fromProto(event.getRoleGranted()));
+            case ROLE_REVOKED:
+                return new StateEvent.RoleRevoked(event.getRoleRevoked().getIdentity(), fromProto(event.getRoleRevoked()));
             default:
                 throw new IllegalArgumentException("event with no body (" + event.getBodyCase() + ")");
         }
+    }
+
+    public static io.signalbox.proto.state.RoleGrant toProto(String identity, io.signalbox.state.Grant grant) {
+        return io.signalbox.proto.state.RoleGrant.newBuilder().setIdentity(identity).setRole(grant.role().text())
+                .setScope(grant.scope()).build();
+    }
+
+    /** @throws io.signalbox.state.Rejection when the role is unknown (a newer writer) */
+    public static io.signalbox.state.Grant fromProto(io.signalbox.proto.state.RoleGrant g) {
+        return new io.signalbox.state.Grant(io.signalbox.state.Role.parse("grant.role", g.getRole()),
+                g.getScope().isEmpty() ? io.signalbox.state.Grant.EVERY_SERVICE : g.getScope());
     }
 
     public static io.signalbox.proto.state.Service toProto(Service s) {
