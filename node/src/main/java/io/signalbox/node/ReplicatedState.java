@@ -51,7 +51,7 @@ final class ReplicatedState {
         if (ConfigurationEntry.isConfiguration(txn.payload())) {
             // The core's membership change: no state event yet (the member table is issue 18's node step).
             machine.apply(txn.zxid(), java.util.List.of());
-            return new Delivered(txn.zxid(), java.util.List.of(), "", 0, 0);
+            return new Delivered(txn.zxid(), java.util.List.of(), "", 0, 0, "");
         }
         EntryCodec.StampedEvents entry = EntryCodec.decodeEntry(txn.zxid(), txn.payload());
         machine.apply(txn.zxid(), entry.events(), entry.identity());
