@@ -1,5 +1,6 @@
 package io.signalbox.simulation;
 
+import io.signalbox.common.Xml;
 import io.signalbox.simulation.SequenceRecorder.Arrow;
 import io.signalbox.simulation.SequenceRecorder.Kind;
 import io.signalbox.simulation.SequenceRecorder.Mark;
@@ -98,7 +99,7 @@ public final class SequenceDiagram {
                 .append("\" x1=\"").append(fmt(x1)).append("\" y1=\"").append(fmt(y1)).append("\" x2=\"").append(fmt(x2))
                 .append("\" y2=\"").append(fmt(y2)).append("\" stroke=\"").append(colour).append('"')
                 .append(arrow.delivered() ? " marker-end=\"url(#head)\"" : " stroke-dasharray=\"4,3\"").append("><title>")
-                .append(escape(arrow.label + " " + arrow.from + "→" + arrow.to + " sent t=" + SequenceRecorder.ticks(arrow.sent)
+                .append(Xml.escape(arrow.label + " " + arrow.from + "→" + arrow.to + " sent t=" + SequenceRecorder.ticks(arrow.sent)
                         + (lostAtOnce ? " lost" : (arrow.delivered() ? " arrived" : " dropped") + " t=" + SequenceRecorder.ticks(arrow.arrival))))
                 .append("</title></line>\n");
         if (!arrow.delivered()) {
@@ -170,14 +171,10 @@ public final class SequenceDiagram {
 
     private static void text(StringBuilder svg, double x, double y, String anchor, String attributes, String text) {
         svg.append("<text x=\"").append(fmt(x)).append("\" y=\"").append(fmt(y)).append("\" text-anchor=\"").append(anchor).append('"')
-                .append(attributes.isEmpty() ? "" : " " + attributes).append('>').append(escape(text)).append("</text>\n");
+                .append(attributes.isEmpty() ? "" : " " + attributes).append('>').append(Xml.escape(text)).append("</text>\n");
     }
 
     private static String fmt(double value) {
         return String.format(java.util.Locale.ROOT, "%.1f", value);
-    }
-
-    static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

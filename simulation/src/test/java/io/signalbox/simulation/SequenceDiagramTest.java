@@ -73,7 +73,7 @@ class SequenceDiagramTest {
 
     @Test
     void labelsAreEscaped() {
-        assertEquals("a&lt;b&gt; &amp; &quot;c&quot;", SequenceDiagram.escape("a<b> & \"c\""));
+        assertEquals("a&lt;b&gt; &amp; &quot;c&quot;", io.signalbox.common.Xml.escape("a<b> & \"c\""));
     }
 
     private static int indexOfPrefix(List<String> texts, String prefix) {

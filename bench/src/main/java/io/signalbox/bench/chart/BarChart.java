@@ -1,5 +1,6 @@
 package io.signalbox.bench.chart;
 
+import io.signalbox.common.Xml;
 import java.util.List;
 import java.util.Locale;
 
@@ -100,7 +101,7 @@ public final class BarChart {
     }
 
     private static void panel(StringBuilder out, Panel p, int top) {
-        out.append("<g class=\"panel\" data-title=\"").append(escape(p.title())).append("\">\n");
+        out.append("<g class=\"panel\" data-title=\"").append(Xml.escape(p.title())).append("\">\n");
         text(out, PLOT_LEFT, top + 16, "start", "font-size=\"13\" font-weight=\"bold\"", p.title());
         legend(out, p, top + 32);
         double max = 0;
@@ -122,7 +123,7 @@ public final class BarChart {
         out.append("<line x1=\"").append(PLOT_LEFT).append("\" x2=\"").append(PLOT_LEFT).append("\" y1=\"").append(plotTop)
                 .append("\" y2=\"").append(baseline).append("\" stroke=\"#444444\"/>\n");
         out.append("<text transform=\"translate(16 ").append(plotTop + PLOT_HEIGHT / 2).append(") rotate(-90)\" text-anchor=\"middle\"")
-                .append(" fill=\"#444444\">").append(escape(p.title())).append("</text>\n");
+                .append(" fill=\"#444444\">").append(Xml.escape(p.title())).append("</text>\n");
         for (int g = 0; g < p.groups().size(); g++) {
             int groupLeft = PLOT_LEFT + g * groupWidth(p);
             int barsLeft = groupLeft + (groupWidth(p) - barsWidth(p)) / 2;
@@ -134,8 +135,8 @@ public final class BarChart {
                     continue;
                 }
                 double h = v / max * PLOT_HEIGHT;
-                out.append("<rect class=\"bar\" data-series=\"").append(escape(p.series().get(s))).append("\" data-group=\"")
-                        .append(escape(p.groups().get(g).replace('\n', ' '))).append("\" data-value=\"").append(v)
+                out.append("<rect class=\"bar\" data-series=\"").append(Xml.escape(p.series().get(s))).append("\" data-group=\"")
+                        .append(Xml.escape(p.groups().get(g).replace('\n', ' '))).append("\" data-value=\"").append(v)
                         .append("\" x=\"").append(fmt(x)).append("\" y=\"").append(fmt(baseline - h)).append("\" width=\"").append(BAR_WIDTH)
                         .append("\" height=\"").append(fmt(h)).append("\" fill=\"").append(COLOURS[s]).append("\"/>\n");
                 text(out, x + BAR_WIDTH / 2.0, baseline - h - 3, "middle", "font-size=\"9\"", value(v));
@@ -187,26 +188,10 @@ public final class BarChart {
 
     private static void text(StringBuilder out, double x, double y, String anchor, String attributes, String content) {
         out.append("<text x=\"").append(fmt(x)).append("\" y=\"").append(fmt(y)).append("\" text-anchor=\"").append(anchor).append('"')
-                .append(attributes.isEmpty() ? "" : " " + attributes).append('>').append(escape(content)).append("</text>\n");
+                .append(attributes.isEmpty() ? "" : " " + attributes).append('>').append(Xml.escape(content)).append("</text>\n");
     }
 
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
-    }
-
-    static String escape(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&apos;");
-                default -> out.append(c < 0x20 && c != '\t' && c != '\n' ? ' ' : c);
-            }
-        }
-        return out.toString();
     }
 }
