@@ -22,6 +22,8 @@ final class CoreCluster {
     final Set<Integer> cutOff = new HashSet<>();
     final Map<Effect.Send, Integer> senders = new java.util.IdentityHashMap<>();
     final List<String> roleChanges = new ArrayList<>();
+    /** Sends it matches are lost, as a dropped connection loses them; {@code from} is the sender. */
+    java.util.function.BiPredicate<Integer, Effect.Send> lose = (from, send) -> false;
 
     /** One core per id of {@code voters}, each bootstrapped with them. */
     CoreCluster(List<Integer> voters) {
@@ -61,7 +63,7 @@ final class CoreCluster {
         for (int i = 0; i < 100_000 && !wire.isEmpty(); i++) {
             Effect.Send send = wire.poll();
             int from = senders.remove(send);
-            if (cutOff.contains(from) || cutOff.contains(send.to()) || !cores.containsKey(send.to())) {
+            if (cutOff.contains(from) || cutOff.contains(send.to()) || !cores.containsKey(send.to()) || lose.test(from, send)) {
                 continue;
             }
             sentFromTo.add(new int[] {from, send.to()});

@@ -53,7 +53,7 @@ class FollowerDurabilityOrderTest {
 
         core.receive(3, new SyncDiff(attempt, 2, Zxid.ZERO));
         core.receive(3, new Proposal(2, Zxid.ZERO, List.of(FIRST, SECOND)));
-        core.receive(3, new NewLeader(2, SECOND.zxid()));
+        core.receive(3, new NewLeader(attempt, 2, SECOND.zxid()));
         return core.takeEffects();
     }
 
@@ -71,7 +71,7 @@ class FollowerDurabilityOrderTest {
         assertEquals(Role.FOLLOWING, core.role());
 
         core.written(3);
-        assertEquals(List.of(new Effect.Send(3, new AckNewLeader(2, SECOND.zxid()))), sends(core.takeEffects()),
+        assertEquals(List.of(new Effect.Send(3, new AckNewLeader(attempt, 2, SECOND.zxid()))), sends(core.takeEffects()),
                 "and the ack only once the epoch is durable too");
     }
 
@@ -83,7 +83,7 @@ class FollowerDurabilityOrderTest {
         core.receive(3, new Proposal(2, SECOND.zxid(), List.of(new Txn(Zxid.of(2, 1), new byte[] {3}))));
         assertEquals(List.of(new Effect.AppendTxns(4, List.of(new Txn(Zxid.of(2, 1), new byte[] {3})))), core.takeEffects());
         core.written(4);
-        assertEquals(List.of(new Effect.Send(3, new AckNewLeader(2, SECOND.zxid())), new Effect.Send(3, new Ack(2, Zxid.of(2, 1), 0))),
+        assertEquals(List.of(new Effect.Send(3, new AckNewLeader(attempt, 2, SECOND.zxid())), new Effect.Send(3, new Ack(2, Zxid.of(2, 1), 0))),
                 sends(core.takeEffects()), "the NEWLEADER ack, then the ack of the later append");
     }
 
@@ -98,7 +98,7 @@ class FollowerDurabilityOrderTest {
     @Test
     void withTheZookeeper3911SwitchTheAckLeavesBeforeTheDisk() {
         List<Effect> effects = joinLeaderThreeAndSync(Set.of(Bug.ACK_NEWLEADER_BEFORE_PERSIST));
-        assertTrue(effects.contains(new Effect.Send(3, new AckNewLeader(2, SECOND.zxid()))), effects.toString());
+        assertTrue(effects.contains(new Effect.Send(3, new AckNewLeader(attempt, 2, SECOND.zxid()))), effects.toString());
     }
 
     @Test

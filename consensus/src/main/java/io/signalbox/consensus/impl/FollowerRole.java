@@ -122,7 +122,7 @@ final class FollowerRole implements Phase {
         } else if (message instanceof NewLeader m) {
             onNewLeader(m);
         } else if (message instanceof UpToDate m) {
-            onUpToDate(m.epoch(), m.commitZxid());
+            onUpToDate(m.attempt(), m.epoch(), m.commitZxid());
         } else if (message instanceof Commit m) {
             onCommit(m);
         } else if (message instanceof Ping m) {
@@ -235,11 +235,17 @@ final class FollowerRole implements Phase {
 
     /** FollowerProcessNEWLEADER: durable txns first, then currentEpoch, then the ack (ZOOKEEPER-3911, 4643). */
     private void onNewLeader(NewLeader newLeader) {
-        if (newLeader.epoch() != epoch || stage != Stage.SYNCING || newLeaderAcked) {
-            if (newLeaderAcked && newLeader.epoch() == epoch) {
-                peer.send(leader, new AckNewLeader(epoch, newLeader.zxid())); // our ack was lost
+        if (newLeader.attempt() != attempt || newLeader.epoch() != epoch) {
+            return;
+        }
+        if (newLeaderAcked) {
+            if (newLeader.zxid() == pendingNewLeaderZxid) {
+                resendNewLeaderAck(); // the leader repeats NEWLEADER until it hears our ack
             }
             return;
+        }
+        if (stage != Stage.SYNCING) {
+            return; // ahead of the sync header: the leader repeats NEWLEADER while it waits
         }
         pendingNewLeaderZxid = newLeader.zxid();
         maybeAckNewLeader();
@@ -258,9 +264,9 @@ final class FollowerRole implements Phase {
         if (durable || asyncLog || peer.bug(Bug.ACK_NEWLEADER_BEFORE_PERSIST)) {
             newLeaderAcked = true;
             if (durable || asyncLog) { // under 4646, the ack waits for the epoch write only
-                peer.send(leader, new AckNewLeader(epoch, pendingNewLeaderZxid));
+                peer.send(leader, new AckNewLeader(attempt, epoch, pendingNewLeaderZxid));
             } else {
-                peer.sendBeforeDurable(leader, new AckNewLeader(epoch, pendingNewLeaderZxid));
+                peer.sendBeforeDurable(leader, new AckNewLeader(attempt, epoch, pendingNewLeaderZxid));
             }
             lastAckSentZxid = pendingNewLeaderZxid;
             peer.emit(new Effect.RoleChanged(Role.FOLLOWING, leader, epoch, false,
@@ -268,9 +274,17 @@ final class FollowerRole implements Phase {
         }
     }
 
-    /** FollowerProcessUPTODATE: the leader is established; start serving and delivering. */
-    private void onUpToDate(long messageEpoch, long leaderCommitZxid) {
-        if (messageEpoch != epoch || !newLeaderAcked) {
+    private void resendNewLeaderAck() {
+        peer.send(leader, new AckNewLeader(attempt, epoch, pendingNewLeaderZxid));
+    }
+
+    /**
+     * FollowerProcessUPTODATE: the leader is established and has counted our NEWLEADER ack;
+     * start serving and delivering. Only this attempt's UPTODATE counts: one sent to an
+     * earlier attempt (same leader, same epoch) says nothing of the ack of this one.
+     */
+    private void onUpToDate(long messageAttempt, long messageEpoch, long leaderCommitZxid) {
+        if (messageAttempt != attempt || messageEpoch != epoch || !newLeaderAcked) {
             return;
         }
         if (stage != Stage.BROADCAST) {
@@ -280,14 +294,24 @@ final class FollowerRole implements Phase {
         advanceCommit(leaderCommitZxid);
     }
 
-    /** FollowerProcessCOMMIT: cumulative; a commit before UPTODATE implies it. */
+    /** FollowerProcessCOMMIT: cumulative; before UPTODATE it is only remembered. */
     private void onCommit(Commit commit) {
-        onUpToDate(commit.epoch(), commit.zxid());
+        if (commit.epoch() != epoch) {
+            return;
+        }
+        if (stage == Stage.BROADCAST) {
+            advanceCommit(commit.zxid());
+        } else {
+            commitZxid = Math.max(commitZxid, commit.zxid());
+        }
     }
 
     private void onPing(Ping ping) {
-        if (ping.epoch() == epoch && ping.upToDate()) {
-            onUpToDate(ping.epoch(), ping.commitZxid());
+        boolean thisAttempt = ping.attempt() == attempt && ping.epoch() == epoch;
+        if (thisAttempt && ping.upToDate()) {
+            onUpToDate(ping.attempt(), ping.epoch(), ping.commitZxid());
+        } else if (thisAttempt && newLeaderAcked && stage != Stage.BROADCAST) {
+            resendNewLeaderAck(); // not up to date for the leader: it has not counted our ack
         }
         if (ping.epoch() == epoch) {
             readRoundSeen = Math.max(readRoundSeen, ping.readRound());

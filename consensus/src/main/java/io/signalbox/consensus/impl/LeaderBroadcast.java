@@ -154,7 +154,8 @@ final class LeaderBroadcast {
             nextHeartbeatTick = peer.tick + peer.config.heartbeatTicks();
             for (LearnerHandle handle : leader.learners.values()) {
                 boolean upToDate = leader.stage == LeaderRole.Stage.BROADCAST && handle.synced();
-                peer.send(handle.sid, new Ping(Math.max(leader.epoch, 0), commitZxid, upToDate, upToDate ? reads.sentRound() : 0));
+                peer.send(handle.sid, new Ping(handle.attempt, Math.max(leader.epoch, 0), commitZxid, upToDate,
+                        upToDate ? reads.sentRound() : 0));
             }
         }
         if (leader.stage != LeaderRole.Stage.BROADCAST) {

@@ -81,7 +81,25 @@ final class LeaderRole implements Phase {
                     + peer.config.establishTimeoutTicks() + " ticks (stage " + stage + ")");
             return;
         }
+        resendStalledNewLeaders();
         broadcast.tick();
+    }
+
+    /**
+     * A lost NEWLEADER, or a lost ack of it, would hold the follower out until its establish
+     * timeout; the follower answers a repeated NEWLEADER it already acked with the ack again.
+     */
+    private void resendStalledNewLeaders() {
+        if (stage != Stage.AWAIT_NEWLEADER_ACKS && stage != Stage.BROADCAST) {
+            return;
+        }
+        for (LearnerHandle handle : learners.values()) {
+            if (handle.stage == LearnerHandle.Stage.SYNCING
+                    && peer.tick - handle.lastAckProgressTick >= peer.config.retransmitTicks()) {
+                handle.lastAckProgressTick = peer.tick;
+                peer.send(handle.sid, new NewLeader(handle.attempt, epoch, handle.newLeaderZxid));
+            }
+        }
     }
 
     @Override
@@ -227,7 +245,8 @@ final class LeaderRole implements Phase {
         handle.sentUpToZxid = upTo;
         handle.newLeaderZxid = peer.lastZxid();
         handle.stage = LearnerHandle.Stage.SYNCING;
-        peer.send(handle.sid, new NewLeader(epoch, peer.lastZxid()));
+        handle.lastAckProgressTick = peer.tick;
+        peer.send(handle.sid, new NewLeader(handle.attempt, epoch, peer.lastZxid()));
     }
 
     /** Sends every txn after {@code base} in bounded PROPOSAL batches. */
@@ -247,8 +266,8 @@ final class LeaderRole implements Phase {
     /** LeaderProcessACKLD: a quorum of NEWLEADER acks establishes the leader. */
     private void onAckNewLeader(int from, AckNewLeader ack) {
         LearnerHandle handle = learners.get(from);
-        if (handle == null || ack.epoch() != epoch || handle.stage != LearnerHandle.Stage.SYNCING
-                || ack.zxid() != handle.newLeaderZxid) {
+        if (handle == null || ack.attempt() != handle.attempt || ack.epoch() != epoch
+                || handle.stage != LearnerHandle.Stage.SYNCING || ack.zxid() != handle.newLeaderZxid) {
             return;
         }
         handle.stage = LearnerHandle.Stage.SYNCED;
@@ -256,7 +275,7 @@ final class LeaderRole implements Phase {
         handle.lastAckProgressTick = peer.tick;
         if (stage == Stage.BROADCAST) {
             handle.stage = LearnerHandle.Stage.UP_TO_DATE;
-            peer.send(from, new UpToDate(epoch, broadcast.commitZxid));
+            peer.send(from, new UpToDate(handle.attempt, epoch, broadcast.commitZxid));
             return;
         }
         List<Integer> synced = withSelf(List.of()); // ourselves: durable up to establishedZxid before we sent NEWLEADER
@@ -280,7 +299,7 @@ final class LeaderRole implements Phase {
         for (LearnerHandle learner : learners.values()) {
             if (learner.synced()) {
                 learner.stage = LearnerHandle.Stage.UP_TO_DATE;
-                peer.send(learner.sid, new UpToDate(epoch, broadcast.commitZxid));
+                peer.send(learner.sid, new UpToDate(learner.attempt, epoch, broadcast.commitZxid));
             }
         }
     }

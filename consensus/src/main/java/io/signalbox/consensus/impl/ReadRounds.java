@@ -78,7 +78,7 @@ final class ReadRounds {
         sentRound = round;
         for (LearnerHandle handle : leader.learners.values()) {
             if (handle.synced()) {
-                peer.send(handle.sid, new Ping(leader.epoch, leader.broadcast.commitZxid, true, round));
+                peer.send(handle.sid, new Ping(handle.attempt, leader.epoch, leader.broadcast.commitZxid, true, round));
             }
         }
     }

@@ -77,7 +77,12 @@ public sealed interface ZabMessage {
         }
     }
 
-    record NewLeader(long epoch, long zxid) implements ZabMessage {
+    /**
+     * Phase 2's messages after the header name the follow attempt too: the leader's epoch stays
+     * the same across a follower's attempts, so a late message of an earlier attempt must not
+     * complete (or claim to complete) this one.
+     */
+    record NewLeader(long attempt, long epoch, long zxid) implements ZabMessage {
         @Override
         public String toString() {
             return "NewLeader[epoch=" + epoch + ", zxid=" + Zxid.format(zxid) + "]";
@@ -85,14 +90,14 @@ public sealed interface ZabMessage {
     }
 
     /** The follower holds the leader's history up to {@code zxid} durably and has adopted {@code epoch}. */
-    record AckNewLeader(long epoch, long zxid) implements ZabMessage {
+    record AckNewLeader(long attempt, long epoch, long zxid) implements ZabMessage {
         @Override
         public String toString() {
             return "AckNewLeader[epoch=" + epoch + ", zxid=" + Zxid.format(zxid) + "]";
         }
     }
 
-    record UpToDate(long epoch, long commitZxid) implements ZabMessage {
+    record UpToDate(long attempt, long epoch, long commitZxid) implements ZabMessage {
         @Override
         public String toString() {
             return "UpToDate[epoch=" + epoch + ", commit=" + Zxid.format(commitZxid) + "]";
@@ -129,7 +134,7 @@ public sealed interface ZabMessage {
         }
     }
 
-    /** Cumulative: everything up to {@code zxid} is committed. */
+    /** Cumulative: everything up to {@code zxid} is committed. It does not stand in for UPTODATE: it names no attempt. */
     record Commit(long epoch, long zxid) implements ZabMessage {
         @Override
         public String toString() {
@@ -138,15 +143,12 @@ public sealed interface ZabMessage {
     }
 
     /**
-     * Heartbeat; repeats the commit point and, once the follower may serve, UPTODATE.
+     * Heartbeat to one follow attempt; repeats the commit point and, once the follower may
+     * serve, UPTODATE (without it, a follower that acked NEWLEADER knows its ack was lost).
      * {@code readRound} is the leader's latest read-index round: an ack echoing it proves the
      * follower still followed this leader after the reads of that round arrived.
      */
-    record Ping(long epoch, long commitZxid, boolean upToDate, long readRound) implements ZabMessage {
-        public Ping(long epoch, long commitZxid, boolean upToDate) {
-            this(epoch, commitZxid, upToDate, 0);
-        }
-
+    record Ping(long attempt, long epoch, long commitZxid, boolean upToDate, long readRound) implements ZabMessage {
         @Override
         public String toString() {
             return "Ping[epoch=" + epoch + ", commit=" + Zxid.format(commitZxid) + (upToDate ? ", uptodate" : "")

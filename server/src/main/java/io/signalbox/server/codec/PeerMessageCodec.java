@@ -70,11 +70,11 @@ public final class PeerMessageCodec {
             envelope.setSyncSnap(io.signalbox.proto.peer.SyncSnap.newBuilder().setAttempt(m.attempt()).setEpoch(m.epoch())
                     .setSnapshot(encodeSnapshot(m.snapshot())));
         } else if (message instanceof ZabMessage.NewLeader m) {
-            envelope.setNewLeader(io.signalbox.proto.peer.NewLeader.newBuilder().setEpoch(m.epoch()).setZxid(m.zxid()));
+            envelope.setNewLeader(io.signalbox.proto.peer.NewLeader.newBuilder().setAttempt(m.attempt()).setEpoch(m.epoch()).setZxid(m.zxid()));
         } else if (message instanceof ZabMessage.AckNewLeader m) {
-            envelope.setAckNewLeader(io.signalbox.proto.peer.AckNewLeader.newBuilder().setEpoch(m.epoch()).setZxid(m.zxid()));
+            envelope.setAckNewLeader(io.signalbox.proto.peer.AckNewLeader.newBuilder().setAttempt(m.attempt()).setEpoch(m.epoch()).setZxid(m.zxid()));
         } else if (message instanceof ZabMessage.UpToDate m) {
-            envelope.setUpToDate(io.signalbox.proto.peer.UpToDate.newBuilder().setEpoch(m.epoch()).setCommitZxid(m.commitZxid()));
+            envelope.setUpToDate(io.signalbox.proto.peer.UpToDate.newBuilder().setAttempt(m.attempt()).setEpoch(m.epoch()).setCommitZxid(m.commitZxid()));
         } else if (message instanceof ZabMessage.Proposal m) {
             io.signalbox.proto.peer.Proposal.Builder proposal = io.signalbox.proto.peer.Proposal.newBuilder()
                     .setEpoch(m.epoch()).setPrevZxid(m.prevZxid());
@@ -87,7 +87,7 @@ public final class PeerMessageCodec {
         } else if (message instanceof ZabMessage.Commit m) {
             envelope.setCommit(io.signalbox.proto.peer.Commit.newBuilder().setEpoch(m.epoch()).setZxid(m.zxid()));
         } else if (message instanceof ZabMessage.Ping m) {
-            envelope.setPing(io.signalbox.proto.peer.Ping.newBuilder().setEpoch(m.epoch()).setCommitZxid(m.commitZxid())
+            envelope.setPing(io.signalbox.proto.peer.Ping.newBuilder().setAttempt(m.attempt()).setEpoch(m.epoch()).setCommitZxid(m.commitZxid())
                     .setUpToDate(m.upToDate()).setReadRound(m.readRound()));
         } else {
             throw new IllegalArgumentException("no encoding for message type " + message.getClass().getName());
@@ -166,12 +166,18 @@ public final class PeerMessageCodec {
                 var m = envelope.getSyncSnap();
                 return new ZabMessage.SyncSnap(m.getAttempt(), m.getEpoch(), decodeSnapshot(m.getSnapshot()));
             }
-            case NEW_LEADER:
-                return new ZabMessage.NewLeader(envelope.getNewLeader().getEpoch(), envelope.getNewLeader().getZxid());
-            case ACK_NEW_LEADER:
-                return new ZabMessage.AckNewLeader(envelope.getAckNewLeader().getEpoch(), envelope.getAckNewLeader().getZxid());
-            case UP_TO_DATE:
-                return new ZabMessage.UpToDate(envelope.getUpToDate().getEpoch(), envelope.getUpToDate().getCommitZxid());
+            case NEW_LEADER: {
+                var m = envelope.getNewLeader();
+                return new ZabMessage.NewLeader(m.getAttempt(), m.getEpoch(), m.getZxid());
+            }
+            case ACK_NEW_LEADER: {
+                var m = envelope.getAckNewLeader();
+                return new ZabMessage.AckNewLeader(m.getAttempt(), m.getEpoch(), m.getZxid());
+            }
+            case UP_TO_DATE: {
+                var m = envelope.getUpToDate();
+                return new ZabMessage.UpToDate(m.getAttempt(), m.getEpoch(), m.getCommitZxid());
+            }
             case PROPOSAL: {
                 var m = envelope.getProposal();
                 List<Txn> txns = new ArrayList<>(m.getTxnsCount());
@@ -186,7 +192,7 @@ public final class PeerMessageCodec {
                 return new ZabMessage.Commit(envelope.getCommit().getEpoch(), envelope.getCommit().getZxid());
             case PING: {
                 var m = envelope.getPing();
-                return new ZabMessage.Ping(m.getEpoch(), m.getCommitZxid(), m.getUpToDate(), m.getReadRound());
+                return new ZabMessage.Ping(m.getAttempt(), m.getEpoch(), m.getCommitZxid(), m.getUpToDate(), m.getReadRound());
             }
             default:
                 throw new IllegalArgumentException("no message in the frame (body " + envelope.getBodyCase() + ")");

@@ -45,16 +45,16 @@ class PeerMessageCodecTest {
             new ZabMessage.SyncSnap(42, 4, Snapshot.GENESIS),
             new ZabMessage.SyncSnap(42, 4, new Snapshot(Zxid.of(3, 9), new byte[] {7},
                     new io.signalbox.consensus.Membership(Zxid.of(3, 2), java.util.List.of(1, 2, 3, 4), java.util.List.of(9)))),
-            new ZabMessage.NewLeader(4, MAX_ZXID),
-            new ZabMessage.AckNewLeader(4, Zxid.of(3, 9)),
-            new ZabMessage.UpToDate(4, Zxid.of(3, 9)),
+            new ZabMessage.NewLeader(-7L, 4, MAX_ZXID),
+            new ZabMessage.AckNewLeader(Long.MIN_VALUE, 4, Zxid.of(3, 9)),
+            new ZabMessage.UpToDate(99L, 4, Zxid.of(3, 9)),
             new ZabMessage.Proposal(4, Zxid.of(3, 9), List.of(new Txn(Zxid.of(4, 1), new byte[] {9}), new Txn(Zxid.of(4, 2), new byte[0]))),
             new ZabMessage.Proposal(4, Zxid.of(3, 9), List.of()),
             new ZabMessage.Ack(4, Zxid.of(4, 2)),
             new ZabMessage.Ack(4, Zxid.of(4, 2), 17),
             new ZabMessage.Commit(4, Zxid.of(4, 2)),
-            new ZabMessage.Ping(4, Zxid.of(4, 2), true),
-            new ZabMessage.Ping(4, Zxid.of(4, 2), true, 18));
+            new ZabMessage.Ping(Long.MAX_VALUE, 4, Zxid.of(4, 2), false, 0),
+            new ZabMessage.Ping(-3L, 4, Zxid.of(4, 2), true, 18));
 
     @Test
     void everyMessageSurvivesTheRoundTrip() {
