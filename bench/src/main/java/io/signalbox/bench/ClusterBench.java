@@ -53,21 +53,37 @@ public final class ClusterBench implements AutoCloseable {
     private final int valueBytes;
 
     ClusterBench(int nodes, int basePort, Path directory, int valueBytes, String heap, boolean profile) throws IOException {
+        this(nodes, basePort, directory, valueBytes, heap, profile, null);
+    }
+
+    /** @param tls certificates for TLS on all three ports with client certificates required, or null for plaintext */
+    ClusterBench(int nodes, int basePort, Path directory, int valueBytes, String heap, boolean profile, BenchCertificates tls)
+            throws IOException {
         this.members = NodeConfig.localMembers(nodes, basePort);
         this.valueBytes = valueBytes;
         for (NodeConfig.Member member : members) {
             Path nodeDir = directory.resolve("node" + member.id());
             Files.createDirectories(nodeDir);
-            Path conf = NodeConfig.writeFile(nodeDir, member.id(), members);
+            Path conf = NodeConfig.writeFile(nodeDir, member.id(), members, tls == null ? Map.of() : tlsKeys(tls, member.id()));
             List<String> jvmFlags = profile
                     ? List.of("-XX:StartFlightRecording=filename=" + nodeDir.resolve("node.jfr") + ",settings=profile") : List.of();
             processes.add(new ProcessBuilder(Launch.server(heap, jvmFlags, conf, List.of())).redirectErrorStream(true)
                     .redirectOutput(nodeDir.resolve("node.log").toFile()).start());
         }
         for (NodeConfig.Member member : members) {
-            clients.add(new SignalboxClient(ClientOptions.of(List.of(HostPort.parse(member.clientAddress())))
-                    .withRetryDeadlineMs(60_000)));
+            ClientOptions options = ClientOptions.of(List.of(HostPort.parse(member.clientAddress()))).withRetryDeadlineMs(60_000);
+            clients.add(new SignalboxClient(tls == null ? options : options.withTls(tls.client())));
         }
+    }
+
+    private static Map<String, String> tlsKeys(BenchCertificates tls, int id) {
+        Map<String, String> keys = new java.util.LinkedHashMap<>();
+        keys.put("tls.ca", tls.node(id).ca().toString());
+        keys.put("tls.cert", tls.node(id).cert().toString());
+        keys.put("tls.key", tls.node(id).key().toString());
+        keys.put("tls.clientAuth", "require");
+        keys.put("auth.admin", BenchCertificates.CLIENT);
+        return keys;
     }
 
     /**

@@ -14,11 +14,14 @@ import java.util.Locale;
  * {@code bench compare}: Apache ZooKeeper 3.9 and Signalbox, one after the other on this
  * machine, same node count, heap, durability (fsync on), value size, outstanding requests and
  * client spread; durable writes and local reads; a table with the ratio Signalbox / ZooKeeper
- * per row, and a JSON file under the results directory.
+ * per row, and a JSON file under the results directory. With TLS, each system runs twice,
+ * plaintext then TLS on every link with client certificates ({@link BenchCertificates}), and
+ * the table adds each system's cost of TLS (TLS / plaintext) per row.
  */
 public final class CompareBench {
     public static final int ZOOKEEPER_BASE_PORT = 18_000;
     public static final int SIGNALBOX_BASE_PORT = 18_500;
+    static final String TLS_SUFFIX = "-tls";
 
     /**
      * What to compare, and where.
@@ -28,9 +31,10 @@ public final class CompareBench {
      * @param json print the JSON document instead of the table
      * @param zooKeeperBasePort ZooKeeper server i listens on base+i, base+100+i and base+200+i
      * @param signalboxBasePort the same for the Signalbox nodes
+     * @param tls run each system a second time with TLS (ZooKeeper's secure client port also takes base+300+i)
      */
     public record Settings(LoadSettings load, List<String> systems, Path resultsDir, boolean json, int zooKeeperBasePort,
-                           int signalboxBasePort) {
+                           int signalboxBasePort, boolean tls) {
         public Settings {
             systems = SettingChecks.systems(systems);
             SettingChecks.basePort("ZooKeeper's base port", zooKeeperBasePort);
@@ -38,8 +42,8 @@ public final class CompareBench {
         }
 
         /** Today's ports: ZooKeeper from 18,000, Signalbox from 18,500. */
-        public Settings(LoadSettings load, List<String> systems, Path resultsDir, boolean json) {
-            this(load, systems, resultsDir, json, ZOOKEEPER_BASE_PORT, SIGNALBOX_BASE_PORT);
+        public Settings(LoadSettings load, List<String> systems, Path resultsDir, boolean json, boolean tls) {
+            this(load, systems, resultsDir, json, ZOOKEEPER_BASE_PORT, SIGNALBOX_BASE_PORT, tls);
         }
     }
 
@@ -61,20 +65,23 @@ public final class CompareBench {
     private Path run() throws Exception {
         String machine = Machine.describe();
         if (!settings.json()) {
-            out.println("compare: nodes=" + load.nodes() + " value_bytes=" + load.valueBytes() + " duration_s=" + load.seconds()
+            out.println("compare: nodes=" + load.nodes() + " tls=" + settings.tls() + " value_bytes=" + load.valueBytes()
+                    + " duration_s=" + load.seconds()
                     + " warmup_s=" + load.warmupSeconds() + " heap=" + load.heap() + " " + machine);
-            out.printf("%-10s %-6s %11s %12s %9s %9s %9s %7s %13s%n", "system", "op", "outstanding", "ops/s", "p50_ms", "p99_ms",
+            out.printf("%-13s %-6s %11s %12s %9s %9s %9s %7s %13s%n", "system", "op", "outstanding", "ops/s", "p50_ms", "p99_ms",
                     "p999_ms", "errors", "server_cpu_s");
             out.flush();
         }
         List<LoadRun.Row> rows = new ArrayList<>();
-        if (settings.systems().contains("zookeeper")) {
-            rows.addAll(runZooKeeper());
+        for (boolean tls : settings.tls() ? List.of(false, true) : List.of(false)) {
+            if (settings.systems().contains("zookeeper")) {
+                rows.addAll(runZooKeeper(tls));
+            }
+            if (settings.systems().contains("signalbox")) {
+                rows.addAll(runSignalbox(tls));
+            }
         }
-        if (settings.systems().contains("signalbox")) {
-            rows.addAll(runSignalbox());
-        }
-        String document = json(machine, load, rows);
+        String document = json(machine, load, settings.tls(), rows);
         if (settings.json()) {
             out.println(document);
         } else {
@@ -88,10 +95,13 @@ public final class CompareBench {
         return file;
     }
 
-    private List<LoadRun.Row> runZooKeeper() throws Exception {
+    private List<LoadRun.Row> runZooKeeper(boolean tls) throws Exception {
         Path dir = Files.createTempDirectory("signalbox-compare-zk-");
         List<LoadRun.Row> rows = new ArrayList<>();
-        try (ZooKeeperEnsemble ensemble = new ZooKeeperEnsemble(load.nodes(), settings.zooKeeperBasePort(), dir, Launch.java(load.heap()));
+        String system = "zookeeper" + (tls ? TLS_SUFFIX : "");
+        BenchCertificates certificates = tls ? new BenchCertificates(dir.resolve("certs"), load.nodes()) : null;
+        try (ZooKeeperEnsemble ensemble = new ZooKeeperEnsemble(load.nodes(), settings.zooKeeperBasePort(), dir, Launch.java(load.heap()),
+                certificates);
              Cleanup hook = new Cleanup(ensemble)) {
             ensemble.awaitQuorum(60_000);
             try (ZooKeeperWorkload zk = new ZooKeeperWorkload(ensemble, load.nodes(), load.valueBytes())) {
@@ -99,7 +109,7 @@ public final class CompareBench {
                 for (String op : List.of("write", "read")) {
                     for (int count : load.outstanding()) {
                         double before = LoadRun.cpuSeconds(ensemble.processes());
-                        LoadRun.Row row = LoadRun.run("zookeeper", op, count, load.warmupSeconds(), load.seconds(),
+                        LoadRun.Row row = LoadRun.run(system, op, count, load.warmupSeconds(), load.seconds(),
                                 op.equals("write") ? zk::write : zk::read);
                         row = row.withCpu(LoadRun.cpuSeconds(ensemble.processes()) - before);
                         rows.add(row);
@@ -113,16 +123,19 @@ public final class CompareBench {
         return rows;
     }
 
-    private List<LoadRun.Row> runSignalbox() throws Exception {
+    private List<LoadRun.Row> runSignalbox(boolean tls) throws Exception {
         Path dir = Files.createTempDirectory("signalbox-compare-sb-");
         List<LoadRun.Row> rows = new ArrayList<>();
-        try (ClusterBench bench = new ClusterBench(load.nodes(), settings.signalboxBasePort(), dir, load.valueBytes(), load.heap(), false);
+        String system = "signalbox" + (tls ? TLS_SUFFIX : "");
+        BenchCertificates certificates = tls ? new BenchCertificates(dir.resolve("certs"), load.nodes()) : null;
+        try (ClusterBench bench = new ClusterBench(load.nodes(), settings.signalboxBasePort(), dir, load.valueBytes(), load.heap(), false,
+                certificates);
              Cleanup hook = new Cleanup(bench)) {
             bench.prepare();
             for (String op : List.of("write", "read")) {
                 for (int count : load.outstanding()) {
                     LoadRun.Row row = bench.measure(op.equals("write") ? "write" : "read-local", count, load.warmupSeconds(), load.seconds());
-                    row = new LoadRun.Row("signalbox", op, count, row.opsPerSecond(), row.p50Ms(), row.p99Ms(), row.p999Ms(),
+                    row = new LoadRun.Row(system, op, count, row.opsPerSecond(), row.p50Ms(), row.p99Ms(), row.p999Ms(),
                             row.errors(), row.serverCpuSeconds());
                     rows.add(row);
                     print(row);
@@ -136,7 +149,7 @@ public final class CompareBench {
 
     private void print(LoadRun.Row row) {
         if (!settings.json()) {
-            out.printf("%-10s %-6s %11d %12.0f %9.2f %9.2f %9.2f %7d %13.1f%n", row.system(), row.workload(), row.outstanding(),
+            out.printf("%-13s %-6s %11d %12.0f %9.2f %9.2f %9.2f %7d %13.1f%n", row.system(), row.workload(), row.outstanding(),
                     row.opsPerSecond(), row.p50Ms(), row.p99Ms(), row.p999Ms(), row.errors(), row.serverCpuSeconds());
             out.flush();
         }
@@ -168,8 +181,9 @@ public final class CompareBench {
     }
 
     /** The results as one JSON document. */
-    static String json(String machine, LoadSettings load, List<LoadRun.Row> rows) {
+    static String json(String machine, LoadSettings load, boolean tls, List<LoadRun.Row> rows) {
         StringBuilder out = new StringBuilder("{\"machine\":").append(Json.quote(machine)).append(",\"nodes\":").append(load.nodes())
+                .append(",\"tls\":").append(tls)
                 .append(",\"valueBytes\":").append(load.valueBytes()).append(",\"durationSeconds\":").append(load.seconds())
                 .append(",\"warmupSeconds\":").append(load.warmupSeconds()).append(",\"heap\":").append(Json.quote(load.heap()))
                 .append(",\"rows\":[");
@@ -183,24 +197,38 @@ public final class CompareBench {
         return out.append("]}").toString();
     }
 
-    /** Signalbox over ZooKeeper, ops/s and p99, for each row both systems ran; empty when only one ran. */
+    /**
+     * Signalbox over ZooKeeper, ops/s and p99, for each row both systems ran (plaintext, and TLS
+     * when it ran), then each system's TLS over its plaintext; empty when there is nothing to pair.
+     */
     static String ratios(List<LoadRun.Row> rows) {
         StringBuilder out = new StringBuilder();
-        for (LoadRun.Row sb : rows) {
-            if (!sb.system().equals("signalbox")) {
+        pairs(out, rows, "signalbox", "zookeeper", "sb/zk");
+        pairs(out, rows, "signalbox" + TLS_SUFFIX, "zookeeper" + TLS_SUFFIX, "sb/zk");
+        pairs(out, rows, "zookeeper" + TLS_SUFFIX, "zookeeper", "tls/plain");
+        pairs(out, rows, "signalbox" + TLS_SUFFIX, "signalbox", "tls/plain");
+        return out.toString();
+    }
+
+    /** A header naming the pair, then a line per row both {@code over} and {@code under} ran. */
+    private static void pairs(StringBuilder out, List<LoadRun.Row> rows, String over, String under, String label) {
+        boolean headed = false;
+        for (LoadRun.Row top : rows) {
+            if (!top.system().equals(over)) {
                 continue;
             }
-            for (LoadRun.Row zk : rows) {
-                if (zk.system().equals("zookeeper") && zk.workload().equals(sb.workload()) && zk.outstanding() == sb.outstanding()) {
-                    if (out.length() == 0) {
-                        out.append(String.format("%-6s %11s %16s %16s%n", "op", "outstanding", "ops_ratio_sb/zk", "p99_ratio_sb/zk"));
+            for (LoadRun.Row bottom : rows) {
+                if (bottom.system().equals(under) && bottom.workload().equals(top.workload()) && bottom.outstanding() == top.outstanding()) {
+                    if (!headed) {
+                        out.append(String.format("%-30s %-6s %11s %14s %14s%n", over + " / " + under, "op", "outstanding",
+                                "ops_" + label, "p99_" + label));
+                        headed = true;
                     }
-                    out.append(String.format("%-6s %11d %16.2f %16.2f%n", sb.workload(), sb.outstanding(),
-                            sb.opsPerSecond() / zk.opsPerSecond(), sb.p99Ms() / zk.p99Ms()));
+                    out.append(String.format("%-30s %-6s %11d %14.2f %14.2f%n", "", top.workload(), top.outstanding(),
+                            top.opsPerSecond() / bottom.opsPerSecond(), top.p99Ms() / bottom.p99Ms()));
                 }
             }
         }
-        return out.toString();
     }
 
     private static double nanToZero(double v) {

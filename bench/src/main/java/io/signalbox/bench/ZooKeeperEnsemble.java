@@ -17,7 +17,10 @@ import java.util.concurrent.TimeUnit;
  * An Apache ZooKeeper 3.9 ensemble of real server processes on 127.0.0.1, as
  * {@code bench-notes.md} describes it: default durability ({@code forceSync=yes}), its own
  * data directories, readiness by the {@code srvr} four-letter command. Server i listens for
- * clients on basePort+i, quorum on basePort+100+i, election on basePort+200+i.
+ * clients on basePort+i, quorum on basePort+100+i, election on basePort+200+i. With TLS, as
+ * ZooKeeper's admin guide sets it up: the Netty connection factory (the default NIO one has no
+ * TLS), a secure client port on basePort+300+i that requires client certificates, and
+ * {@code sslQuorum} for the quorum links; the plaintext client port stays for {@code srvr}.
  */
 public final class ZooKeeperEnsemble implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
@@ -25,11 +28,18 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     private final List<Path> logs = new ArrayList<>();
     private final int count;
     private final int basePort;
+    private final BenchCertificates tls;
 
     /** @param javaPrefix the java command, heap flag and classpath to start a server with (main class and config follow) */
     public ZooKeeperEnsemble(int count, int basePort, Path directory, List<String> javaPrefix) throws IOException {
+        this(count, basePort, directory, javaPrefix, null);
+    }
+
+    /** @param tls the certificates for TLS on client and quorum links, or null for plaintext */
+    ZooKeeperEnsemble(int count, int basePort, Path directory, List<String> javaPrefix, BenchCertificates tls) throws IOException {
         this.count = count;
         this.basePort = basePort;
+        this.tls = tls;
         for (int id = 1; id <= count; id++) {
             Path data = directory.resolve("zk" + id);
             Files.createDirectories(data);
@@ -38,6 +48,9 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
             cfg.append("tickTime=2000\ninitLimit=10\nsyncLimit=5\n").append("dataDir=").append(data.toAbsolutePath()).append('\n')
                     .append("clientPort=").append(clientPort(id)).append("\nclientPortAddress=127.0.0.1\nmaxClientCnxns=0\n")
                     .append("4lw.commands.whitelist=*\nadmin.enableServer=false\nforceSync=yes\n");
+            if (tls != null) {
+                cfg.append(tlsSettings(id));
+            }
             for (int peer = 1; peer <= count; peer++) {
                 cfg.append("server.").append(peer).append("=127.0.0.1:").append(basePort + 100 + peer).append(':')
                         .append(basePort + 200 + peer).append('\n');
@@ -52,6 +65,18 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
             processes.add(null);
             start(id);
         }
+    }
+
+    private String tlsSettings(int id) {
+        StringBuilder cfg = new StringBuilder("serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory\n")
+                .append("secureClientPort=").append(secureClientPort(id)).append("\nsslQuorum=true\n");
+        for (String prefix : List.of("ssl.", "ssl.quorum.")) {
+            cfg.append(prefix).append("keyStore.location=").append(tls.nodeBundle(id)).append('\n')
+                    .append(prefix).append("keyStore.type=PEM\n")
+                    .append(prefix).append("trustStore.location=").append(tls.ca()).append('\n')
+                    .append(prefix).append("trustStore.type=PEM\n");
+        }
+        return cfg.toString();
     }
 
     /** Starts server {@code id} (again), appending to its log. */
@@ -81,8 +106,29 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         return basePort + id;
     }
 
+    public int secureClientPort(int id) {
+        return basePort + 300 + id;
+    }
+
+    /** Where a client connects to server {@code id}: its secure client port when the ensemble runs TLS. */
     public String connectString(int id) {
-        return "127.0.0.1:" + clientPort(id);
+        return "127.0.0.1:" + (tls == null ? clientPort(id) : secureClientPort(id));
+    }
+
+    /** The client's TLS settings for this ensemble, or null when it runs plaintext. */
+    org.apache.zookeeper.client.ZKClientConfig clientConfig() {
+        if (tls == null) {
+            return null;
+        }
+        org.apache.zookeeper.client.ZKClientConfig config = new org.apache.zookeeper.client.ZKClientConfig();
+        config.setProperty(org.apache.zookeeper.client.ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET,
+                "org.apache.zookeeper.ClientCnxnSocketNetty");
+        config.setProperty(org.apache.zookeeper.client.ZKClientConfig.SECURE_CLIENT, "true");
+        config.setProperty("zookeeper.ssl.keyStore.location", tls.clientBundle().toString());
+        config.setProperty("zookeeper.ssl.keyStore.type", "PEM");
+        config.setProperty("zookeeper.ssl.trustStore.location", tls.ca().toString());
+        config.setProperty("zookeeper.ssl.trustStore.type", "PEM");
+        return config;
     }
 
     public List<Process> processes() {

@@ -25,18 +25,24 @@ public final class ZooKeeperWorkload implements AutoCloseable {
         this.value = new byte[valueBytes];
         Arrays.fill(value, (byte) 'z');
         for (int id = 1; id <= servers; id++) {
-            sessions.add(connect(ensemble.connectString(id)));
+            sessions.add(connect(ensemble.connectString(id), ensemble.clientConfig()));
         }
     }
 
     /** A ZooKeeper session to {@code connectString}, once connected (at most 30 s). */
     public static ZooKeeper connect(String connectString) throws Exception {
+        return connect(connectString, null);
+    }
+
+    /** The same with {@code config} (TLS), or ZooKeeper's defaults when it is null. */
+    static ZooKeeper connect(String connectString, org.apache.zookeeper.client.ZKClientConfig config) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
-        ZooKeeper zk = new ZooKeeper(connectString, 30_000, event -> {
+        org.apache.zookeeper.Watcher watcher = event -> {
             if (event.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
                 connected.countDown();
             }
-        });
+        };
+        ZooKeeper zk = config == null ? new ZooKeeper(connectString, 30_000, watcher) : new ZooKeeper(connectString, 30_000, watcher, config);
         if (!connected.await(30, TimeUnit.SECONDS)) {
             zk.close();
             throw new IllegalStateException("no ZooKeeper session to " + connectString + " within 30 s");

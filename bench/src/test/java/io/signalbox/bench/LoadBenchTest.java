@@ -42,7 +42,8 @@ class LoadBenchTest {
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void compareRunsBothSystemsAndWritesTheRowsAndRatios(@TempDir Path results) throws Exception {
         List<Integer> bases = TestPorts.distinctBases(2, 3);
-        CompareBench.run(printed.out, new CompareBench.Settings(TINY, List.of("zookeeper", "signalbox"), results, false, bases.get(0), bases.get(1)));
+        CompareBench.run(printed.out, new CompareBench.Settings(TINY, List.of("zookeeper", "signalbox"), results, false, bases.get(0), bases.get(1),
+                false));
 
         List<List<String>> printedRows = printed.lines("(zookeeper|signalbox) +(write|read)" + ROW);
         assertEquals(List.of("zookeeper write", "zookeeper read", "signalbox write", "signalbox read"),
@@ -50,16 +51,45 @@ class LoadBenchTest {
         for (List<String> row : printedRows) {
             assertLoadRow(row.subList(2, row.size()));
         }
-        List<List<String>> ratios = printed.lines("(write|read) +1 +" + NUMBER + " +" + NUMBER);
-        assertEquals(2, ratios.size(), printed.text());
+        assertRatios(2);
+        String json = printed.resultFile(results, "compare");
+        assertEquals(2, Printed.occurrences(json, "\"system\":\"zookeeper\""), json);
+        assertEquals(2, Printed.occurrences(json, "\"system\":\"signalbox\""), json);
+        assertTrue(json.contains("\"nodes\":3,\"tls\":false,\"valueBytes\":100,\"durationSeconds\":1.0,\"warmupSeconds\":0.0,"
+                + "\"heap\":\"256m\""), json);
+    }
+
+    /** Both systems with TLS on every link and client certificates required: they serve, and each one's cost is printed. */
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void compareWithTlsRunsEachSystemPlainThenOverTlsAndPrintsTheCostOfTls(@TempDir Path results) throws Exception {
+        List<Integer> bases = TestPorts.distinctBases(2, 3);
+        CompareBench.run(printed.out, new CompareBench.Settings(TINY, List.of("zookeeper", "signalbox"), results, false, bases.get(0), bases.get(1),
+                true));
+
+        List<List<String>> printedRows = printed.lines("(zookeeper|signalbox)(-tls)? +(write|read)" + ROW);
+        assertEquals(List.of("zookeeper write", "zookeeper read", "signalbox write", "signalbox read", "zookeeper-tls write",
+                "zookeeper-tls read", "signalbox-tls write", "signalbox-tls read"),
+                printedRows.stream().map(r -> r.get(0) + (r.get(1) == null ? "" : r.get(1)) + " " + r.get(2)).toList(), printed.text());
+        for (List<String> row : printedRows) {
+            assertLoadRow(row.subList(3, row.size()));
+            assertEquals("0", row.get(8), () -> "no request failed over TLS either:\n" + printed.text());
+        }
+        for (String pair : List.of("signalbox / zookeeper", "signalbox-tls / zookeeper-tls", "zookeeper-tls / zookeeper",
+                "signalbox-tls / signalbox")) {
+            assertEquals(1, printed.lines(java.util.regex.Pattern.quote(pair) + " +op .*").size(), printed.text());
+        }
+        assertRatios(8);
+        assertTrue(printed.resultFile(results, "compare").contains("\"tls\":true"));
+    }
+
+    private void assertRatios(int expected) {
+        List<List<String>> ratios = printed.lines(" *(write|read) +1 +" + NUMBER + " +" + NUMBER);
+        assertEquals(expected, ratios.size(), printed.text());
         for (List<String> ratio : ratios) {
             printed.assertPositive("ops ratio", number(ratio.get(1)));
             printed.assertPositive("p99 ratio", number(ratio.get(2)));
         }
-        String json = printed.resultFile(results, "compare");
-        assertEquals(2, Printed.occurrences(json, "\"system\":\"zookeeper\""), json);
-        assertEquals(2, Printed.occurrences(json, "\"system\":\"signalbox\""), json);
-        assertTrue(json.contains("\"nodes\":3,\"valueBytes\":100,\"durationSeconds\":1.0,\"warmupSeconds\":0.0,\"heap\":\"256m\""), json);
     }
 
     /** outstanding, ops/s, p50, p99, p999, errors, server CPU seconds. */

@@ -37,7 +37,7 @@ class SettingsTest {
                 new Refusal("workloads", () -> new ClusterBench.Settings(LOAD, List.of("write", "delete"), 17_000, false),
                         "--workloads must be some of write,read-local,read-linearizable, got [write, delete]"),
                 new Refusal("base port", () -> new ClusterBench.Settings(LOAD, List.of("write"), 80, false), "--base-port must be in 1024..65000, got 80"),
-                new Refusal("systems", () -> new CompareBench.Settings(LOAD, List.of("etcd"), RESULTS, false),
+                new Refusal("systems", () -> new CompareBench.Settings(LOAD, List.of("etcd"), RESULTS, false, false),
                         "--systems must be zookeeper and/or signalbox, got [etcd]"),
                 new Refusal("kills", () -> new ElectionBench.Settings(3, 0, List.of("signalbox")), "--kills must be in 1..1000, got 0"),
                 new Refusal("scale services", () -> new ScaleBench.Settings(10_001, 1, 1), "--services must be in 1..10000, got 10001"),
@@ -54,7 +54,7 @@ class SettingsTest {
 
     @Test
     void systemsRunZooKeeperFirstWhateverTheOrderGiven() {
-        assertEquals(List.of("zookeeper", "signalbox"), new CompareBench.Settings(LOAD, List.of("signalbox", "zookeeper"), RESULTS, false).systems());
+        assertEquals(List.of("zookeeper", "signalbox"), new CompareBench.Settings(LOAD, List.of("signalbox", "zookeeper"), RESULTS, false, false).systems());
         assertEquals(List.of("signalbox"), new ElectionBench.Settings(3, 1, List.of("signalbox")).systems());
     }
 }

@@ -26,9 +26,13 @@ final class CompareCommand extends BenchCommand.Subcommand {
     @Option(names = "--json", description = "print the results as JSON instead of a table")
     boolean json;
 
+    @Option(names = "--tls", description = "run each system again with TLS on every link and client certificates (one "
+            + "development CA for both), and print each one's cost of TLS")
+    boolean tls;
+
     @Override
     public Integer call() throws Exception {
-        CompareBench.run(out(), checked(() -> new CompareBench.Settings(load.settings(), systems, resultsDir, json)));
+        CompareBench.run(out(), checked(() -> new CompareBench.Settings(load.settings(), systems, resultsDir, json, tls)));
         return 0;
     }
 }
