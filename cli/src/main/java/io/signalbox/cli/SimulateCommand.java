@@ -49,6 +49,10 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--diagram", paramLabel = "FILE", description = "with one --seed: draw its opening as an SVG sequence chart")
     java.nio.file.Path diagram;
 
+    @Option(names = "--events", paramLabel = "FILE", description = "with one --seed: write every event of its run to FILE, one "
+            + "line each (what a violation's report shows the end of)")
+    java.nio.file.Path events;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -60,7 +64,8 @@ public final class SimulateCommand implements Callable<Integer> {
         inRange("--ticks", ticks, 10, 10_000_000);
         inRange("--jobs", jobs, 1, SimulationRunner.JOBS_MAX);
         String wrong = nodes != 3 && nodes != 5 && nodes != 7 ? "--nodes must be 3, 5 or 7, got " + nodes
-                : diagram != null && (seed == null || count != 1) ? "--diagram draws one seed: give --seed N without --seeds" : null;
+                : diagram != null && (seed == null || count != 1) ? "--diagram draws one seed: give --seed N without --seeds"
+                : events != null && (seed == null || count != 1) ? "--events logs one seed: give --seed N without --seeds" : null;
         if (wrong != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), wrong);
         }
@@ -73,7 +78,7 @@ public final class SimulateCommand implements Callable<Integer> {
         quietSimulatedNodes();
         long firstSeed = seed != null ? seed : Math.abs(System.nanoTime() % 1_000_000_000L);
         boolean perSeedLines = verbose || count == 1;
-        SimulationRunner.Summary summary = new SimulationRunner(nodes, ticks, bugs).drawingTo(diagram).run(firstSeed, count, jobs, stopAtFirst, result -> {
+        SimulationRunner.Summary summary = new SimulationRunner(nodes, ticks, bugs).drawingTo(diagram).eventsTo(events).run(firstSeed, count, jobs, stopAtFirst, result -> {
             if (perSeedLines) {
                 out.println(result.line());
             }
@@ -83,7 +88,7 @@ public final class SimulateCommand implements Callable<Integer> {
         });
         out.println("first_seed=" + firstSeed + " nodes=" + nodes + (jobs > 1 ? " jobs=" + jobs : "")
                 + (bugs.isEmpty() ? "" : " bugs=" + bugNames));
-        out.println(summary.line() + (diagram == null ? "" : "\ndiagram=" + diagram));
+        out.println(summary.line() + (diagram == null ? "" : "\ndiagram=" + diagram) + (events == null ? "" : "\nevents=" + events));
         out.flush();
         return summary.violations() == 0 ? 0 : 1;
     }

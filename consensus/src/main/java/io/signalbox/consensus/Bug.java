@@ -46,6 +46,19 @@ public enum Bug {
     SKIP_TRUNCATE("skip-truncate"),
     /** ZOOKEEPER-3642: a learner keeps a SNAP only in memory, yet reports it as durable. */
     SNAP_NOT_DURABLE("snap-not-durable"),
+    /**
+     * The single-server-change bug of Raft (Ongaro, raft-dev, 2015): a new leader changes the
+     * configuration before it has committed anything in its epoch. Here: the leader accepts a
+     * change as soon as it has started syncing its followers, and skips the check for a change
+     * still pending, so its change may follow another epoch's uncommitted one.
+     */
+    CHANGE_BEFORE_ESTABLISHED("change-before-established"),
+    /**
+     * After a change, the leader keeps counting its commit point with the configuration it was
+     * established with: once two changes have passed (3 to 5 voters), the old majority and the
+     * new one need not meet.
+     */
+    COMMIT_WITH_OLD_QUORUM("commit-with-old-quorum"),
     /** Found by the chaos harness: clients share one client id, so the cluster answers one's command as another's retry. */
     SHARED_CLIENT_ID("shared-client-id"),
     /** Found by the chaos harness: a leader refuses (CONFLICT) without a quorum round, so a deposed leader refuses wrongly. */

@@ -45,7 +45,7 @@ class ZxidAndConfigTest {
     void unknownBugSwitchListsTheAllowedOnes() {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> Bug.fromSwitchName("typo"));
         assertEquals("unknown bug switch 'typo'; allowed: ack-newleader-before-persist, epoch-before-txns, "
-                + "async-log-after-newleader, keep-truncated-in-memory, no-accepted-epoch, commit-without-quorum, skip-truncate, snap-not-durable, shared-client-id, refusal-without-quorum, "
+                + "async-log-after-newleader, keep-truncated-in-memory, no-accepted-epoch, commit-without-quorum, skip-truncate, snap-not-durable, change-before-established, commit-with-old-quorum, shared-client-id, refusal-without-quorum, "
                 + "read-without-quorum", error.getMessage());
     }
 

@@ -15,8 +15,8 @@ final class AppliedOnceCheck {
 
     /** @throws Violation if this entry carries a command some earlier entry already applied */
     void applied(long zxid, byte[] payload) {
-        if (seen.putIfAbsent(zxid, Boolean.TRUE) != null) {
-            return;
+        if (seen.putIfAbsent(zxid, Boolean.TRUE) != null || io.signalbox.consensus.ConfigurationEntry.isConfiguration(payload)) {
+            return; // a configuration entry is the core's, not a client's command
         }
         EntryCodec.StampedEvents entry = EntryCodec.decodeEntry(zxid, payload);
         if (entry.clientId().isEmpty()) {

@@ -111,6 +111,10 @@ public final class SequenceRecorder {
         if (complete) {
             return;
         }
+        if (from > nodes || to > nodes) {
+            finish(now); // the chart has a lane per first voter: it ends where a node joins
+            return;
+        }
         Object message = onWire instanceof PeerMessage.Zab zab ? zab.message() : onWire;
         String type = message.getClass().getSimpleName();
         if (type.equals("Ping")) {
@@ -147,6 +151,10 @@ public final class SequenceRecorder {
             return;
         }
         if (complete) {
+            return;
+        }
+        if (node > nodes) {
+            finish(now);
             return;
         }
         switch (kind) {

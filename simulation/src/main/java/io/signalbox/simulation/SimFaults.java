@@ -111,6 +111,9 @@ final class SimFaults {
     }
 
     void restart(SimNode node) {
+        if (node.retired) {
+            return;
+        }
         node.start(options, random.nextLong());
         events.schedule(events.now() + random.nextLong(tickPeriodUnits[node.id]), Kind.TICK, node.id, 0, node.incarnation, null);
     }
@@ -122,7 +125,7 @@ final class SimFaults {
         network.healAll();
         Arrays.fill(pausedUntil, 0);
         for (int id = 1; id < nodes.length; id++) {
-            if (!nodes[id].up()) {
+            if (!nodes[id].up() && nodes[id].born()) {
                 restart(nodes[id]);
             }
         }
@@ -140,7 +143,7 @@ final class SimFaults {
 
     private void pauseSomeNode() {
         int leader = currentLeader();
-        int victim = leader != 0 && random.nextInt(3) > 0 ? leader : 1 + random.nextInt(options.nodes());
+        int victim = leader != 0 && random.nextInt(3) > 0 ? leader : 1 + random.nextInt(options.idMax());
         if (!nodes[victim].up() || paused(nodes[victim])) {
             return;
         }
@@ -159,10 +162,21 @@ final class SimFaults {
 
     private void crashSomeNode() {
         int leader = currentLeader();
-        int victim = leader != 0 && random.nextBoolean() ? leader : 1 + random.nextInt(options.nodes());
+        int victim = leader != 0 && random.nextBoolean() ? leader : 1 + random.nextInt(options.idMax());
         if (nodes[victim].up()) {
             kill(nodes[victim]);
         }
+    }
+
+    /** Stops a node for good: removed from the configuration, it is not restarted, not even to heal. */
+    void retire(SimNode node) {
+        if (node.up()) {
+            node.crash(random);
+            nodeDied.accept(node);
+        }
+        node.retired = true;
+        pausedUntil[node.id] = 0;
+        trace.record(events.now(), node.id, "retire", "stopped for good after its removal", 6);
     }
 
     private void kill(SimNode node) {

@@ -61,7 +61,9 @@ final class SimNode implements SimDisk.Observer {
     }
 
     final int id;
-    private final ZabConfig config;
+    private ZabConfig config;
+    /** Removed from the configuration and stopped for good: never restarted, out of every end-of-run check. */
+    boolean retired;
     private final NodeOptions nodeOptions;
     private final Host host;
     final SimDisk disk;
@@ -88,8 +90,24 @@ final class SimNode implements SimDisk.Observer {
         return node != null;
     }
 
+    /** A node the run has started at least once (a spare id is not, until it is added). */
+    boolean born() {
+        return incarnation > 0;
+    }
+
+    /** A spare id about to join: its empty disk starts with the configuration that adds it. */
+    void joinWith(ZabConfig joiningConfig) {
+        if (!(!born() && joiningConfig.selfId() == id)) {
+            throw new IllegalStateException("node " + id + " joins once, before its first start, with its own config");
+        }
+        this.config = joiningConfig;
+    }
+
     /** Start-up: read back epochs, the newest valid snapshot and the log after it. */
     void start(SimulationOptions options, long coreSeed) {
+        if (config == null) {
+            throw new IllegalStateException("node " + id + " is a spare id: it starts once a change adds it (joinWith)");
+        }
         incarnation++;
         Epochs stored = disk.epochs.load();
         StoredSnapshot storedSnapshot = disk.snapshots.latest().orElse(null);

@@ -31,6 +31,7 @@ public final class SimulationRunner {
     private final int ticks;
     private final Set<Bug> bugs;
     private Path diagram;
+    private Path events;
 
     public SimulationRunner(int nodes, int ticks, Set<Bug> bugs) {
         this.nodes = nodes;
@@ -42,7 +43,33 @@ public final class SimulationRunner {
         if (diagram != null) {
             return drawSeed(seed);
         }
+        if (events != null) {
+            return writeEventsOf(seed);
+        }
         return new Simulator(SimulationOptions.fromSeed(seed, nodes, ticks, bugs)).run();
+    }
+
+    /** This runner's one seed also writes every event of its run, one line each, to {@code file}; {@code null} writes none. */
+    public SimulationRunner eventsTo(Path file) {
+        this.events = file;
+        return this;
+    }
+
+    private SimulationResult writeEventsOf(long seed) {
+        try (java.io.BufferedWriter out = Files.newBufferedWriter(events)) {
+            SimulationResult result = new Simulator(SimulationOptions.fromSeed(seed, nodes, ticks, bugs)).writeEventsTo(line -> {
+                try {
+                    out.write(line);
+                    out.newLine();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).run();
+            return result;
+        } catch (IOException | UncheckedIOException e) {
+            throw new UncheckedIOException("cannot write the events to " + events + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+        }
     }
 
     /**
@@ -92,8 +119,8 @@ public final class SimulationRunner {
         if (jobs < 1 || jobs > JOBS_MAX) {
             throw new IllegalArgumentException("jobs must be in 1.." + JOBS_MAX + ", got " + jobs);
         }
-        if (diagram != null && count != 1) {
-            throw new IllegalArgumentException("a diagram draws one seed, not " + count);
+        if ((diagram != null || events != null) && count != 1) {
+            throw new IllegalArgumentException("a diagram or an event log is of one seed, not " + count);
         }
         long started = System.nanoTime();
         Totals totals = new Totals();

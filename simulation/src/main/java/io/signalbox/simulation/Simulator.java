@@ -50,6 +50,7 @@ public final class Simulator implements SimNode.Host {
     private final SplittableRandom random;
     private final SimEvents events = new SimEvents();
     private final SimFaults faults;
+    private final SimMembership membership;
     private final SimNode[] nodes;
     private final long[] tickPeriodUnits;
     private final SimNetwork network;
@@ -79,23 +80,25 @@ public final class Simulator implements SimNode.Host {
         this.options = options;
         this.wire = wire;
         this.random = new SplittableRandom(options.seed());
-        this.network = new SimNetwork(options.nodes(), options);
-        this.checker = new SafetyChecker(options.nodes());
+        int idMax = options.idMax();
+        this.network = new SimNetwork(idMax, options);
+        this.checker = new SafetyChecker(idMax);
         this.workload = new Workload(random);
-        this.clients = new SimClients(random, options.nodes(), options.bugs().contains(Bug.SHARED_CLIENT_ID));
-        this.subscriber = new SimSubscriber(random, options.nodes(), checker);
-        this.nodes = new SimNode[options.nodes() + 1];
-        this.tickPeriodUnits = new long[options.nodes() + 1];
+        this.clients = new SimClients(random, idMax, options.bugs().contains(Bug.SHARED_CLIENT_ID));
+        this.subscriber = new SimSubscriber(random, idMax, checker);
+        this.nodes = new SimNode[idMax + 1];
+        this.tickPeriodUnits = new long[idMax + 1];
         List<Integer> voters = new ArrayList<>();
         for (int id = 1; id <= options.nodes(); id++) {
             voters.add(id);
         }
         List<NodeOptions.Member> members = new ArrayList<>();
-        for (int id = 1; id <= options.nodes(); id++) {
+        for (int id = 1; id <= idMax; id++) {
             members.add(new NodeOptions.Member(id, "sim-" + id + ":1", "sim-" + id + ":2", "sim-" + id + ":3"));
         }
-        for (int id = 1; id <= options.nodes(); id++) {
-            ZabConfig config = ZabConfig.defaults(id, voters).withZxidCounterMax(options.zxidCounterMax());
+        for (int id = 1; id <= idMax; id++) {
+            // A spare id gets its config from the change that adds it (SimMembership).
+            ZabConfig config = id > options.nodes() ? null : ZabConfig.defaults(id, voters).withZxidCounterMax(options.zxidCounterMax());
             NodeOptions nodeOptions = new NodeOptions(id, members, NODE_TICK_MS, REQUEST_TIMEOUT_TICKS, options.snapshotEveryTxns(),
                     HISTORY_ENTRIES_MAX, options.bugs().contains(Bug.READ_WITHOUT_QUORUM), options.bugs().contains(Bug.REFUSAL_WITHOUT_QUORUM));
             nodes[id] = new SimNode(id, config, nodeOptions, this, epochWrites(options.bugs()));
@@ -104,6 +107,7 @@ public final class Simulator implements SimNode.Host {
             tickPeriodUnits[id] = SimulationOptions.TICK_UNITS * (100 + drift) / 100;
         }
         this.faults = new SimFaults(options, random, events, nodes, tickPeriodUnits, network, trace, this::streamLost);
+        this.membership = new SimMembership(options, random, events, nodes, faults, trace);
         checker.withCommitWitnesses(new SafetyChecker.CommitWitnesses() {
             @Override
             public io.signalbox.consensus.Membership countedWith(int node) {
@@ -124,6 +128,12 @@ public final class Simulator implements SimNode.Host {
         }
         this.sequence = recorder;
         trace.listen(recorder::event);
+        return this;
+    }
+
+    /** Hands every event of the run, one line each, to {@code lines}; call before {@link #run()}. */
+    public Simulator writeEventsTo(java.util.function.Consumer<String> lines) {
+        trace.writeLinesTo(lines);
         return this;
     }
 
@@ -150,6 +160,7 @@ public final class Simulator implements SimNode.Host {
             scheduleClient();
             schedule(random.nextLong(50 * SimulationOptions.TICK_UNITS), Kind.SUBSCRIBE, 0, 0, 0, null);
             faults.scheduleFirst();
+            membership.scheduleFirst();
             long safetyEnd = options.safetyTicks() * SimulationOptions.TICK_UNITS;
             long livenessEnd = safetyEnd + options.livenessTicksMax() * SimulationOptions.TICK_UNITS;
             while (!events.isEmpty()) {
@@ -171,7 +182,7 @@ public final class Simulator implements SimNode.Host {
             }
             checker.checkAcknowledgedAreCommitted();
             List<LbStateMachine> replicas = new ArrayList<>();
-            for (int id = 1; id <= options.nodes(); id++) {
+            for (int id : finalVoters()) {
                 replicas.add(nodes[id].node.machine());
             }
             FinalChecks.ephemeralServersHaveSessions(replicas);
@@ -188,7 +199,7 @@ public final class Simulator implements SimNode.Host {
     }
 
     private void handle(SimEvents.Event event) {
-        if (faults.handle(event)) {
+        if (faults.handle(event) || membership.handle(event)) {
             return;
         }
         SimNode node = event.node() == 0 ? null : nodes[event.node()];
@@ -205,7 +216,7 @@ public final class Simulator implements SimNode.Host {
             case MESSAGE -> {
                 if (node.up() && !faults.paused(node) && !network.isBlocked(event.from(), event.node())) {
                     PeerMessage message = (PeerMessage) event.payload();
-                    trace.record(now(), node.id, "recv", message, fingerprint(message) * 31 + event.from());
+                    trace.record(now(), node.id, event.from(), "recv", message, fingerprint(message) * 31 + event.from());
                     node.node.receive(event.from(), message);
                     node.applyEffects();
                 }
@@ -246,7 +257,7 @@ public final class Simulator implements SimNode.Host {
     /** An idle client sends a new command, drawn against some running node's state. */
     private void sendNewCommand() {
         List<SimNode> running = new ArrayList<>();
-        for (int id = 1; id <= options.nodes(); id++) {
+        for (int id = 1; id < nodes.length; id++) {
             if (nodes[id].up()) {
                 running.add(nodes[id]);
             }
@@ -316,13 +327,30 @@ public final class Simulator implements SimNode.Host {
         }
     }
 
+    /** Every voter of the configuration in force delivered {@code zxid}; removed, retired and unborn nodes need not. */
     private boolean allNodesDelivered(long zxid) {
-        for (int id = 1; id <= options.nodes(); id++) {
+        io.signalbox.consensus.Membership inForce = options.idMax() == options.nodes() ? null : membership.inForce();
+        if (options.idMax() != options.nodes() && inForce == null) {
+            return false;
+        }
+        for (int id : inForce == null ? finalVoters() : List.copyOf(inForce.voters())) {
             if (!nodes[id].up() || nodes[id].node.view().lastDeliveredZxid() < zxid) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** The voters the run ends with: the first ones while the voters never change, else those of the configuration in force. */
+    private List<Integer> finalVoters() {
+        io.signalbox.consensus.Membership inForce = options.idMax() == options.nodes() ? null : membership.inForce();
+        List<Integer> voters = new ArrayList<>();
+        for (int id = 1; id < nodes.length; id++) {
+            if (inForce == null ? id <= options.nodes() : inForce.isVoter(id)) {
+                voters.add(id);
+            }
+        }
+        return voters;
     }
 
     private void scheduleClient() {
@@ -387,6 +415,9 @@ public final class Simulator implements SimNode.Host {
     @Override
     public void roleChanged(SimNode node, Effect.RoleChanged change) {
         trace.record(now(), node.id, "role", change, change.role().ordinal() * 7L + change.epoch());
+        if (change.role() == Role.LEADING && !change.established()) {
+            membership.leadingStarted(node);
+        }
         if (change.role() == Role.LEADING && change.established()) {
             checker.onEstablished(node.id, change.epoch(), node.node.view(), node.node::historyCovers);
         }
@@ -421,8 +452,9 @@ public final class Simulator implements SimNode.Host {
 
     private String clusterState() {
         StringBuilder out = new StringBuilder();
-        for (int id = 1; id <= options.nodes(); id++) {
-            out.append(nodes[id].up() ? nodes[id].node.view().toString() : "node " + id + " down").append("; ");
+        for (int id = 1; id < nodes.length; id++) {
+            out.append(nodes[id].up() ? nodes[id].node.view().toString()
+                    : "node " + id + (nodes[id].retired ? " retired" : nodes[id].born() ? " down" : " not added")).append("; ");
         }
         return out.toString();
     }

@@ -82,7 +82,7 @@ final class ScenarioCluster implements SimNode.Host {
     }
 
     private void addNodes(int count, long snapshotEvery, long counterMax) {
-        options = new SimulationOptions(1, count, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, (int) snapshotEvery, counterMax, java.util.Set.of());
+        options = new SimulationOptions(1, count, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, (int) snapshotEvery, counterMax, java.util.Set.of());
         checker = new SafetyChecker(ZabConfig.VOTERS_MAX).withCommitWitnesses(new SafetyChecker.CommitWitnesses() {
             @Override
             public io.signalbox.consensus.Membership countedWith(int node) {

@@ -56,10 +56,14 @@ public final class CoreEngine implements Transitions {
         if (!(from > 0 && from != peer.id())) {
             throw Checks.badArgument("message from peer %d: peer ids are positive and not this node's (%d)", from, peer.id());
         }
-        if (!peer.membership().isMember(from) && !peer.history.membershipAt(peer.lastDeliveredZxid).isMember(from)) {
+        if (!(message instanceof Notification) && from != phase.leaderId() && !peer.membership().isMember(from)
+                && !peer.history.membershipAt(peer.lastDeliveredZxid).isMember(from)) {
             // Neither in force nor in the last configuration we delivered: one added by an entry
             // we do not hold yet, or removed for good. The last delivered one stays heard, so
-            // that an uncommitted removal we hold can still be truncated by its leader.
+            // that an uncommitted removal we hold can still be truncated by its leader. The
+            // leader we follow is heard whatever we hold (a node far behind may not know it
+            // was added), and so is every notification: votes of non-voters never count, and a
+            // lagging node learns who leads from them.
             return;
         }
         if (message instanceof Notification n && (phase instanceof LeaderRole || phase instanceof FollowerRole)) {
@@ -194,7 +198,8 @@ public final class CoreEngine implements Transitions {
             return;
         }
         Vote elected = phase instanceof LeaderRole leader ? leader.electedVote : ((FollowerRole) phase).electedVote;
-        peer.send(from, new Notification(elected.round(), phase.role(), elected.leader(), elected.zxid(), elected.epoch()));
+        peer.send(from, new Notification(elected.round(), phase.role(), elected.leader(), elected.zxid(), elected.epoch(),
+                peer.membership().zxid()));
     }
 
     @Override
@@ -232,11 +237,14 @@ public final class CoreEngine implements Transitions {
 
     /**
      * Every input ends here: a node whose removal it has delivered (committed) stops voting,
-     * leading and following (design invariant 4), then the always-on checks run.
+     * leading and following (design invariant 4), then the always-on checks run. A removal is
+     * a configuration without this node after one with it: a new node syncing from a snapshot
+     * older than its own addition is not removed, only not yet added.
      */
     private void endStep() {
         Membership inForce = peer.membership();
-        if (phase.role() != Role.REMOVED && !inForce.isVoter(peer.id()) && peer.lastDeliveredZxid >= inForce.zxid()) {
+        if (phase.role() != Role.REMOVED && !inForce.isVoter(peer.id()) && peer.lastDeliveredZxid >= inForce.zxid()
+                && peer.history.hadVoterBefore(peer.id(), inForce.zxid())) {
             String was = phase.role() + (phase.role() == Role.LEADING ? " (stepping down)" : "");
             phase = new RemovedPhase();
             peer.emit(new Effect.RoleChanged(Role.REMOVED, 0, peer.currentEpoch, false, "node " + peer.id() + " was "

@@ -82,7 +82,7 @@ final class FastLeaderElection implements Phase {
         if (n.senderState() == Role.LOOKING) {
             if (n.round() > vote.round()) {
                 Vote mine = selfVote(n.round());
-                vote = theirs.beats(mine) ? theirs : mine;
+                vote = eligible(theirs) && theirs.beats(mine) ? theirs : mine;
                 receivedVotes.clear();
                 finalizeAtTick = -1;
                 sendNotifications();
@@ -90,7 +90,7 @@ final class FastLeaderElection implements Phase {
                 // The sender is behind: tell it about our round so it catches up.
                 peer.send(from, notification());
                 return;
-            } else if (theirs.beats(vote)) {
+            } else if (eligible(theirs) && theirs.beats(vote)) {
                 vote = new Vote(vote.round(), theirs.leader(), theirs.zxid(), theirs.epoch());
                 finalizeAtTick = -1;
                 sendNotifications();
@@ -104,6 +104,11 @@ final class FastLeaderElection implements Phase {
         }
         // The sender already follows or leads: join it if a quorum agrees and that leader says it leads.
         outOfElection.put(from, n);
+        int leader = n.proposedLeader();
+        if (leader != peer.id() && !outOfElection.containsKey(leader) && !isElectionPeer(leader)) {
+            // A leader added by an entry we do not hold yet: ask it directly, it answers that it leads.
+            peer.send(leader, notification());
+        }
         if (n.round() == vote.round()) {
             receivedVotes.put(from, theirs);
         }
@@ -113,7 +118,7 @@ final class FastLeaderElection implements Phase {
                 agreeing.add(other.getKey());
             }
         }
-        if (quorumToJoin(agreeing) && leaderConfirms(n.proposedLeader())) {
+        if ((quorumToJoin(agreeing) || leaderHasNewerConfiguration(n.proposedLeader())) && leaderConfirms(n.proposedLeader())) {
             decide(new Vote(n.round(), n.proposedLeader(), n.proposedZxid(), n.proposedEpoch()));
         }
     }
@@ -128,12 +133,41 @@ final class FastLeaderElection implements Phase {
         return peer.membership().isQuorum(agreeing) || peer.history.membershipAt(peer.lastDeliveredZxid).isQuorum(agreeing);
     }
 
+    /**
+     * The leader says it leads with a configuration newer than ours: we missed entries that
+     * changed the voters, so a quorum of ours may be out of reach for good (voters removed
+     * since). Joining decides nothing, so its word is enough; ZooKeeper's notifications carry
+     * the config version for the same reason.
+     */
+    private boolean leaderHasNewerConfiguration(int leader) {
+        Notification fromLeader = outOfElection.get(leader);
+        return fromLeader != null && fromLeader.configurationZxid() > peer.membership().zxid();
+    }
+
+    private boolean isElectionPeer(int id) {
+        for (int peerId : peer.electionPeers()) {
+            if (peerId == id) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean leaderConfirms(int leader) {
         if (leader == peer.id()) {
             return false; // we are looking, so we do not lead; a stale quorum must not make us believe it
         }
         Notification fromLeader = outOfElection.get(leader);
         return fromLeader != null && fromLeader.senderState() == Role.LEADING;
+    }
+
+    /**
+     * Only a voter of the configuration in force may be elected: a node that a change removed
+     * (or one added by an entry this node does not hold) may have the newest history and still
+     * must not lead, so its candidacy is not adopted, however good its history.
+     */
+    private boolean eligible(Vote candidate) {
+        return peer.membership().isVoter(candidate.leader());
     }
 
     private boolean hasQuorumFor(Vote candidate) {
@@ -159,11 +193,13 @@ final class FastLeaderElection implements Phase {
     }
 
     private Notification notification() {
-        return new Notification(vote.round(), Role.LOOKING, vote.leader(), vote.zxid(), vote.epoch());
+        return new Notification(vote.round(), Role.LOOKING, vote.leader(), vote.zxid(), vote.epoch(), peer.membership().zxid());
     }
 
     private void sendNotifications() {
-        peer.sendToPeers(notification());
+        for (int to : peer.electionPeers()) {
+            peer.send(to, notification());
+        }
         nextRetryTick = peer.tick + peer.config.electionRetryTicks()
                 + peer.randomInt(peer.config.electionJitterTicksMax() + 1);
     }

@@ -53,6 +53,16 @@ final class History {
         return configurations.floorEntry(zxid).getValue();
     }
 
+    /** True when a configuration this history holds below {@code zxid} has {@code id} among its voters. */
+    boolean hadVoterBefore(int id, long zxid) {
+        for (Membership membership : configurations.headMap(zxid, false).values()) {
+            if (membership.isVoter(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The zxid of the newest configuration entry above {@code committedZxid}, or -1 if none. */
     long configurationAbove(long committedZxid) {
         Map.Entry<Long, Membership> last = configurations.lastEntry();

@@ -126,7 +126,8 @@ final class LeaderBroadcast {
                     acks.put(handle.sid, handle.ackedZxid);
                 }
             }
-            point = peer.membership().commitPoint(acks);
+            boolean oldQuorum = peer.bug(Bug.COMMIT_WITH_OLD_QUORUM) && leader.establishedWith != null;
+            point = (oldQuorum ? leader.establishedWith : peer.membership()).commitPoint(acks);
         }
         if (point <= commitZxid) {
             return;

@@ -27,6 +27,10 @@ final class LeaderMembership {
 
     MembershipResult propose(MembershipChange change, byte[] nodeBlob) {
         int member = change.member();
+        boolean early = peer.bug(io.signalbox.consensus.Bug.CHANGE_BEFORE_ESTABLISHED);
+        if (early && leader.stage == LeaderRole.Stage.AWAIT_NEWLEADER_ACKS) {
+            return change(change, nodeBlob); // the bug: no established epoch, no check for another epoch's pending change
+        }
         if (leader.stage != LeaderRole.Stage.BROADCAST) {
             // Invariant 2: before establishment the history may hold another epoch's uncommitted change.
             return new Refused(Reason.NOT_LEADER, member, "leader " + peer.id() + " of epoch " + leader.epoch
@@ -37,6 +41,12 @@ final class LeaderMembership {
             return new Refused(Reason.CHANGE_IN_PROGRESS, member, change + " refused: the configuration entry at "
                     + Zxid.format(pending) + " (" + peer.history.membershipAt(pending) + ") is not committed yet");
         }
+        return change(change, nodeBlob);
+    }
+
+    /** The change itself, once the leader may make one: one voter added or removed, 3 to 7 voters, within the limits. */
+    private MembershipResult change(MembershipChange change, byte[] nodeBlob) {
+        int member = change.member();
         Membership current = peer.membership();
         List<Integer> voters = new ArrayList<>(current.voters());
         switch (change.kind()) {

@@ -42,6 +42,8 @@ final class LeaderRole implements Phase {
     long epoch = -1;
     /** The leader's last zxid when it sent NEWLEADER: its initial history, committed on establishment. */
     long establishedZxid = -1;
+    /** The configuration in force when this leader was established (only bug switch commit-with-old-quorum counts with it). */
+    io.signalbox.consensus.Membership establishedWith;
     private final long electedCurrentEpoch;
     private final long electedLastZxid;
     private final long startTick;
@@ -291,6 +293,7 @@ final class LeaderRole implements Phase {
 
     private void establish() {
         stage = Stage.BROADCAST;
+        establishedWith = peer.membership();
         broadcast.commitZxid = establishedZxid;
         // Primary integrity: everything of earlier epochs is delivered before anything new is proposed.
         peer.deliverUpTo(establishedZxid);

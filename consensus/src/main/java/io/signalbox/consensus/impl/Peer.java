@@ -83,6 +83,26 @@ public final class Peer {
         return peers;
     }
 
+    /**
+     * Whom an election notifies: the members in force and those of the last configuration this
+     * node delivered, which it also hears (see CoreEngine.receive). A node holding an uncommitted
+     * change must still reach the members it would drop, one of whom may lead and truncate it.
+     */
+    int[] electionPeers() {
+        Membership delivered = history.membershipAt(lastDeliveredZxid);
+        if (delivered == history.inForce()) {
+            return peers();
+        }
+        java.util.TreeSet<Integer> members = new java.util.TreeSet<>();
+        for (int peer : peers()) {
+            members.add(peer);
+        }
+        members.addAll(delivered.voters());
+        members.addAll(delivered.observers());
+        members.remove(id());
+        return members.stream().mapToInt(Integer::intValue).toArray();
+    }
+
     boolean bug(Bug bug) {
         return bugs.contains(bug);
     }
@@ -109,12 +129,6 @@ public final class Peer {
      */
     void sendBeforeDurable(int to, ZabMessage message) {
         outbox.add(new Effect.Send(to, message));
-    }
-
-    void sendToPeers(ZabMessage message) {
-        for (int peer : peers()) {
-            send(peer, message);
-        }
     }
 
     void persistEpochs(long accepted, long current) {

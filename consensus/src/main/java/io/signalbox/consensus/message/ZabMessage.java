@@ -15,13 +15,22 @@ public sealed interface ZabMessage {
 
     // ---- Phase 0: Fast Leader Election ----
 
-    /** A vote, with the sender's election round and its own state (LOOKING, or FOLLOWING/LEADING if it already decided). */
-    record Notification(long round, Role senderState, int proposedLeader, long proposedZxid, long proposedEpoch)
-            implements ZabMessage {
+    /**
+     * A vote, with the sender's election round and its own state (LOOKING, or FOLLOWING/LEADING
+     * if it already decided), and the zxid of the sender's configuration in force.
+     */
+    record Notification(long round, Role senderState, int proposedLeader, long proposedZxid, long proposedEpoch,
+                        long configurationZxid) implements ZabMessage {
+        /** From a node still on the bootstrap configuration. */
+        public Notification(long round, Role senderState, int proposedLeader, long proposedZxid, long proposedEpoch) {
+            this(round, senderState, proposedLeader, proposedZxid, proposedEpoch, Zxid.ZERO);
+        }
+
         @Override
         public String toString() {
             return "Notification[round=" + round + ", " + senderState + ", leader=" + proposedLeader
-                    + ", zxid=" + Zxid.format(proposedZxid) + ", epoch=" + proposedEpoch + "]";
+                    + ", zxid=" + Zxid.format(proposedZxid) + ", epoch=" + proposedEpoch
+                    + (configurationZxid == Zxid.ZERO ? "" : ", configuration=" + Zxid.format(configurationZxid)) + "]";
         }
     }
 

@@ -51,7 +51,7 @@ public final class PeerMessageCodec {
         if (message instanceof ZabMessage.Notification m) {
             envelope.setNotification(io.signalbox.proto.peer.Notification.newBuilder().setRound(m.round())
                     .setSenderState(toProto(m.senderState())).setProposedLeader(m.proposedLeader())
-                    .setProposedZxid(m.proposedZxid()).setProposedEpoch(m.proposedEpoch()));
+                    .setProposedZxid(m.proposedZxid()).setProposedEpoch(m.proposedEpoch()).setConfigurationZxid(m.configurationZxid()));
         } else if (message instanceof ZabMessage.FollowerInfo m) {
             envelope.setFollowerInfo(io.signalbox.proto.peer.FollowerInfo.newBuilder().setAttempt(m.attempt())
                     .setAcceptedEpoch(m.acceptedEpoch()).setLastZxid(m.lastZxid()));
@@ -142,7 +142,7 @@ public final class PeerMessageCodec {
             case NOTIFICATION: {
                 var m = envelope.getNotification();
                 return new ZabMessage.Notification(m.getRound(), fromProto(m.getSenderState()), m.getProposedLeader(),
-                        m.getProposedZxid(), m.getProposedEpoch());
+                        m.getProposedZxid(), m.getProposedEpoch(), m.getConfigurationZxid());
             }
             case FOLLOWER_INFO: {
                 var m = envelope.getFollowerInfo();

@@ -35,7 +35,7 @@ class PeerMessageCodecTest {
     /** One of every message, with extreme values where a field could be truncated or sign-flipped. */
     static final List<ZabMessage> EVERY_MESSAGE = List.of(
             new ZabMessage.Notification(Long.MAX_VALUE, Role.LEADING, 7, MAX_ZXID, 0x7fff_ffffL),
-            new ZabMessage.Notification(0, Role.LOOKING, 1, Zxid.ZERO, 0),
+            new ZabMessage.Notification(0, Role.LOOKING, 1, Zxid.ZERO, 0, Zxid.of(3, 4)),
             new ZabMessage.FollowerInfo(-1L, 3, Zxid.of(3, 9)),
             new ZabMessage.LeaderInfo(Long.MIN_VALUE, 4),
             new ZabMessage.AckEpoch(42, 4, false, 3, Zxid.of(3, 9)),

@@ -1,0 +1,79 @@
+package io.signalbox.consensus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.signalbox.common.Zxid;
+import io.signalbox.consensus.message.ZabMessage.Notification;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Elections across a membership change, both found by the simulator's membership faults: who
+ * may be elected, and how a node that missed the entry adding its leader finds that leader.
+ */
+class MembershipElectionTest {
+    @Test
+    void aVoterElectsOnlyAVoterOfItsConfigurationHoweverNewTheOthersHistory() {
+        SplittableRandom random = new SplittableRandom(1);
+        ZabCore core = ZabCore.create(ZabConfig.defaults(1, List.of(1, 2, 3)), RecoveredState.EMPTY, random::nextLong);
+        core.takeEffects();
+
+        core.receive(4, new Notification(1, Role.LOOKING, 4, Zxid.of(9, 9), 9)); // a removed node with the newest history
+        assertTrue(notificationsSent(core).stream().noneMatch(n -> n.proposedLeader() == 4), "no vote adopted for node 4");
+
+        core.receive(2, new Notification(1, Role.LOOKING, 2, Zxid.of(9, 9), 9));
+        assertTrue(notificationsSent(core).stream().allMatch(n -> n.proposedLeader() == 2), "a voter's better vote is adopted");
+    }
+
+    private static List<Notification> notificationsSent(ZabCore core) {
+        return core.takeEffects().stream().filter(e -> e instanceof Effect.Send send && send.message() instanceof Notification)
+                .map(e -> (Notification) ((Effect.Send) e).message()).toList();
+    }
+
+    @Test
+    void aNodeThatMissedTheEntryAddingItsLeaderStillFindsAndFollowsIt() {
+        CoreCluster cluster = new CoreCluster(List.of(1, 2, 3));
+        int first = cluster.electLeader();
+        List<Integer> followers = List.of(1, 2, 3).stream().filter(id -> id != first).toList();
+        int lagging = followers.get(0);
+        int other = followers.get(1);
+        cluster.write(first, "before");
+        cluster.cutOff.add(lagging);
+
+        cluster.start(4, List.of(1, 2, 3, 4));
+        long added = accepted(cluster, first, MembershipChange.addVoter(4));
+        long removed = accepted(cluster, first, MembershipChange.removeVoter(first));
+        assertTrue(added < removed);
+        for (int t = 0; t < 2_000 && cluster.leader() != 4; t++) {
+            cluster.tick(1);
+        }
+        assertEquals(4, cluster.leader(), "with equal histories the highest id leads the voters left: " + cluster.roleChanges);
+        assertEquals(List.of(lagging, other, 4), cluster.cores.get(4).membership().voters().stream().sorted(
+                java.util.Comparator.comparingInt(id -> id == lagging ? 0 : id == other ? 1 : 2)).toList());
+        assertEquals(List.of(1, 2, 3), cluster.cores.get(lagging).membership().voters(), "it holds neither change");
+
+        cluster.cutOff.remove(lagging);
+        long written = cluster.write(4, "after");
+        for (int t = 0; t < 2_000 && cluster.cores.get(lagging).lastDeliveredZxid() < written; t++) {
+            cluster.tick(1);
+        }
+        assertEquals(Role.FOLLOWING, cluster.cores.get(lagging).role(), cluster.roleChanges.toString());
+        assertEquals(4, cluster.cores.get(lagging).view().leaderId());
+        assertTrue(cluster.cores.get(lagging).lastDeliveredZxid() >= written, "it caught up with the leader it did not know");
+    }
+
+    /** Proposes {@code change} on {@code leader} and runs until it committed there. */
+    private static long accepted(CoreCluster cluster, int leader, MembershipChange change) {
+        MembershipResult result = cluster.cores.get(leader).proposeMembership(change, new byte[0]);
+        long zxid = assertInstanceOf(MembershipResult.Accepted.class, result, result.toString()).zxid();
+        cluster.drain(leader);
+        for (int t = 0; t < 2_000 && cluster.cores.get(leader).lastDeliveredZxid() < zxid; t++) {
+            cluster.tick(1);
+        }
+        assertTrue(cluster.cores.get(leader).lastDeliveredZxid() >= zxid, change + " committed: " + cluster.roleChanges);
+        return zxid;
+    }
+}
