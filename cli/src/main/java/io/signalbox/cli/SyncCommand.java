@@ -209,10 +209,26 @@ public final class SyncCommand implements Runnable {
                 + "(default: ${DEFAULT-VALUE})")
         int checkIntervalMs;
 
+        @Option(names = "--health-ca", description = "the nodes' admin ports have TLS: check /health over HTTPS, verifying the nodes' "
+                + "certificates against this CA file (their tls.ca)")
+        Path healthCa;
+
+        @Option(names = "--health-crt", description = "with --health-ca: a client certificate and its key in one PEM file for the checks "
+                + "(cat agent.pem agent.key > agent-with-key.pem), for an admin port that asks for one")
+        Path healthCrt;
+
         @Override
         public Integer call() {
             try {
-                System.out.print(ClusterFrontConfig.render(ClusterFrontConfig.Settings.of(listen, nodes, checkIntervalMs)));
+                ClusterFrontConfig.Settings settings = ClusterFrontConfig.Settings.of(listen, nodes, checkIntervalMs);
+                if (healthCa != null) {
+                    settings = settings.withHealthTls(new ClusterFrontConfig.HealthTls(healthCa.toAbsolutePath().toString(),
+                            healthCrt == null ? "" : healthCrt.toAbsolutePath().toString()));
+                } else if (healthCrt != null) {
+                    throw new IllegalArgumentException("--health-crt " + healthCrt + " needs --health-ca: the CA that signs the nodes' "
+                            + "certificates");
+                }
+                System.out.print(ClusterFrontConfig.render(settings));
                 return 0;
             } catch (IllegalArgumentException e) {
                 System.err.println("signalbox sync cluster-front: " + e.getMessage());

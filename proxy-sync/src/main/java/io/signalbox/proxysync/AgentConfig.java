@@ -70,7 +70,7 @@ public record AgentConfig(List<HostPort> connect, Path stateDir, SyncOptions opt
         String binary = values.getOrDefault("binary", proxy);
         TlsFiles tls = TlsSettings.fromValues(values, System.getenv());
         if (proxy.equals("haproxy")) {
-            return new AgentConfig(connect, stateDir, options, haproxy(values, stateDir, manage, bind, binary, connect), stopProxyOnExit,
+            return new AgentConfig(connect, stateDir, options, haproxy(values, stateDir, manage, bind, binary, connect, tls), stopProxyOnExit,
                     tls);
         }
         NginxMode mode = NginxMode.parse(values.getOrDefault("nginxMode", "auto")).resolve();
@@ -81,7 +81,7 @@ public record AgentConfig(List<HostPort> connect, Path stateDir, SyncOptions opt
     }
 
     private static ProxyDriver haproxy(Map<String, String> values, Path stateDir, boolean manage, String bind, String binary,
-                                       List<HostPort> connect) {
+                                       List<HostPort> connect, TlsFiles tls) {
         if (!manage && !(values.containsKey("haproxySocket") && values.containsKey("masterSocket") && values.containsKey("config"))) {
             throw new IllegalArgumentException("without manage, give haproxySocket, masterSocket and config (the agent drives a "
                     + "HAProxy already running from them)");
@@ -90,15 +90,18 @@ public record AgentConfig(List<HostPort> connect, Path stateDir, SyncOptions opt
         return new HaproxyDriver(new HaproxyDriver.Settings(path(values, "config", layout.configFile()),
                 path(values, "haproxySocket", layout.adminSocket()), path(values, "masterSocket", layout.masterSocket()),
                 layout.stateDir(), bind, binary, manage, number(values, "drainGraceMs", 2_000), layout.reloadTimeoutMs(),
-                clusterFront(values, bind, connect)));
+                clusterFront(values, bind, connect, tls)));
     }
 
     /**
      * HAProxy in front of the cluster when {@code frontCluster} gives a port: the nodes from
      * {@code clusterNodes}, else the {@code connect} addresses with the admin port 100 above the
-     * client port (the layout of {@code signalbox demo} and of every local cluster).
+     * client port (the layout of {@code signalbox demo} and of every local cluster). An agent that
+     * reaches the cluster over TLS checks the nodes' /health over HTTPS against the same CA: their
+     * admin ports have TLS too.
      */
-    private static ClusterFrontConfig.Settings clusterFront(Map<String, String> values, String bind, List<HostPort> connect) {
+    private static ClusterFrontConfig.Settings clusterFront(Map<String, String> values, String bind, List<HostPort> connect,
+                                                            TlsFiles tls) {
         if (!values.containsKey("frontCluster")) {
             if (values.containsKey("clusterNodes")) {
                 throw new IllegalArgumentException("clusterNodes is for frontCluster: give frontCluster=PORT too");
@@ -117,7 +120,8 @@ public record AgentConfig(List<HostPort> connect, Path stateDir, SyncOptions opt
                 nodes.add(ClusterFrontConfig.Node.parse(node.host() + ":" + node.port() + "/" + Math.min(65_535, node.port() + 100)));
             }
         }
-        return new ClusterFrontConfig.Settings(bind, (int) port, nodes, 1_000, "");
+        ClusterFrontConfig.Settings front = new ClusterFrontConfig.Settings(bind, (int) port, nodes, 1_000, "");
+        return tls == null ? front : front.withHealthTls(new ClusterFrontConfig.HealthTls(tls.ca().toAbsolutePath().toString(), ""));
     }
 
     private static ProxyDriver nginx(Map<String, String> values, Path stateDir, boolean manage, String bind, String binary, NginxMode mode) {
