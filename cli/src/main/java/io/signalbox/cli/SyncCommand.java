@@ -53,6 +53,10 @@ public final class SyncCommand implements Runnable {
         @Mixin
         TlsOptions tls;
 
+        @Option(names = "--token-file", defaultValue = "${env:SIGNALBOX_TOKEN_FILE}", description = "a bearer token (ctl acl token NAME "
+                + "--out FILE): the agent acts as NAME instead of its certificate's CN (env SIGNALBOX_TOKEN_FILE)")
+        Path tokenFile;
+
         /** The keys of io.signalbox.proxysync.AgentConfig that every agent takes. */
         Map<String, String> values(String proxy) {
             Map<String, String> values = new LinkedHashMap<>();
@@ -65,6 +69,9 @@ public final class SyncCommand implements Runnable {
             values.put("reportEveryMs", String.valueOf(reportEveryMs));
             values.put("stopProxyOnExit", String.valueOf(stopProxyOnExit));
             values.putAll(tls.values());
+            if (tokenFile != null) {
+                values.put("tokenFile", tokenFile.toString());
+            }
             return values;
         }
     }

@@ -1,6 +1,7 @@
 package io.signalbox.proxysync;
 
 import io.signalbox.protocol.HostPort;
+import io.signalbox.client.TokenFile;
 import io.signalbox.tls.TlsFiles;
 import io.signalbox.tls.TlsSettings;
 import io.signalbox.proxysync.haproxy.ClusterFrontConfig;
@@ -24,12 +25,13 @@ import java.util.TreeSet;
  * @param stopProxyOnExit whether SIGTERM also stops a managed proxy; by default it keeps serving its
  *     last configuration and the next agent adopts it
  * @param tls the keys ca, cert and key (else SIGNALBOX_CA, SIGNALBOX_CERT, SIGNALBOX_KEY): TLS to the cluster; null: plaintext
+ * @param token the key tokenFile (else SIGNALBOX_TOKEN_FILE): the agent acts as the token's identity; null: its certificate's
  */
 public record AgentConfig(List<HostPort> connect, Path stateDir, SyncOptions options, ProxyDriver driver, boolean stopProxyOnExit,
-                          TlsFiles tls) {
+                          TlsFiles tls, TokenFile token) {
     static final String DEFAULT_CONNECT = "127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103";
     private static final Set<String> COMMON_KEYS = Set.of("proxy", "connect", "stateDir", "services", "agentId", "driftCheckMs",
-            "reportEveryMs", "manage", "bind", "binary", "stopProxyOnExit", "ca", "cert", "key");
+            "reportEveryMs", "manage", "bind", "binary", "stopProxyOnExit", "ca", "cert", "key", "tokenFile");
     private static final Set<String> HAPROXY_KEYS = Set.of("haproxySocket", "masterSocket", "config", "drainGraceMs", "frontCluster",
             "clusterNodes");
     private static final Set<String> NGINX_KEYS = Set.of("upstreamsFile", "nginxConf", "nginxPrefix", "versionPort", "versionAddress",
@@ -69,15 +71,17 @@ public record AgentConfig(List<HostPort> connect, Path stateDir, SyncOptions opt
         String bind = values.getOrDefault("bind", "127.0.0.1");
         String binary = values.getOrDefault("binary", proxy);
         TlsFiles tls = TlsSettings.fromValues(values, System.getenv());
+        TokenFile token = TokenFile.fromValues(values, System.getenv());
         if (proxy.equals("haproxy")) {
             return new AgentConfig(connect, stateDir, options, haproxy(values, stateDir, manage, bind, binary, connect, tls), stopProxyOnExit,
-                    tls);
+                    tls, token);
         }
         NginxMode mode = NginxMode.parse(values.getOrDefault("nginxMode", "auto")).resolve();
         // dynamic mode pushes changes in about a millisecond: no debounce unless asked for
         long debounceMs = number(values, "debounceMs", mode == NginxMode.DYNAMIC ? 0 : 200);
         options = options.withDebounce(debounceMs, number(values, "maxDelayMs", Math.max(1_000, debounceMs)));
-        return new AgentConfig(connect, stateDir, options, nginx(values, stateDir, manage, bind, binary, mode), stopProxyOnExit, tls);
+        return new AgentConfig(connect, stateDir, options, nginx(values, stateDir, manage, bind, binary, mode), stopProxyOnExit, tls,
+                token);
     }
 
     private static ProxyDriver haproxy(Map<String, String> values, Path stateDir, boolean manage, String bind, String binary,

@@ -159,6 +159,32 @@ class SyncOverTlsProcessTest {
         }
     }
 
+    @Test
+    void anAgentWithABearerTokenActsAsTheTokensIdentityAndABadTokenFileStopsItAtStart() throws Exception {
+        int port = FreePorts.one();
+        int a = fixture.backends.start("token-a");
+        client.submit(service("tls-token", port, "roundrobin"));
+        client.submit(server("tls-token", "a", a, 1, 0));
+        Path empty = Files.writeString(directory.resolve("empty.token"), "\n");
+        try (SyncAgentProcess agent = SyncAgentProcess.haproxy(directory.resolve("agent-empty-token"), fixture.cluster.addresses(),
+                flags(fixture.tlsFlags(SyncTestCluster.READER), "--services", "tls-token", "--agent-id", "tls-empty-token",
+                        "--token-file", empty.toString())).start()) {
+            assertEquals(2, agent.awaitExit(), "a bad configuration exits 2: " + logOf(agent));
+            assertTrue(logOf(agent).contains("signalbox sync haproxy: tokenFile " + empty + ": the file is empty; it holds the token on its "
+                    + "first line"), logOf(agent));
+            assertTrue(HttpBackends.get(port).startsWith("failed"), "nothing serves: the agent started no proxy");
+        }
+        // The certificate is reader's (read only); the token's identity may report, so the report is taken only if the token counts.
+        try (SyncAgentProcess agent = SyncAgentProcess.haproxy(directory.resolve("agent-token"), fixture.cluster.addresses(),
+                flags(fixture.tlsFlags(SyncTestCluster.READER), "--services", "tls-token", "--agent-id", "tls-token",
+                        "--token-file", fixture.tokenFile().toString())).start()) {
+            awaitServed(port, "token-a");
+            awaitReported(client, "tls-token");
+            assertFalse(logOf(agent).contains("did not take its report"), logOf(agent));
+            assertFalse(logOf(agent).contains(Files.readString(fixture.tokenFile()).strip()), "the token is never logged");
+        }
+    }
+
     private static String logOf(SyncAgentProcess agent) {
         try {
             return agent.log();

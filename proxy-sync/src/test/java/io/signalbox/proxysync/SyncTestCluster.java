@@ -5,8 +5,12 @@ import io.signalbox.state.Command;
 import io.signalbox.testkit.HttpBackends;
 import io.signalbox.testkit.ProcessCluster;
 import io.signalbox.tls.DevCertificates;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +25,8 @@ final class SyncTestCluster implements AutoCloseable {
     static final String AGENT = "agent";
     /** Holds read only. */
     static final String READER = "reader";
+    /** A bearer token's identity ({@code auth.token.tokenagent}), granted read and report; its token is in {@link #tokenFile()}. */
+    static final String TOKEN_AGENT = "tokenagent";
 
     final ProcessCluster cluster;
     final SignalboxClient client;
@@ -47,11 +53,16 @@ final class SyncTestCluster implements AutoCloseable {
     static SyncTestCluster startTls(Path directory, int basePort) throws Exception {
         Path certificates = directory.resolve("certs");
         DevCertificates.createSet(certificates, 3, List.of(ADMIN, AGENT, READER), List.of("127.0.0.1"), Duration.ofDays(1));
+        String token = "sync-test-token-" + System.nanoTime();
+        Files.writeString(certificates.resolve(TOKEN_AGENT + ".token"), token + "\n");
+        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         SyncTestCluster fixture = awaitLeader(ProcessCluster.withTls(3, basePort, directory.resolve("cluster"), certificates, ADMIN,
-                Map.of("tls.clientAuth", "require", "auth.admin", ADMIN)), certificates);
+                Map.of("tls.clientAuth", "require", "auth.admin", ADMIN, "auth.token." + TOKEN_AGENT, "sha256:" + hash)), certificates);
         try {
-            fixture.client.submit(new Command.GrantRole(AGENT, "read", null));
-            fixture.client.submit(new Command.GrantRole(AGENT, "report", null));
+            for (String identity : List.of(AGENT, TOKEN_AGENT)) {
+                fixture.client.submit(new Command.GrantRole(identity, "read", null));
+                fixture.client.submit(new Command.GrantRole(identity, "report", null));
+            }
             fixture.client.submit(new Command.GrantRole(READER, "read", null));
         } catch (RuntimeException e) {
             fixture.close();
@@ -68,6 +79,11 @@ final class SyncTestCluster implements AutoCloseable {
             throw e;
         }
         return new SyncTestCluster(cluster, certificates);
+    }
+
+    /** The file holding {@link #TOKEN_AGENT}'s bearer token (a TLS cluster only). */
+    Path tokenFile() {
+        return certificates.resolve(TOKEN_AGENT + ".token");
     }
 
     /** The flags that make an agent connect over TLS as {@code identity} (its certificate from this cluster's CA). */
