@@ -141,7 +141,7 @@ public final class ChaosRun {
                     List<ChaosHistory.Entry> ops = history.entries();
                     report.add(summary(ops, nemesisRunner.counts(), seconds));
                     ChaosChecks.Verdict sessionsVerdict = sessions.check(client);
-                    ChaosSaved.saveFinal(directory, log, streamSeen, snapshotSeen, digests(network), sessionsVerdict);
+                    ChaosSaved.saveFinal(directory, log, streamSeen, snapshotSeen, digests(network), sessionsVerdict, options.tls());
                     history.flush();
                     List<ChaosChecks.Verdict> verdicts = ChaosChecks.all(ChaosSaved.load(directory));
                     verdicts.forEach(v -> report.add(v.line()));
