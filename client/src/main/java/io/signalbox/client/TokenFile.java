@@ -26,6 +26,8 @@ public record TokenFile(Path file, String token) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException(option + ": cannot read it (no such file)", e);
         } catch (IOException e) {
             throw new IllegalArgumentException(option + ": cannot read it (" + e.getMessage() + ")", e);
         }

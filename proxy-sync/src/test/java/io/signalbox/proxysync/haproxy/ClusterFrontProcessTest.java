@@ -44,14 +44,8 @@ class ClusterFrontProcessTest {
         Path stats = directory.resolve("stats.sock");
         try (ProcessCluster cluster = new ProcessCluster(3, base, directory.resolve("cluster"))) {
             cluster.awaitLeader(LIMIT);
-            Path config = directory.resolve("front.cfg");
-            Files.writeString(config, ClusterFrontConfig.render(new ClusterFrontConfig.Settings("127.0.0.1", front, nodesOf(cluster), 300,
-                    stats.toString())));
-            Process check = new ProcessBuilder("haproxy", "-c", "-f", config.toString()).redirectErrorStream(true).start();
-            String checked = new String(check.getInputStream().readAllBytes());
-            assertEquals(0, check.waitFor(), checked);
-            Process haproxy = new ProcessBuilder("haproxy", "-f", config.toString()).redirectErrorStream(true)
-                    .redirectOutput(directory.resolve("haproxy.log").toFile()).start();
+            Process haproxy = startChecked(directory, new ClusterFrontConfig.Settings("127.0.0.1", front, nodesOf(cluster), 300,
+                    stats.toString()));
             try {
                 clientSurvivesKill9OfItsNode(cluster, front, new HaproxyRuntime(stats), "front", base + 11);
             } finally {
@@ -74,14 +68,8 @@ class ClusterFrontProcessTest {
         try (ProcessCluster cluster = ProcessCluster.withTls(3, base, directory.resolve("cluster"), certs, "ctl",
                 Map.of("tls.clientAuth", "require"))) {
             cluster.awaitLeader(LIMIT);
-            Path config = directory.resolve("front.cfg");
-            Files.writeString(config, ClusterFrontConfig.render(new ClusterFrontConfig.Settings("127.0.0.1", front, nodesOf(cluster), 300,
-                    stats.toString()).withHealthTls(new ClusterFrontConfig.HealthTls(certs.resolve("ca.pem").toString(), withKey.toString()))));
-            Process check = new ProcessBuilder("haproxy", "-c", "-f", config.toString()).redirectErrorStream(true).start();
-            String checked = new String(check.getInputStream().readAllBytes());
-            assertEquals(0, check.waitFor(), checked);
-            Process haproxy = new ProcessBuilder("haproxy", "-f", config.toString()).redirectErrorStream(true)
-                    .redirectOutput(directory.resolve("haproxy.log").toFile()).start();
+            Process haproxy = startChecked(directory, new ClusterFrontConfig.Settings("127.0.0.1", front, nodesOf(cluster), 300,
+                    stats.toString()).withHealthTls(new ClusterFrontConfig.HealthTls(certs.resolve("ca.pem").toString(), withKey.toString())));
             try {
                 HaproxyRuntime runtime = new HaproxyRuntime(stats);
                 String killed = clientSurvivesKill9OfItsNode(cluster, front, runtime, "tlsfront", base + 11);
@@ -114,6 +102,17 @@ class ClusterFrontProcessTest {
                 assertEquals(1, agent.reloads(), "one reload, for the service the test created; the front is no drift");
             }
         }
+    }
+
+    /** The front rendered into {@code directory/front.cfg}, validated by {@code haproxy -c}, then run: what an operator does. */
+    private static Process startChecked(Path directory, ClusterFrontConfig.Settings settings) throws Exception {
+        Path config = directory.resolve("front.cfg");
+        Files.writeString(config, ClusterFrontConfig.render(settings));
+        Process check = new ProcessBuilder("haproxy", "-c", "-f", config.toString()).redirectErrorStream(true).start();
+        String checked = new String(check.getInputStream().readAllBytes());
+        assertEquals(0, check.waitFor(), checked);
+        return new ProcessBuilder("haproxy", "-f", config.toString()).redirectErrorStream(true)
+                .redirectOutput(directory.resolve("haproxy.log").toFile()).start();
     }
 
     private static List<ClusterFrontConfig.Node> nodesOf(ProcessCluster cluster) {
