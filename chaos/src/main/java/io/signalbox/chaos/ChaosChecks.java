@@ -23,9 +23,44 @@ final class ChaosChecks {
 
     /** Every check on a saved run, in the report's order. */
     static List<Verdict> all(ChaosSaved run) {
-        return List.of(linearizable(run.operations(), run.initialValues()), localReadsMonotonic(run.operations()),
-                noAcknowledgedWriteLost(run.operations(), run.log()), streamIsAPrefixOfTheLog(run.stream(), run.log(), run.streamSnapshotZxid()),
-                run.sessions(), digestsEqual(run.digests()), diskFailuresStopTheNode(run.nemesisEvents(), run.nodeLogs()));
+        List<Verdict> verdicts = new ArrayList<>(List.of(linearizable(run.operations(), run.initialValues()),
+                localReadsMonotonic(run.operations()), noAcknowledgedWriteLost(run.operations(), run.log()),
+                streamIsAPrefixOfTheLog(run.stream(), run.log(), run.streamSnapshotZxid()), run.sessions(), digestsEqual(run.digests()),
+                diskFailuresStopTheNode(run.nemesisEvents(), run.nodeLogs())));
+        if (run.tls()) {
+            verdicts.add(everyStartHadTls(run.nodeLogs()));
+        }
+        return verdicts;
+    }
+
+    /**
+     * A {@code --tls} run ran as it says: every start of every node (restarts after kill, power loss,
+     * wipe) had TLS on all three ports with client certificates required, and none ran insecure=true.
+     */
+    static Verdict everyStartHadTls(Map<Integer, String> nodeLogs) {
+        int starts = 0;
+        for (Map.Entry<Integer, String> node : nodeLogs.entrySet()) {
+            int ofNode = 0;
+            for (String line : node.getValue().split("\n")) {
+                if (line.contains("node " + node.getKey() + ": insecure=true")) {
+                    return new Verdict("tls", false, "node " + node.getKey() + " ran insecure=true: " + line);
+                }
+                if (line.contains("node " + node.getKey() + " started: ")) {
+                    ofNode++;
+                    if (!line.contains("admin https://") || !line.contains(", TLS (") || !line.contains("client certificates require)")) {
+                        return new Verdict("tls", false, "node " + node.getKey() + " started without TLS on every port and client "
+                                + "certificates required: " + line);
+                    }
+                }
+            }
+            if (ofNode == 0) {
+                return new Verdict("tls", false, "node " + node.getKey() + "'s log has no start line (\"node " + node.getKey()
+                        + " started: ...\")");
+            }
+            starts += ofNode;
+        }
+        return new Verdict("tls", true, "all " + starts + " starts of " + nodeLogs.size() + " nodes had TLS on every port with client "
+                + "certificates required, none insecure=true");
     }
 
     /** LINEARIZABLE reads, writes and compare-and-sets: linearizable per key. */

@@ -203,10 +203,10 @@ final class ChaosNemesis {
 
     /** The node that says it leads an established epoch, or 0. */
     int leader() {
-        return ProcessCluster.leader(network.members(), 500);
+        return ProcessCluster.leader(network.members(), 500, network.clientTls());
     }
 
     Member self(int node) {
-        return ProcessCluster.self(network.members().get(node - 1), 500);
+        return ProcessCluster.self(network.members().get(node - 1), 500, network.clientTls());
     }
 }

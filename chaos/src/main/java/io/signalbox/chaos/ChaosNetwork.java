@@ -6,12 +6,16 @@ import io.signalbox.protocol.HostPort;
 import io.signalbox.server.NodeConfig;
 import io.signalbox.testkit.HostNetwork;
 import io.signalbox.testkit.Launch;
+import io.signalbox.tls.DevCertificates;
+import io.signalbox.tls.TlsFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,13 +30,18 @@ import org.slf4j.LoggerFactory;
  * (backing files in {@code nodeI/disk}), for power loss, disk errors and a full disk. {@link
  * #close()} removes everything it created, mounts included; a shutdown hook does the same on
  * Ctrl-C. One run per machine at a time: the names are fixed, and leftovers of a killed run are
- * removed first.
+ * removed first. With TLS, a CA and certificates are made in {@code certs/} of the run directory
+ * (kept for the next run in it), every node has TLS on all three ports with client certificates
+ * required and roles checked, and the harness's clients are {@value #CLIENT_IDENTITY}, the
+ * nodes' {@code auth.admin}.
  */
 final class ChaosNetwork implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChaosNetwork.class);
     /** The chaos harness's names and subnet; the multi-host test uses others, so the two never collide. */
     static final String PREFIX = "sbx";
     static final String SUBNET = "10.77.7.";
+    /** The identity of every client of the harness (workload, sessions, probes, final reads): admin by configuration. */
+    static final String CLIENT_IDENTITY = "chaos";
 
     private final int nodes;
     private final HostNetwork hosts;
@@ -41,10 +50,13 @@ final class ChaosNetwork implements AutoCloseable {
     private final Process[] processes;
     private final FaultFs[] disks;
     private final List<NodeConfig.Member> members = new ArrayList<>();
+    /** Where the CA and the certificates are; null: no TLS, the nodes run insecure=true. */
+    private final Path certificates;
+    private final TlsFiles clientTls;
     private final Thread cleanup = new Thread(this::removeEverything, "chaos-cleanup");
     private boolean closed;
 
-    private ChaosNetwork(int nodes, Path directory, List<String> jvmFlags) {
+    private ChaosNetwork(int nodes, Path directory, List<String> jvmFlags, boolean tls) {
         this.nodes = nodes;
         this.hosts = new HostNetwork(PREFIX, SUBNET, nodes);
         this.directory = directory;
@@ -54,14 +66,21 @@ final class ChaosNetwork implements AutoCloseable {
         for (int i = 1; i <= nodes; i++) {
             members.add(new NodeConfig.Member(i, hosts.address(i), 7001, 7101, 7201));
         }
+        this.certificates = tls ? directory.resolve("certs") : null;
+        if (tls && !Files.exists(certificates.resolve("ca.pem"))) {
+            List<String> addresses = members.stream().map(NodeConfig.Member::host).toList();
+            DevCertificates.createSet(certificates, nodes, List.of(CLIENT_IDENTITY), addresses, Duration.ofDays(30));
+        }
+        this.clientTls = tls ? DevCertificates.files(certificates, CLIENT_IDENTITY) : null;
     }
 
     /**
      * Builds the namespaces and the bridge, mounts a {@link FaultFs} over each data directory
      * when {@code faultFs}, and starts every node; removes it all again if any step fails.
      */
-    static ChaosNetwork start(int nodes, Path directory, List<String> jvmFlags, boolean faultFs) throws IOException, InterruptedException {
-        ChaosNetwork network = new ChaosNetwork(nodes, directory, jvmFlags);
+    static ChaosNetwork start(int nodes, Path directory, List<String> jvmFlags, boolean faultFs, boolean tls)
+            throws IOException, InterruptedException {
+        ChaosNetwork network = new ChaosNetwork(nodes, directory, jvmFlags, tls);
         network.removeEverything(); // leftovers of a run that was killed
         FaultFs.unmountLeftovers();
         Runtime.getRuntime().addShutdownHook(network.cleanup);
@@ -89,10 +108,20 @@ final class ChaosNetwork implements AutoCloseable {
         return members;
     }
 
+    /** What the harness's clients show the nodes: null without TLS. */
+    TlsFiles clientTls() {
+        return clientTls;
+    }
+
+    /** Options for a client of every node, over TLS when the nodes have it. */
+    ClientOptions clientOptions() {
+        return ClientOptions.of(clientAddresses()).withTls(clientTls);
+    }
+
     /** A client of one node only, with these timeouts. */
     SignalboxClient clientOf(int node, int requestTimeoutMs, int retryDeadlineMs) {
         return new SignalboxClient(ClientOptions.of(List.of(HostPort.parse(members.get(node - 1).clientAddress())))
-                .withRetryDeadlineMs(retryDeadlineMs).withRequestTimeoutMs(requestTimeoutMs));
+                .withRetryDeadlineMs(retryDeadlineMs).withRequestTimeoutMs(requestTimeoutMs).withTls(clientTls));
     }
 
     String clientAddresses() {
@@ -108,8 +137,17 @@ final class ChaosNetwork implements AutoCloseable {
     void startNode(int node) throws IOException {
         Path nodeDir = directory.resolve("node" + node);
         Files.createDirectories(nodeDir);
-        Path conf = NodeConfig.writeFile(nodeDir, node, members);
-        List<String> command = hosts.command(node, Launch.server("256m", jvmFlags, conf, List.of("--set", "historyEntriesMax=1000000", "--set", "insecure=true")));
+        List<String> settings = new ArrayList<>(List.of("--set", "historyEntriesMax=1000000"));
+        Path conf;
+        if (certificates == null) {
+            conf = NodeConfig.writeFile(nodeDir, node, members);
+            settings.addAll(List.of("--set", "insecure=true"));
+        } else {
+            TlsFiles files = DevCertificates.files(certificates, "node-" + node);
+            conf = NodeConfig.writeFile(nodeDir, node, members, Map.of("tls.ca", files.ca().toString(), "tls.cert", files.cert().toString(),
+                    "tls.key", files.key().toString(), "tls.clientAuth", "require", "auth.admin", CLIENT_IDENTITY));
+        }
+        List<String> command = hosts.command(node, Launch.server("256m", jvmFlags, conf, settings));
         processes[node] = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(nodeDir.resolve("node.log").toFile())).start();
     }

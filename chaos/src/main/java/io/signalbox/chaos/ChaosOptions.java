@@ -8,9 +8,11 @@ import java.util.List;
  * @param nemesis     any of {@link ChaosNemesis#KINDS}
  * @param unsafeReads          TEST ONLY: servers answer LINEARIZABLE reads without the quorum round (ZOOKEEPER-1675)
  * @param unsafeAckBeforeFsync TEST ONLY: servers acknowledge appends before their fsync (caught by {@code powerloss})
+ * @param tls         TLS on every port of every node with client certificates required and roles checked, as
+ *                    beyond loopback in production; without, the nodes run {@code insecure=true}
  */
 public record ChaosOptions(int nodes, long seconds, List<String> nemesis, long seed, int clients, int keys, boolean unsafeReads,
-                           boolean unsafeAckBeforeFsync) {
+                           boolean unsafeAckBeforeFsync, boolean tls) {
     public ChaosOptions {
         nemesis = List.copyOf(nemesis);
         if ((nodes != 3 && nodes != 5) || seconds < 5 || seconds > 3_600 || clients < 1 || clients > 64 || keys < 1 || keys > 1_000) {

@@ -58,7 +58,8 @@ public final class ChaosRun {
         if (options.unsafeAckBeforeFsync()) {
             jvmFlags.add("-Dsignalbox.testOnly.ackBeforeFsync=true");
         }
-        try (ChaosNetwork network = ChaosNetwork.start(nodes, directory, jvmFlags, ChaosNemesis.needsFaultFs(options.nemesis()));
+        try (ChaosNetwork network = ChaosNetwork.start(nodes, directory, jvmFlags, ChaosNemesis.needsFaultFs(options.nemesis()),
+                options.tls());
              ChaosHistory history = new ChaosHistory(directory.resolve("history.jsonl"))) {
             if (options.nemesis().contains("netem") && !network.netemAvailable()) {
                 throw new IllegalArgumentException("--nemesis netem: this kernel has no tc netem (sch_netem: "
@@ -68,11 +69,11 @@ public final class ChaosRun {
             ChaosNemesis nemesisRunner = new ChaosNemesis(network, history, options.nemesis(), seed, nodes,
                     new StaleReadProbe(network, workload, history, seed));
             ProcessCluster.await("a leader", Duration.ofSeconds(60), () -> nemesisRunner.leader() != 0);
-            ClientOptions clientOptions = ClientOptions.of(network.clientAddresses()).withRequestTimeoutMs(1_000).withRetryDeadlineMs(3_000);
+            ClientOptions clientOptions = network.clientOptions().withRequestTimeoutMs(1_000).withRetryDeadlineMs(3_000);
             ChaosSessions sessions = new ChaosSessions();
             List<StreamEntry> stream = new ArrayList<>();
             long[] streamSnapshot = {0};
-            try (SignalboxClient client = new SignalboxClient(ClientOptions.of(network.clientAddresses()).withRetryDeadlineMs(30_000))) {
+            try (SignalboxClient client = new SignalboxClient(network.clientOptions().withRetryDeadlineMs(30_000))) {
                 workload.setUp(client);
                 sessions.setUp(client);
                 try (Subscription subscription = client.subscribe(0, List.of(), new Subscription.Listener() {
@@ -140,7 +141,7 @@ public final class ChaosRun {
                     List<ChaosHistory.Entry> ops = history.entries();
                     report.add(summary(ops, nemesisRunner.counts(), seconds));
                     ChaosChecks.Verdict sessionsVerdict = sessions.check(client);
-                    ChaosSaved.saveFinal(directory, log, streamSeen, snapshotSeen, digests(network), sessionsVerdict);
+                    ChaosSaved.saveFinal(directory, log, streamSeen, snapshotSeen, digests(network), sessionsVerdict, options.tls());
                     history.flush();
                     List<ChaosChecks.Verdict> verdicts = ChaosChecks.all(ChaosSaved.load(directory));
                     verdicts.forEach(v -> report.add(v.line()));
@@ -159,7 +160,7 @@ public final class ChaosRun {
             byKind.computeIfAbsent(kind, k -> new int[3])[e.op().outcome().ordinal()]++;
         }
         StringBuilder line = new StringBuilder("chaos: seed " + options.seed() + ", " + options.nodes() + " nodes, " + seconds + " s, "
-                + options.clients() + " clients, " + options.keys() + " keys, nemesis " + faults
+                + options.clients() + " clients, " + options.keys() + " keys, " + (options.tls() ? "TLS, " : "") + "nemesis " + faults
                 + (options.unsafeReads() ? ", UNSAFE linearizable reads" : "")
                 + (options.unsafeAckBeforeFsync() ? ", UNSAFE ack before fsync" : "") + "; "
                 + ops.size() + " operations:");

@@ -23,10 +23,11 @@ import java.util.zip.CRC32C;
  *
  * @param log    the final log: zxid and a checksum of each entry's events
  * @param stream what the subscriber received, likewise
+ * @param tls    the run was {@code --tls} (a {@code {"transport":"tls"}} line; runs saved before it have none and were plaintext)
  */
 record ChaosSaved(List<ChaosHistory.Entry> operations, List<String> nemesisEvents, Map<String, Long> initialValues,
                   List<Logged> log, List<Logged> stream, long streamSnapshotZxid, Map<Integer, Long> digests,
-                  ChaosChecks.Verdict sessions, Map<Integer, String> nodeLogs) {
+                  ChaosChecks.Verdict sessions, Map<Integer, String> nodeLogs, boolean tls) {
     static final String HISTORY = "history.jsonl";
     static final String FINAL = "final.jsonl";
     static final int NODES_MAX = 9;
@@ -42,8 +43,11 @@ record ChaosSaved(List<ChaosHistory.Entry> operations, List<String> nemesisEvent
 
     /** Writes {@code final.jsonl} into {@code directory}. */
     static void saveFinal(Path directory, List<StreamEntry> log, List<StreamEntry> stream, long streamSnapshotZxid,
-                          Map<Integer, Long> digests, ChaosChecks.Verdict sessions) throws IOException {
+                          Map<Integer, Long> digests, ChaosChecks.Verdict sessions, boolean tls) throws IOException {
         List<String> lines = new ArrayList<>();
+        if (tls) {
+            lines.add("{\"transport\":\"tls\"}");
+        }
         log.forEach(e -> lines.add("{\"log\":" + e.zxid() + ",\"events\":" + Json.quote(Logged.of(e).events()) + "}"));
         stream.forEach(e -> lines.add("{\"stream\":" + e.zxid() + ",\"events\":" + Json.quote(Logged.of(e).events()) + "}"));
         lines.add("{\"streamSnapshot\":" + streamSnapshotZxid + "}");
@@ -78,8 +82,15 @@ record ChaosSaved(List<ChaosHistory.Entry> operations, List<String> nemesisEvent
         long[] snapshot = {0};
         Map<Integer, Long> digests = new TreeMap<>();
         ChaosChecks.Verdict[] sessions = {null};
+        boolean[] tls = {false};
         forEachLine(directory.resolve(FINAL), fields -> {
-            if (fields.containsKey("log")) {
+            if (fields.containsKey("transport")) {
+                String transport = text(fields, "transport");
+                if (!transport.equals("tls")) {
+                    throw new IllegalArgumentException("transport \"" + transport + "\": the only one saved is tls");
+                }
+                tls[0] = true;
+            } else if (fields.containsKey("log")) {
                 log.add(new Logged(number(fields, "log"), text(fields, "events")));
             } else if (fields.containsKey("stream")) {
                 stream.add(new Logged(number(fields, "stream"), text(fields, "events")));
@@ -90,7 +101,7 @@ record ChaosSaved(List<ChaosHistory.Entry> operations, List<String> nemesisEvent
             } else if (fields.containsKey("sessions")) {
                 sessions[0] = new ChaosChecks.Verdict("sessions", Boolean.parseBoolean(text(fields, "sessions")), text(fields, "detail"));
             } else {
-                throw new IllegalArgumentException("a line with none of log, stream, streamSnapshot, digest, sessions: " + fields);
+                throw new IllegalArgumentException("a line with none of transport, log, stream, streamSnapshot, digest, sessions: " + fields);
             }
         });
         if (sessions[0] == null) {
@@ -103,7 +114,7 @@ record ChaosSaved(List<ChaosHistory.Entry> operations, List<String> nemesisEvent
                 logs.put(node, Files.readString(file));
             }
         }
-        return new ChaosSaved(operations, events, initial, log, stream, snapshot[0], digests, sessions[0], logs);
+        return new ChaosSaved(operations, events, initial, log, stream, snapshot[0], digests, sessions[0], logs, tls[0]);
     }
 
     private interface Fields {

@@ -60,7 +60,7 @@ final class StaleReadProbe {
             int newLeader = 0;
             while (newLeader == 0 && System.nanoTime() < deadline) {
                 for (int node = 1; node <= nodes && newLeader == 0; node++) {
-                    Member self = node == leader ? null : ProcessCluster.self(network.members().get(node - 1), 300);
+                    Member self = node == leader ? null : ProcessCluster.self(network.members().get(node - 1), 300, network.clientTls());
                     newLeader = self != null && self.leadsEstablished() ? node : 0;
                 }
                 Thread.sleep(50);

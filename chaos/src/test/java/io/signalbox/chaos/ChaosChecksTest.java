@@ -74,13 +74,13 @@ class ChaosChecksTest {
     @Test
     void badOptionsAreRefusedNamingTheValue() {
         IllegalArgumentException nodes = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> new ChaosOptions(4, 45, List.of("kill"), 1, 8, 8, false, false));
+                () -> new ChaosOptions(4, 45, List.of("kill"), 1, 8, 8, false, false, false));
         assertTrue(nodes.getMessage().contains("got 4"), nodes.getMessage());
         IllegalArgumentException nemesis = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> new ChaosOptions(3, 45, List.of("flood"), 1, 8, 8, false, false));
+                () -> new ChaosOptions(3, 45, List.of("flood"), 1, 8, 8, false, false, false));
         assertTrue(nemesis.getMessage().contains("\"flood\""), nemesis.getMessage());
         IllegalArgumentException unsafe = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> new ChaosOptions(3, 45, List.of("kill"), 1, 8, 8, false, true));
+                () -> new ChaosOptions(3, 45, List.of("kill"), 1, 8, 8, false, true, false));
         assertTrue(unsafe.getMessage().contains("needs powerloss in --nemesis (got kill)"), unsafe.getMessage());
         IllegalArgumentException time = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> ChaosRun.parseSeconds("soon"));

@@ -46,11 +46,21 @@ class ChaosSavedTest {
     }
 
     @Test
+    void aSavedTlsRunPassesEveryCheckAndSaysEveryStartHadTls() throws Exception {
+        List<String> report = ChaosCheck.run(fixture("passes-tls"));
+        assertEquals(9, report.size(), report.toString());
+        assertEquals("PASS tls: all 3 starts of 3 nodes had TLS on every port with client certificates required, none insecure=true",
+                report.get(8));
+        assertEquals(List.of(), failed("passes-tls"), report.toString());
+    }
+
+    @Test
     void eachBrokenSavedRunFailsTheCheckMadeForIt() throws Exception {
         assertEquals(List.of("linearizability"), failed("stale-read"), "a read of 2 after the cas to 3 was acknowledged");
         assertEquals(List.of("acknowledged writes"), failed("lost-write"), "the cas acknowledged at 1:3 is missing from the final log");
         assertEquals(List.of("disk failures"), failed("disk-failure-ignored"), "node 2's fsync failed and it went on");
         assertEquals(List.of("replica digests"), failed("diverged"));
+        assertEquals(List.of("tls"), failed("tls-plaintext-start"), "a --tls run whose node 2 restarted plaintext");
     }
 
     @Test
@@ -64,7 +74,7 @@ class ChaosSavedTest {
         }
         StreamEntry entry = new StreamEntry(Zxid.of(1, 2), List.of(new StateEvent.ServerWeightSet(new ServerKey("chaos", "k0"), 7)));
         ChaosSaved.saveFinal(directory, List.of(entry), List.of(entry), 0, Map.of(1, -5L, 2, -5L),
-                new ChaosChecks.Verdict("sessions", true, "none <opened>"));
+                new ChaosChecks.Verdict("sessions", true, "none <opened>"), true);
 
         ChaosSaved saved = ChaosSaved.load(directory);
 
@@ -75,6 +85,7 @@ class ChaosSavedTest {
         assertEquals(saved.log(), saved.stream());
         assertEquals(Map.of(1, -5L, 2, -5L), saved.digests());
         assertEquals("none <opened>", saved.sessions().detail());
+        assertTrue(saved.tls(), "a --tls run reads back as one");
     }
 
     @Test

@@ -37,6 +37,8 @@ final class ChaosCommand implements Callable<Integer> {
             + "(ZOOKEEPER-1675); the checker must catch it") boolean unsafeReads;
     @Option(names = "--unsafe-ack-before-fsync", description = "TEST ONLY: servers acknowledge appends before their fsync; "
             + "the powerloss nemesis must catch it") boolean unsafeAckBeforeFsync;
+    @Option(names = "--tls", description = "TLS on every port with client certificates required and roles checked (certificates "
+            + "made in the run directory's certs/); without it the nodes run insecure=true") boolean tls;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -46,7 +48,7 @@ final class ChaosCommand implements Callable<Integer> {
         PrintWriter printer = spec.commandLine().getOut();
         ChaosOptions options;
         try {
-            options = new ChaosOptions(nodes, ChaosRun.parseSeconds(time), nemesis, seed, clients, keys, unsafeReads, unsafeAckBeforeFsync);
+            options = new ChaosOptions(nodes, ChaosRun.parseSeconds(time), nemesis, seed, clients, keys, unsafeReads, unsafeAckBeforeFsync, tls);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

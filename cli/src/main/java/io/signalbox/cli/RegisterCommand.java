@@ -36,6 +36,8 @@ final class RegisterCommand implements Callable<Integer> {
     @Option(names = "--drain-timeout-ms", description = "on SIGTERM, wait at most this for the proxies (default: 30000)") Long drainTimeoutMs;
     @Option(names = "--status-address", description = "IP:PORT of /health, /metrics, /status (default: none)") String statusAddress;
     @picocli.CommandLine.Mixin TlsOptions tls;
+    @Option(names = "--token-file", defaultValue = "${env:SIGNALBOX_TOKEN_FILE}", description = "a bearer token (ctl acl token NAME --out "
+            + "FILE): the sidecar acts as NAME instead of its certificate's CN (env SIGNALBOX_TOKEN_FILE)") java.nio.file.Path tokenFile;
     @Option(names = "--set", description = "key=value for any key of the file; repeatable") Map<String, String> settings = new LinkedHashMap<>();
 
     @Override
@@ -73,6 +75,7 @@ final class RegisterCommand implements Callable<Integer> {
             put(values, prefix + "onFailure", onFailure);
         }
         values.putAll(tls.values());
+        put(values, "tokenFile", tokenFile);
         values.putAll(settings);
         return RegisterMain.run(values, System.err);
     }

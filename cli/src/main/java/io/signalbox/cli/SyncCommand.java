@@ -53,6 +53,10 @@ public final class SyncCommand implements Runnable {
         @Mixin
         TlsOptions tls;
 
+        @Option(names = "--token-file", defaultValue = "${env:SIGNALBOX_TOKEN_FILE}", description = "a bearer token (ctl acl token NAME "
+                + "--out FILE): the agent acts as NAME instead of its certificate's CN (env SIGNALBOX_TOKEN_FILE)")
+        Path tokenFile;
+
         /** The keys of io.signalbox.proxysync.AgentConfig that every agent takes. */
         Map<String, String> values(String proxy) {
             Map<String, String> values = new LinkedHashMap<>();
@@ -65,6 +69,9 @@ public final class SyncCommand implements Runnable {
             values.put("reportEveryMs", String.valueOf(reportEveryMs));
             values.put("stopProxyOnExit", String.valueOf(stopProxyOnExit));
             values.putAll(tls.values());
+            if (tokenFile != null) {
+                values.put("tokenFile", tokenFile.toString());
+            }
             return values;
         }
     }
@@ -209,10 +216,26 @@ public final class SyncCommand implements Runnable {
                 + "(default: ${DEFAULT-VALUE})")
         int checkIntervalMs;
 
+        @Option(names = "--health-ca", description = "the nodes' admin ports have TLS: check /health over HTTPS, verifying the nodes' "
+                + "certificates against this CA file (their tls.ca)")
+        Path healthCa;
+
+        @Option(names = "--health-crt", description = "with --health-ca: a client certificate and its key in one PEM file for the checks "
+                + "(cat agent.pem agent.key > agent-with-key.pem), for an admin port that asks for one")
+        Path healthCrt;
+
         @Override
         public Integer call() {
             try {
-                System.out.print(ClusterFrontConfig.render(ClusterFrontConfig.Settings.of(listen, nodes, checkIntervalMs)));
+                ClusterFrontConfig.Settings settings = ClusterFrontConfig.Settings.of(listen, nodes, checkIntervalMs);
+                if (healthCa != null) {
+                    settings = settings.withHealthTls(new ClusterFrontConfig.HealthTls(healthCa.toAbsolutePath().toString(),
+                            healthCrt == null ? "" : healthCrt.toAbsolutePath().toString()));
+                } else if (healthCrt != null) {
+                    throw new IllegalArgumentException("--health-crt " + healthCrt + " needs --health-ca: the CA that signs the nodes' "
+                            + "certificates");
+                }
+                System.out.print(ClusterFrontConfig.render(settings));
                 return 0;
             } catch (IllegalArgumentException e) {
                 System.err.println("signalbox sync cluster-front: " + e.getMessage());

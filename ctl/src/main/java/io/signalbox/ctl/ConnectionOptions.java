@@ -5,9 +5,6 @@ import io.signalbox.protocol.Consistency;
 import io.signalbox.protocol.HostPort;
 import io.signalbox.tls.TlsFiles;
 import io.signalbox.tls.TlsOptions;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.ITypeConverter;
@@ -50,7 +47,7 @@ public final class ConnectionOptions {
     int timeoutMs;
 
     /** Read like --ca: the token file to use when --token-file is not given. */
-    public static final String TOKEN_FILE_ENVIRONMENT = "SIGNALBOX_TOKEN_FILE";
+    public static final String TOKEN_FILE_ENVIRONMENT = io.signalbox.client.TokenFile.ENVIRONMENT;
 
     @Option(names = "--token-file", scope = ScopeType.INHERIT, paramLabel = "FILE", defaultValue = "${env:" + TOKEN_FILE_ENVIRONMENT + "}",
             description = "A file holding a bearer token (one line) that a node's auth.token.NAME knows: requests then act as NAME "
@@ -83,20 +80,7 @@ public final class ConnectionOptions {
 
     /** The token in --token-file (its first line, trimmed), or null without the option. */
     private String token() {
-        if (tokenFile == null) {
-            return null;
-        }
-        String text;
-        try {
-            text = Files.readString(tokenFile, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--token-file " + tokenFile + ": cannot read it (" + e.getMessage() + ")", e);
-        }
-        String token = text.lines().findFirst().orElse("").strip();
-        if (token.isEmpty()) {
-            throw new IllegalArgumentException("--token-file " + tokenFile + ": the file is empty; it holds the token on its first line");
-        }
-        return token;
+        return tokenFile == null ? null : io.signalbox.client.TokenFile.read("--token-file " + tokenFile, tokenFile).token();
     }
 
     /** The same connection settings, to one member only, giving up after {@code timeoutMs} (after {@link #clientOptions}, which checked them). */

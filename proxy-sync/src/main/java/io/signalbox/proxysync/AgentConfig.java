@@ -1,6 +1,7 @@
 package io.signalbox.proxysync;
 
 import io.signalbox.protocol.HostPort;
+import io.signalbox.client.TokenFile;
 import io.signalbox.tls.TlsFiles;
 import io.signalbox.tls.TlsSettings;
 import io.signalbox.proxysync.haproxy.ClusterFrontConfig;
@@ -24,12 +25,13 @@ import java.util.TreeSet;
  * @param stopProxyOnExit whether SIGTERM also stops a managed proxy; by default it keeps serving its
  *     last configuration and the next agent adopts it
  * @param tls the keys ca, cert and key (else SIGNALBOX_CA, SIGNALBOX_CERT, SIGNALBOX_KEY): TLS to the cluster; null: plaintext
+ * @param token the key tokenFile (else SIGNALBOX_TOKEN_FILE): the agent acts as the token's identity; null: its certificate's
  */
 public record AgentConfig(List<HostPort> connect, Path stateDir, SyncOptions options, ProxyDriver driver, boolean stopProxyOnExit,
-                          TlsFiles tls) {
+                          TlsFiles tls, TokenFile token) {
     static final String DEFAULT_CONNECT = "127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103";
     private static final Set<String> COMMON_KEYS = Set.of("proxy", "connect", "stateDir", "services", "agentId", "driftCheckMs",
-            "reportEveryMs", "manage", "bind", "binary", "stopProxyOnExit", "ca", "cert", "key");
+            "reportEveryMs", "manage", "bind", "binary", "stopProxyOnExit", "ca", "cert", "key", "tokenFile");
     private static final Set<String> HAPROXY_KEYS = Set.of("haproxySocket", "masterSocket", "config", "drainGraceMs", "frontCluster",
             "clusterNodes");
     private static final Set<String> NGINX_KEYS = Set.of("upstreamsFile", "nginxConf", "nginxPrefix", "versionPort", "versionAddress",
@@ -69,19 +71,21 @@ public record AgentConfig(List<HostPort> connect, Path stateDir, SyncOptions opt
         String bind = values.getOrDefault("bind", "127.0.0.1");
         String binary = values.getOrDefault("binary", proxy);
         TlsFiles tls = TlsSettings.fromValues(values, System.getenv());
+        TokenFile token = TokenFile.fromValues(values, System.getenv());
         if (proxy.equals("haproxy")) {
-            return new AgentConfig(connect, stateDir, options, haproxy(values, stateDir, manage, bind, binary, connect), stopProxyOnExit,
-                    tls);
+            return new AgentConfig(connect, stateDir, options, haproxy(values, stateDir, manage, bind, binary, connect, tls), stopProxyOnExit,
+                    tls, token);
         }
         NginxMode mode = NginxMode.parse(values.getOrDefault("nginxMode", "auto")).resolve();
         // dynamic mode pushes changes in about a millisecond: no debounce unless asked for
         long debounceMs = number(values, "debounceMs", mode == NginxMode.DYNAMIC ? 0 : 200);
         options = options.withDebounce(debounceMs, number(values, "maxDelayMs", Math.max(1_000, debounceMs)));
-        return new AgentConfig(connect, stateDir, options, nginx(values, stateDir, manage, bind, binary, mode), stopProxyOnExit, tls);
+        return new AgentConfig(connect, stateDir, options, nginx(values, stateDir, manage, bind, binary, mode), stopProxyOnExit, tls,
+                token);
     }
 
     private static ProxyDriver haproxy(Map<String, String> values, Path stateDir, boolean manage, String bind, String binary,
-                                       List<HostPort> connect) {
+                                       List<HostPort> connect, TlsFiles tls) {
         if (!manage && !(values.containsKey("haproxySocket") && values.containsKey("masterSocket") && values.containsKey("config"))) {
             throw new IllegalArgumentException("without manage, give haproxySocket, masterSocket and config (the agent drives a "
                     + "HAProxy already running from them)");
@@ -90,15 +94,18 @@ public record AgentConfig(List<HostPort> connect, Path stateDir, SyncOptions opt
         return new HaproxyDriver(new HaproxyDriver.Settings(path(values, "config", layout.configFile()),
                 path(values, "haproxySocket", layout.adminSocket()), path(values, "masterSocket", layout.masterSocket()),
                 layout.stateDir(), bind, binary, manage, number(values, "drainGraceMs", 2_000), layout.reloadTimeoutMs(),
-                clusterFront(values, bind, connect)));
+                clusterFront(values, bind, connect, tls)));
     }
 
     /**
      * HAProxy in front of the cluster when {@code frontCluster} gives a port: the nodes from
      * {@code clusterNodes}, else the {@code connect} addresses with the admin port 100 above the
-     * client port (the layout of {@code signalbox demo} and of every local cluster).
+     * client port (the layout of {@code signalbox demo} and of every local cluster). An agent that
+     * reaches the cluster over TLS checks the nodes' /health over HTTPS against the same CA: their
+     * admin ports have TLS too.
      */
-    private static ClusterFrontConfig.Settings clusterFront(Map<String, String> values, String bind, List<HostPort> connect) {
+    private static ClusterFrontConfig.Settings clusterFront(Map<String, String> values, String bind, List<HostPort> connect,
+                                                            TlsFiles tls) {
         if (!values.containsKey("frontCluster")) {
             if (values.containsKey("clusterNodes")) {
                 throw new IllegalArgumentException("clusterNodes is for frontCluster: give frontCluster=PORT too");
@@ -117,7 +124,8 @@ public record AgentConfig(List<HostPort> connect, Path stateDir, SyncOptions opt
                 nodes.add(ClusterFrontConfig.Node.parse(node.host() + ":" + node.port() + "/" + Math.min(65_535, node.port() + 100)));
             }
         }
-        return new ClusterFrontConfig.Settings(bind, (int) port, nodes, 1_000, "");
+        ClusterFrontConfig.Settings front = new ClusterFrontConfig.Settings(bind, (int) port, nodes, 1_000, "");
+        return tls == null ? front : front.withHealthTls(new ClusterFrontConfig.HealthTls(tls.ca().toAbsolutePath().toString(), ""));
     }
 
     private static ProxyDriver nginx(Map<String, String> values, Path stateDir, boolean manage, String bind, String binary, NginxMode mode) {

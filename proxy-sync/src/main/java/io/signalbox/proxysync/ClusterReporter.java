@@ -1,7 +1,10 @@
 package io.signalbox.proxysync;
 
 import io.signalbox.client.SignalboxClient;
+import io.signalbox.common.Zxid;
 import io.signalbox.protocol.ProxyReport;
+import io.signalbox.protocol.SignalboxException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -44,11 +47,17 @@ final class ClusterReporter {
         client.reportAsync(next).whenComplete((response, failure) -> {
             if (failure != null && !lastFailed) {
                 LOG.warn("agent {}: the cluster did not take its report (applied zxid {}): {}; will repeat it",
-                        next.agentId(), Long.toHexString(next.appliedZxid()), failure.getMessage());
+                        next.agentId(), Zxid.format(next.appliedZxid()), reason(failure));
             }
             lastFailed = failure != null;
             inFlight.set(false);
             drain();
         });
+    }
+
+    /** The error code with the message ({@code PERMISSION_DENIED: agent may not report ...}), as ctl prints it. */
+    static String reason(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause instanceof SignalboxException refused ? refused.code() + ": " + refused.getMessage() : String.valueOf(cause.getMessage());
     }
 }

@@ -2,6 +2,7 @@ package io.signalbox.proxysync;
 
 import io.signalbox.client.ClientOptions;
 import io.signalbox.client.SignalboxClient;
+import io.signalbox.client.TokenFile;
 import io.signalbox.common.MainArguments;
 import io.signalbox.common.StopSignals;
 import java.io.PrintStream;
@@ -42,7 +43,8 @@ public final class SyncAgentMain {
             return 2;
         }
         CountDownLatch stopRequested = StopSignals.install();
-        try (SignalboxClient client = new SignalboxClient(ClientOptions.of(config.connect()).withTls(config.tls()));
+        try (SignalboxClient client = new SignalboxClient(ClientOptions.of(config.connect()).withTls(config.tls())
+                .withToken(TokenFile.tokenOf(config.token())));
              AgentStateDir dir = AgentStateDir.open(config.stateDir())) {
             SyncAgent running;
             try {

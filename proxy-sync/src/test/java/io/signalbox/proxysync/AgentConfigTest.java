@@ -97,6 +97,12 @@ class AgentConfigTest {
                 "ca", dir.resolve("ca.pem").toString(), "cert", dir.resolve("agent.pem").toString(), "key", dir.resolve("agent.key").toString()));
         assertEquals(dir.resolve("agent.key"), config.tls().key());
         config.driver().close();
+        AgentConfig front = AgentConfig.parse(Map.of("proxy", "haproxy", "stateDir", stateDir.toString(), "manage", "true",
+                "ca", dir.resolve("ca.pem").toString(), "frontCluster", "7100"));
+        assertEquals(new io.signalbox.proxysync.haproxy.ClusterFrontConfig.HealthTls(dir.resolve("ca.pem").toString(), ""),
+                ((HaproxyDriver) front.driver()).settings().clusterFront().healthTls(),
+                "an agent that reaches the cluster over TLS checks the nodes' TLS admin ports over HTTPS with the same CA");
+        front.driver().close();
         assertEquals("a certificate and its key go together: got cert=" + dir.resolve("agent.pem") + " key=null",
                 refused(Map.of("proxy", "haproxy", "stateDir", stateDir.toString(), "manage", "true", "ca", dir.resolve("ca.pem").toString(),
                         "cert", dir.resolve("agent.pem").toString())));

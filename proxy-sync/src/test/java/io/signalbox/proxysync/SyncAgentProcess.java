@@ -106,6 +106,14 @@ final class SyncAgentProcess implements AutoCloseable {
         return Processes.terminate(process, 30);
     }
 
+    /** Waits (30 s at most) for the agent to exit by itself; its exit code. */
+    int awaitExit() throws InterruptedException {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the agent in " + stateDir + " still runs after 30 s");
+        }
+        return process.exitValue();
+    }
+
     boolean alive() {
         return process != null && process.isAlive();
     }

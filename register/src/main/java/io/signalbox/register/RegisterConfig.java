@@ -1,6 +1,7 @@
 package io.signalbox.register;
 
 import io.signalbox.protocol.HostPort;
+import io.signalbox.client.TokenFile;
 import io.signalbox.tls.TlsFiles;
 import io.signalbox.tls.TlsSettings;
 import io.signalbox.state.Command;
@@ -29,16 +30,17 @@ import java.util.TreeSet;
  *
  * @param statusAddress where /health and /metrics answer; null: nowhere
  * @param tls the keys ca, cert and key (else SIGNALBOX_CA, SIGNALBOX_CERT, SIGNALBOX_KEY): TLS to the cluster; null: plaintext
+ * @param token the key tokenFile (else SIGNALBOX_TOKEN_FILE): the sidecar acts as the token's identity; null: its certificate's
  */
 public record RegisterConfig(List<HostPort> connect, int sessionTimeoutMs, long drainTimeoutMs, long staleReportMs,
-                             StatusAddress statusAddress, List<Registration> registrations, TlsFiles tls) {
+                             StatusAddress statusAddress, List<Registration> registrations, TlsFiles tls, TokenFile token) {
     /** An IP literal and a port (0: any free one, printed at start). */
     public record StatusAddress(IpAddress address, int port) {}
 
     static final String DEFAULT_CONNECT = "127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103";
     static final String PREFIX = "registration.";
     private static final Set<String> SIDECAR_KEYS = Set.of("connect", "sessionTimeoutMs", "drainTimeoutMs", "staleReportMs",
-            "statusAddress", "ca", "cert", "key");
+            "statusAddress", "ca", "cert", "key", "tokenFile");
     /** Keys of a registration that may also be given at the top, as the default of every registration. */
     private static final Set<String> DEFAULTABLE_KEYS = Set.of("weight", "intervalMs", "timeoutMs", "rise", "fall", "onFailure");
     private static final Set<String> REGISTRATION_KEYS = Set.of("service", "name", "address", "port", "weight", "backup", "labels",
@@ -85,7 +87,8 @@ public record RegisterConfig(List<HostPort> connect, int sessionTimeoutMs, long 
                 Limits.DEFAULTS.sessionTimeoutMsMax());
         return new RegisterConfig(HostPort.parseList(values.getOrDefault("connect", DEFAULT_CONNECT)), sessionTimeoutMs,
                 number(values, "drainTimeoutMs", 30_000, 0, 3_600_000), number(values, "staleReportMs", 10_000, 100, 3_600_000),
-                statusAddress(values.get("statusAddress")), List.copyOf(registrations), TlsSettings.fromValues(values, System.getenv()));
+                statusAddress(values.get("statusAddress")), List.copyOf(registrations), TlsSettings.fromValues(values, System.getenv()),
+                TokenFile.fromValues(values, System.getenv()));
     }
 
     private static Registration registration(String label, Map<String, String> own, Map<String, String> top) {

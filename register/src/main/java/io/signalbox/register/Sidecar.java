@@ -48,7 +48,8 @@ public final class Sidecar implements AutoCloseable {
         // runs its next check instead of waiting, and retries the command with backoff.
         int deadlineMs = Math.max(1_000, Math.min(5_000, config.sessionTimeoutMs() / 2));
         this.client = new SignalboxClient(ClientOptions.of(config.connect()).withRetryDeadlineMs(deadlineMs)
-                .withRequestTimeoutMs(Math.min(2_000, deadlineMs)).withTls(config.tls()));
+                .withRequestTimeoutMs(Math.min(2_000, deadlineMs)).withTls(config.tls())
+                .withToken(io.signalbox.client.TokenFile.tokenOf(config.token())));
         this.sessions = new SessionKeeper(client, config.sessionTimeoutMs());
         for (Registration registration : config.registrations()) {
             RegistrationState state = new RegistrationState(registration);

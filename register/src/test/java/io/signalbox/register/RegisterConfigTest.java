@@ -2,6 +2,7 @@ package io.signalbox.register;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,7 +113,7 @@ class RegisterConfigTest {
                 + " fall, intervalMs, labels, name, onFailure, port, rise, service, timeoutMs, weight]",
                 refused(one("registration.web-4.helth", "x")));
         assertEquals("key \"drainTimeout\" is not one of [ca, cert, connect, drainTimeoutMs, fall, intervalMs, key, onFailure, rise, sessionTimeoutMs,"
-                + " staleReportMs, statusAddress, timeoutMs, weight] or registration.<label>.<key>", refused(one("drainTimeout", "3")));
+                + " staleReportMs, statusAddress, timeoutMs, tokenFile, weight] or registration.<label>.<key>", refused(one("drainTimeout", "3")));
         assertEquals("registration.web-4.check and registration.web-4.checkCmd are both given: choose one",
                 refused(one("registration.web-4.check", "tcp", "registration.web-4.checkCmd", "true")));
         assertEquals("registration.web-5 registers web/web-4 a second time: each server once per sidecar", refused(one(
@@ -135,5 +136,18 @@ class RegisterConfigTest {
         assertEquals("--cert/--key (cert=" + dir.resolve("web.pem") + ", key=null) need --ca too: the CA that signs the nodes' certificates",
                 refused(one("cert", dir.resolve("web.pem").toString())));
         assertEquals("CA file " + dir.resolve("nope.pem") + " is not a readable file", refused(one("ca", dir.resolve("nope.pem").toString())));
+    }
+
+    @Test
+    void aBearerTokenIsTheFirstLineOfTheFileTheKeyTokenFileNames(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("web.token"), "  s3cret-token  \nignored\n");
+        RegisterConfig config = RegisterConfig.parse(one("tokenFile", file.toString()));
+        assertEquals("s3cret-token", config.token().token());
+        assertEquals("the token in " + file, config.token().toString(), "a logged configuration names the file, not the token");
+        assertTrue(!config.toString().contains("s3cret"), config.toString());
+        java.nio.file.Path empty = java.nio.file.Files.writeString(dir.resolve("empty.token"), "\n");
+        assertEquals("tokenFile " + empty + ": the file is empty; it holds the token on its first line", refused(one("tokenFile", empty.toString())));
+        assertTrue(refused(one("tokenFile", dir.resolve("nope.token").toString())).startsWith("tokenFile " + dir.resolve("nope.token")
+                + ": cannot read it ("));
     }
 }

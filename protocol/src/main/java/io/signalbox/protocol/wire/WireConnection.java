@@ -44,6 +44,8 @@ public final class WireConnection implements AutoCloseable {
     private final Map<Long, Consumer<Response>> streams = new ConcurrentHashMap<>();
     private final Map<Long, CompletableFuture<Response>> calls = new ConcurrentHashMap<>();
     private final Map<Long, Consumer<Throwable>> streamEnds = new ConcurrentHashMap<>();
+    /** What closed the connection, when an error did (a TLS alert from the node): its requests hear it. */
+    private volatile Throwable closedBy;
 
     private WireConnection(HostPort address, Channel channel, int outstandingMax) {
         this.address = address;
@@ -89,11 +91,12 @@ public final class WireConnection implements AutoCloseable {
                             @Override
                             public void channelInactive(ChannelHandlerContext ctx) {
                                 holder[0].failAll(new SignalboxException(ErrorCode.UNAVAILABLE,
-                                        "connection to " + address + " closed", ""));
+                                        "connection to " + address + " closed" + TlsAlerts.reason(holder[0].closedBy), ""));
                             }
 
                             @Override
                             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                holder[0].closedBy = cause;
                                 ctx.close();
                             }
                         });

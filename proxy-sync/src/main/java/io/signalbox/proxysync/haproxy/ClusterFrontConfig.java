@@ -13,6 +13,8 @@ import java.util.List;
  * fails its checks is taken out and its client connections are cut ({@code on-marked-down
  * shutdown-sessions}), so its clients reconnect through HAProxy to a node that serves; a connect
  * to a node that died before its checks noticed is retried on another ({@code option redispatch}).
+ * Against nodes whose admin port has TLS the checks are HTTPS ({@link HealthTls}): the node's
+ * certificate verified against the cluster's CA, and a client certificate where one is asked for.
  * Rendered by {@code signalbox sync cluster-front}; every value typed and checked as it is written.
  */
 public final class ClusterFrontConfig {
@@ -37,18 +39,45 @@ public final class ClusterFrontConfig {
     }
 
     /**
+     * HTTPS health checks ({@code check-ssl verify required ca-file CA [crt PEM]}) against nodes
+     * whose admin port has TLS; client traffic is passed through untouched either way.
+     *
+     * @param caFile the CA that signs the nodes' certificates (the nodes' {@code tls.ca}), an absolute path
+     * @param certificateFile a client certificate and its key in one PEM file (what HAProxy's {@code crt}
+     *     takes: {@code cat agent.pem agent.key > agent-with-key.pem}), or empty: the admin port asks for none
+     */
+    public record HealthTls(String caFile, String certificateFile) {
+        public HealthTls {
+            caFile = SafeValues.filePath("health check CA file", caFile == null ? "" : caFile);
+            certificateFile = certificateFile == null || certificateFile.isEmpty() ? ""
+                    : SafeValues.filePath("health check certificate file", certificateFile);
+        }
+    }
+
+    /**
      * @param bindAddress where clients connect
      * @param listenPort ...and its port
      * @param nodes every node of the cluster
      * @param checkIntervalMs how often each node's /health is checked; two failures take it out, two successes bring it back
      * @param statsSocket a socket for {@code show stat} (level user), or empty for none
+     * @param healthTls HTTPS checks, or null: plain HTTP (nodes whose admin port has no TLS)
      */
-    public record Settings(String bindAddress, int listenPort, List<Node> nodes, int checkIntervalMs, String statsSocket) {
+    public record Settings(String bindAddress, int listenPort, List<Node> nodes, int checkIntervalMs, String statsSocket,
+                           HealthTls healthTls) {
         public Settings {
             nodes = List.copyOf(nodes);
             if (nodes.isEmpty() || nodes.size() > 99) {
                 throw new IllegalArgumentException(nodes.size() + " nodes: give 1..99, IP:CLIENT_PORT/ADMIN_PORT each");
             }
+        }
+
+        /** Plain HTTP checks. */
+        public Settings(String bindAddress, int listenPort, List<Node> nodes, int checkIntervalMs, String statsSocket) {
+            this(bindAddress, listenPort, nodes, checkIntervalMs, statsSocket, null);
+        }
+
+        public Settings withHealthTls(HealthTls tls) {
+            return new Settings(bindAddress, listenPort, nodes, checkIntervalMs, statsSocket, tls);
         }
 
         /** From the command line: {@code listen} as IP:PORT, {@code nodes} as {@link #parseNodes} reads them, no stats socket. */
@@ -111,7 +140,16 @@ public final class ClusterFrontConfig {
         out.append("    balance leastconn\n");
         out.append("    option httpchk GET /health\n");
         out.append("    http-check expect status 200\n");
-        out.append("    default-server inter ").append(interval).append("ms fall 2 rise 2 on-marked-down shutdown-sessions\n");
+        out.append("    default-server inter ").append(interval).append("ms fall 2 rise 2 on-marked-down shutdown-sessions");
+        HealthTls tls = settings.healthTls();
+        if (tls != null) {
+            // check-ssl encrypts the checks only (client traffic stays a TCP pass-through); verify and crt apply to them
+            out.append(" check-ssl verify required ca-file ").append(SafeValues.filePath("health check CA file", tls.caFile()));
+            if (!tls.certificateFile().isEmpty()) {
+                out.append(" crt ").append(SafeValues.filePath("health check certificate file", tls.certificateFile()));
+            }
+        }
+        out.append('\n');
         int id = 1;
         for (Node node : settings.nodes()) {
             out.append("    server node").append(id++).append(' ')

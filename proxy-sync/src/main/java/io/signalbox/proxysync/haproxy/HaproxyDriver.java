@@ -85,6 +85,11 @@ public final class HaproxyDriver implements ProxyDriver {
     private String failedReason;
     private long failedStructureAtNanos;
 
+    /** What this driver was made with: its files, its proxy, and the cluster front it renders. */
+    public Settings settings() {
+        return settings;
+    }
+
     public HaproxyDriver(Settings settings) {
         this.settings = settings;
         this.renderer = new HaproxyConfigRenderer(new HaproxyConfigRenderer.Settings(settings.adminSocket().toString(),

@@ -15,6 +15,7 @@ import io.signalbox.state.Command;
 import io.signalbox.testkit.FreePorts;
 import io.signalbox.testkit.ProcessCluster;
 import io.signalbox.testkit.Processes;
+import io.signalbox.tls.DevCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * HAProxy 2.6 in front of a 3-node cluster of real processes, from {@link ClusterFrontConfig}: a
  * Java client that knows only HAProxy's address keeps working through kill -9 of the node its
  * connection is on; once with the file {@code signalbox sync cluster-front} prints, run by hand,
- * once rendered by a HAProxy sync agent beside its services ({@code frontCluster}).
+ * once rendered by a HAProxy sync agent beside its services ({@code frontCluster}), and once
+ * in front of a cluster with TLS on every port, its checks over HTTPS.
  */
 class ClusterFrontProcessTest {
     private static final Duration LIMIT = Duration.ofSeconds(30);
@@ -42,16 +44,37 @@ class ClusterFrontProcessTest {
         Path stats = directory.resolve("stats.sock");
         try (ProcessCluster cluster = new ProcessCluster(3, base, directory.resolve("cluster"))) {
             cluster.awaitLeader(LIMIT);
-            Path config = directory.resolve("front.cfg");
-            Files.writeString(config, ClusterFrontConfig.render(new ClusterFrontConfig.Settings("127.0.0.1", front, nodesOf(cluster), 300,
-                    stats.toString())));
-            Process check = new ProcessBuilder("haproxy", "-c", "-f", config.toString()).redirectErrorStream(true).start();
-            String checked = new String(check.getInputStream().readAllBytes());
-            assertEquals(0, check.waitFor(), checked);
-            Process haproxy = new ProcessBuilder("haproxy", "-f", config.toString()).redirectErrorStream(true)
-                    .redirectOutput(directory.resolve("haproxy.log").toFile()).start();
+            Process haproxy = startChecked(directory, new ClusterFrontConfig.Settings("127.0.0.1", front, nodesOf(cluster), 300,
+                    stats.toString()));
             try {
                 clientSurvivesKill9OfItsNode(cluster, front, new HaproxyRuntime(stats), "front", base + 11);
+            } finally {
+                Processes.terminate(haproxy, 10);
+            }
+        }
+    }
+
+    @Test
+    void inFrontOfATlsClusterHttpsChecksMarkAKilledNodeDownAndUpAgainWhenItReturns(@TempDir Path directory) throws Exception {
+        assertTrue(Files.isExecutable(Path.of("/usr/sbin/haproxy")), "haproxy is not installed (apt-get install haproxy); .ci/run installs it");
+        int base = FreePorts.clusterBase(3);
+        int front = base + 10;
+        Path stats = directory.resolve("stats.sock");
+        Path certs = directory.resolve("certs");
+        DevCertificates.createSet(certs, 3, List.of("ctl", "front"), List.of("127.0.0.1"), Duration.ofDays(1));
+        // HAProxy's crt takes the certificate and its key in one file; the admin port asks for none today, so this only proves the file loads
+        Path withKey = directory.resolve("front-with-key.pem");
+        Files.writeString(withKey, Files.readString(certs.resolve("front.pem")) + Files.readString(certs.resolve("front.key")));
+        try (ProcessCluster cluster = ProcessCluster.withTls(3, base, directory.resolve("cluster"), certs, "ctl",
+                Map.of("tls.clientAuth", "require"))) {
+            cluster.awaitLeader(LIMIT);
+            Process haproxy = startChecked(directory, new ClusterFrontConfig.Settings("127.0.0.1", front, nodesOf(cluster), 300,
+                    stats.toString()).withHealthTls(new ClusterFrontConfig.HealthTls(certs.resolve("ca.pem").toString(), withKey.toString())));
+            try {
+                HaproxyRuntime runtime = new HaproxyRuntime(stats);
+                String killed = clientSurvivesKill9OfItsNode(cluster, front, runtime, "tlsfront", base + 11);
+                cluster.start(Integer.parseInt(killed.substring(4)));
+                ProcessCluster.await(killed + " up again once it serves: " + safeStat(runtime), LIMIT, () -> up(runtime).size() == 3);
             } finally {
                 Processes.terminate(haproxy, 10);
             }
@@ -81,6 +104,17 @@ class ClusterFrontProcessTest {
         }
     }
 
+    /** The front rendered into {@code directory/front.cfg}, validated by {@code haproxy -c}, then run: what an operator does. */
+    private static Process startChecked(Path directory, ClusterFrontConfig.Settings settings) throws Exception {
+        Path config = directory.resolve("front.cfg");
+        Files.writeString(config, ClusterFrontConfig.render(settings));
+        Process check = new ProcessBuilder("haproxy", "-c", "-f", config.toString()).redirectErrorStream(true).start();
+        String checked = new String(check.getInputStream().readAllBytes());
+        assertEquals(0, check.waitFor(), checked);
+        return new ProcessBuilder("haproxy", "-f", config.toString()).redirectErrorStream(true)
+                .redirectOutput(directory.resolve("haproxy.log").toFile()).start();
+    }
+
     private static List<ClusterFrontConfig.Node> nodesOf(ProcessCluster cluster) {
         List<ClusterFrontConfig.Node> nodes = new ArrayList<>();
         for (NodeConfig.Member member : cluster.members) {
@@ -94,9 +128,11 @@ class ClusterFrontProcessTest {
         return new Command.PutService(name, "http", port, "roundrobin", null, 1000, 1000, 1000, null);
     }
 
-    private static void clientSurvivesKill9OfItsNode(ProcessCluster cluster, int front, HaproxyRuntime runtime, String service, int port)
+    /** Returns the node killed (node1..node3), left down. Over TLS when the cluster has it: HAProxy passes it through. */
+    private static String clientSurvivesKill9OfItsNode(ProcessCluster cluster, int front, HaproxyRuntime runtime, String service, int port)
             throws Exception {
-        try (SignalboxClient client = new SignalboxClient(ClientOptions.of(List.of(new HostPort("127.0.0.1", front))))) {
+        try (SignalboxClient client = new SignalboxClient(ClientOptions.of(List.of(new HostPort("127.0.0.1", front)))
+                .withTls(cluster.clientTls()))) {
             ProcessCluster.await("HAProxy sees 3 nodes up: " + safeStat(runtime), LIMIT, () -> up(runtime).size() == 3);
             client.submit(service(service, port));
             ProcessCluster.await("the client's connection shows in HAProxy", LIMIT, () -> connectedNode(runtime) != null);
@@ -113,6 +149,7 @@ class ClusterFrontProcessTest {
             ProcessCluster.await(node + " marked down by its /health checks", LIMIT, () -> !up(runtime).contains(node));
             String now = connectedNode(runtime);
             assertTrue(now != null && !now.equals(node), "the client is on another node now: " + now);
+            return node;
         }
     }
 
