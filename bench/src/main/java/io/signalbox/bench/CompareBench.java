@@ -16,7 +16,8 @@ import java.util.Locale;
  * client spread; durable writes and local reads; a table with the ratio Signalbox / ZooKeeper
  * per row, and a JSON file under the results directory. With TLS, each system runs twice,
  * plaintext then TLS on every link with client certificates ({@link BenchCertificates}), and
- * the table adds each system's cost of TLS (TLS / plaintext) per row.
+ * the table adds each system's cost of TLS (TLS / plaintext) per row. ZooKeeper needs its Netty
+ * transport for TLS, so with TLS its plaintext run uses Netty too: the two differ in TLS only.
  */
 public final class CompareBench {
     public static final int ZOOKEEPER_BASE_PORT = 18_000;
@@ -101,7 +102,7 @@ public final class CompareBench {
         String system = "zookeeper" + (tls ? TLS_SUFFIX : "");
         BenchCertificates certificates = tls ? new BenchCertificates(dir.resolve("certs"), load.nodes()) : null;
         try (ZooKeeperEnsemble ensemble = new ZooKeeperEnsemble(load.nodes(), settings.zooKeeperBasePort(), dir, Launch.java(load.heap()),
-                certificates);
+                certificates, settings.tls());
              Cleanup hook = new Cleanup(ensemble)) {
             ensemble.awaitQuorum(60_000);
             try (ZooKeeperWorkload zk = new ZooKeeperWorkload(ensemble, load.nodes(), load.valueBytes())) {

@@ -21,25 +21,36 @@ import java.util.concurrent.TimeUnit;
  * ZooKeeper's admin guide sets it up: the Netty connection factory (the default NIO one has no
  * TLS), a secure client port on basePort+300+i that requires client certificates, and
  * {@code sslQuorum} for the quorum links; the plaintext client port stays for {@code srvr}.
+ * The Netty transport may also be asked for without TLS, so that a comparison of TLS against
+ * plaintext differs in TLS only.
  */
 public final class ZooKeeperEnsemble implements AutoCloseable {
+    private static final String NETTY_FACTORY = "serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory\n";
+
     private final List<Process> processes = new ArrayList<>();
     private final List<List<String>> commands = new ArrayList<>();
     private final List<Path> logs = new ArrayList<>();
     private final int count;
     private final int basePort;
     private final BenchCertificates tls;
+    private final boolean netty;
 
     /** @param javaPrefix the java command, heap flag and classpath to start a server with (main class and config follow) */
     public ZooKeeperEnsemble(int count, int basePort, Path directory, List<String> javaPrefix) throws IOException {
-        this(count, basePort, directory, javaPrefix, null);
+        this(count, basePort, directory, javaPrefix, null, false);
     }
 
-    /** @param tls the certificates for TLS on client and quorum links, or null for plaintext */
-    ZooKeeperEnsemble(int count, int basePort, Path directory, List<String> javaPrefix, BenchCertificates tls) throws IOException {
+    /**
+     * @param tls   the certificates for TLS on client and quorum links, or null for plaintext
+     * @param netty Netty's connection factory on the servers and socket on the clients even
+     *              without TLS (TLS always uses them); false: ZooKeeper's default, NIO
+     */
+    ZooKeeperEnsemble(int count, int basePort, Path directory, List<String> javaPrefix, BenchCertificates tls, boolean netty)
+            throws IOException {
         this.count = count;
         this.basePort = basePort;
         this.tls = tls;
+        this.netty = netty || tls != null;
         for (int id = 1; id <= count; id++) {
             Path data = directory.resolve("zk" + id);
             Files.createDirectories(data);
@@ -50,6 +61,8 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
                     .append("4lw.commands.whitelist=*\nadmin.enableServer=false\nforceSync=yes\n");
             if (tls != null) {
                 cfg.append(tlsSettings(id));
+            } else if (this.netty) {
+                cfg.append(NETTY_FACTORY);
             }
             for (int peer = 1; peer <= count; peer++) {
                 cfg.append("server.").append(peer).append("=127.0.0.1:").append(basePort + 100 + peer).append(':')
@@ -68,7 +81,7 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     }
 
     private String tlsSettings(int id) {
-        StringBuilder cfg = new StringBuilder("serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory\n")
+        StringBuilder cfg = new StringBuilder(NETTY_FACTORY)
                 .append("secureClientPort=").append(secureClientPort(id)).append("\nsslQuorum=true\n");
         for (String prefix : List.of("ssl.", "ssl.quorum.")) {
             cfg.append(prefix).append("keyStore.location=").append(tls.nodeBundle(id)).append('\n')
@@ -115,14 +128,17 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         return "127.0.0.1:" + (tls == null ? clientPort(id) : secureClientPort(id));
     }
 
-    /** The client's TLS settings for this ensemble, or null when it runs plaintext. */
+    /** The client's settings for this ensemble (Netty, TLS), or null for ZooKeeper's defaults. */
     org.apache.zookeeper.client.ZKClientConfig clientConfig() {
-        if (tls == null) {
+        if (!netty) {
             return null;
         }
         org.apache.zookeeper.client.ZKClientConfig config = new org.apache.zookeeper.client.ZKClientConfig();
         config.setProperty(org.apache.zookeeper.client.ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET,
                 "org.apache.zookeeper.ClientCnxnSocketNetty");
+        if (tls == null) {
+            return config;
+        }
         config.setProperty(org.apache.zookeeper.client.ZKClientConfig.SECURE_CLIENT, "true");
         config.setProperty("zookeeper.ssl.keyStore.location", tls.clientBundle().toString());
         config.setProperty("zookeeper.ssl.keyStore.type", "PEM");
