@@ -55,8 +55,9 @@ public enum Bug {
     CHANGE_BEFORE_ESTABLISHED("change-before-established"),
     /**
      * After a change, the leader keeps counting its commit point with the configuration it was
-     * established with: once two changes have passed (3 to 5 voters), the old majority and the
-     * new one need not meet.
+     * established with: the very entry that adds a voter commits on the old voters' majority,
+     * and once two changes have passed (3 to 5 voters) the old majority and the new one need
+     * not even meet.
      */
     COMMIT_WITH_OLD_QUORUM("commit-with-old-quorum"),
     /** Found by the chaos harness: clients share one client id, so the cluster answers one's command as another's retry. */

@@ -1,6 +1,7 @@
 package io.signalbox.consensus.impl;
 
 import io.signalbox.common.Zxid;
+import io.signalbox.consensus.Bug;
 import io.signalbox.consensus.ConfigurationEntry;
 import io.signalbox.consensus.Membership;
 import io.signalbox.consensus.MembershipChange;
@@ -27,8 +28,7 @@ final class LeaderMembership {
 
     MembershipResult propose(MembershipChange change, byte[] nodeBlob) {
         int member = change.member();
-        boolean early = peer.bug(io.signalbox.consensus.Bug.CHANGE_BEFORE_ESTABLISHED);
-        if (early && leader.stage == LeaderRole.Stage.AWAIT_NEWLEADER_ACKS) {
+        if (peer.bug(Bug.CHANGE_BEFORE_ESTABLISHED) && leader.stage == LeaderRole.Stage.AWAIT_NEWLEADER_ACKS) {
             return change(change, nodeBlob); // the bug: no established epoch, no check for another epoch's pending change
         }
         if (leader.stage != LeaderRole.Stage.BROADCAST) {
