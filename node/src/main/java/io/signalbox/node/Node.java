@@ -45,10 +45,7 @@ public final class Node {
     private final Authorizer authorizer;
     private final List<NodeEffect> effects = new ArrayList<>();
     private long ticks;
-    private long lastSnapshotZxid;
-    /** The snapshot handed to storage and not yet reported written; at most one at a time. */
-    private Snapshot snapshotInFlight;
-    private int appliedSinceSnapshot;
+    private final SnapshotSchedule snapshots;
     private int leaderId;
     private boolean leadingEstablished;
     private boolean grantsMayHaveChanged = true;
@@ -58,7 +55,7 @@ public final class Node {
         this.options = options;
         this.core = core;
         this.state = new ReplicatedState(options.historyEntriesMax(), snapshot);
-        this.lastSnapshotZxid = snapshot.zxid();
+        this.snapshots = new SnapshotSchedule(options.snapshotEveryEntries(), snapshot.zxid());
         this.reads = new Reads(this, options.requestTimeoutTicks(), options.unsafeLinearizableReads());
         this.authorizer = new Authorizer(options.access());
         this.commands = new Commands(options.id(), this, options.tickMs(), options.requestTimeoutTicks(), reads, options.unsafeRefusals(),
@@ -85,7 +82,7 @@ public final class Node {
         if (message instanceof PeerMessage.Zab zab) {
             core.receive(from, zab.message());
         } else if (message instanceof PeerMessage.Forward forward) {
-            handle(forward.forwardId(), forward.request(), new ForwardedResponder(from, forward.forwardId()), true, null);
+            handle(forward.forwardId(), forward.request(), new Responder.Forwarded(effects, from, forward.forwardId()), true, null);
         } else if (message instanceof PeerMessage.ForwardReply reply) {
             forwarding.replied(from, reply.forwardId(), reply.reply());
         }
@@ -109,7 +106,7 @@ public final class Node {
         if (identity == null || identity.isEmpty()) {
             throw new IllegalArgumentException("a request needs an identity (anonymous when the connection showed none)");
         }
-        handle(request.requestId(), request.body(), new LocalResponder(connectionId), false, identity);
+        handle(request.requestId(), request.body(), new Responder.Local(effects, connectionId), false, identity);
         drain();
     }
 
@@ -125,9 +122,9 @@ public final class Node {
      * or a snapshot from the leader overtook) changes nothing.
      */
     public void snapshotWritten(long zxid) {
-        if (snapshotInFlight != null && snapshotInFlight.zxid() == zxid) {
-            core.snapshotTaken(snapshotInFlight);
-            snapshotInFlight = null;
+        Snapshot written = snapshots.written(zxid);
+        if (written != null) {
+            core.snapshotTaken(written);
             drain();
         }
     }
@@ -376,7 +373,7 @@ public final class Node {
         } else if (effect instanceof Effect.Deliver deliver) {
             ReplicatedState.Delivered delivered = state.apply(deliver.txn());
             effects.add(ChangedServices.of(delivered.events()));
-            appliedSinceSnapshot++;
+            snapshots.applied();
             effects.add(new NodeEffect.Applied(deliver.txn(), state.machine().digest()));
             commands.delivered(delivered.zxid(), delivered.events(), delivered.clientId(), delivered.clientSequence());
             grantsMayHaveChanged |= delivered.events().stream().anyMatch(e -> e instanceof io.signalbox.state.StateEvent.RoleGranted
@@ -387,12 +384,10 @@ public final class Node {
             reads.readReady(ready.readId(), ready.readZxid());
         } else if (effect instanceof Effect.InstallSnapshot install) {
             effects.add(new NodeEffect.Durable(install));
-            snapshotInFlight = null; // the leader's snapshot supersedes it, whether or not storage reports it
             state.restore(install.snapshot());
             effects.add(new NodeEffect.ServicesChanged(java.util.Set.of(), true));
             effects.add(new NodeEffect.Restored(install.snapshot().zxid(), state.machine().digest()));
-            lastSnapshotZxid = install.snapshot().zxid();
-            appliedSinceSnapshot = 0;
+            snapshots.installed(install.snapshot().zxid());
             commands.stateReplaced();
             grantsMayHaveChanged = true;
             subscribers.endAll("this node installed a snapshot from its leader");
@@ -416,71 +411,13 @@ public final class Node {
         forwarding.leaderChanged(leaderId == options.id() ? 0 : leaderId);
     }
 
-    /**
-     * Every snapshotEveryEntries applied entries, once the log holds them durably and no other
-     * snapshot is being written: a snapshot, and once it is written the log prefix goes.
-     */
+    /** A snapshot when one is due ({@link SnapshotSchedule}); the core knows the configuration in force at its zxid. */
     private void maybeSnapshot() {
         long applied = state.machine().appliedZxid();
-        if (appliedSinceSnapshot < options.snapshotEveryEntries() || applied <= lastSnapshotZxid
-                || core.view().lastPersistedZxid() < applied || snapshotInFlight != null) {
-            return;
-        }
-        // The core knows the configuration in force at the snapshot's zxid; storage keeps it with the state.
-        Snapshot snapshot = state.snapshot().withMembership(core.membershipAt(applied));
-        effects.add(new NodeEffect.TakeSnapshot(snapshot));
-        snapshotInFlight = snapshot;
-        lastSnapshotZxid = applied;
-        appliedSinceSnapshot = 0;
-    }
-
-    // ---- where answers go ----
-
-    private final class LocalResponder implements Responder {
-        private final long connectionId;
-
-        LocalResponder(long connectionId) {
-            this.connectionId = connectionId;
-        }
-
-        @Override
-        public void respond(Response response) {
-            effects.add(new NodeEffect.Reply(connectionId, response));
-        }
-
-        @Override
-        public void stream(Response response) {
-            effects.add(new NodeEffect.StreamFrame(connectionId, response));
-        }
-
-        @Override
-        public long connectionId() {
-            return connectionId;
-        }
-    }
-
-    private final class ForwardedResponder implements Responder {
-        private final int follower;
-        private final long forwardId;
-
-        ForwardedResponder(int follower, long forwardId) {
-            this.follower = follower;
-            this.forwardId = forwardId;
-        }
-
-        @Override
-        public void respond(Response response) {
-            effects.add(new NodeEffect.Send(follower, new PeerMessage.ForwardReply(forwardId, response.reply())));
-        }
-
-        @Override
-        public void stream(Response response) {
-            throw new IllegalStateException("a forwarded request does not stream");
-        }
-
-        @Override
-        public long connectionId() {
-            return 0;
+        Snapshot due = snapshots.due(applied, core.view().lastPersistedZxid(),
+                () -> state.snapshot().withMembership(core.membershipAt(applied)));
+        if (due != null) {
+            effects.add(new NodeEffect.TakeSnapshot(due));
         }
     }
 }
