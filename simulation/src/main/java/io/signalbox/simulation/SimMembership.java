@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * Membership changes in the fault mix (issue 18): the leader is asked to add a voter, a node
  * with a spare id and an empty disk started as the change is proposed, or to remove one, its
  * own id included; one voter at a time, between 3 and 7. A removed node is stopped for good
- * once its removal is in force on an established leader (an operator stops the process after
+ * once an established leader has committed its removal (an operator stops the process after
  * {@code member rm}); if the removal was truncated away instead, the node stays. Runs grow
  * 3 to 5 and shrink back, replace a node (remove one, add a new one) and remove the leader.
  * Spare ids are never reused: a wiped node under an old id would meet the messages and
@@ -62,7 +62,7 @@ final class SimMembership {
                     changeOnce(true);
                     scheduleNext();
                 } else {
-                    changeOnce(false); // right after an election: no chain of its own
+                    changeRightAfterElection(nodes[event.node()]); // no chain of its own
                 }
             }
             case RETIRE -> retireIfRemoved(nodes[event.node()]);
@@ -80,11 +80,21 @@ final class SimMembership {
         }
     }
 
+    /** The node that started leading, if it still does: an established one must accept, a syncing one must refuse. */
+    private void changeRightAfterElection(SimNode newLeader) {
+        if (running(newLeader) && newLeader.node.view().role() == Role.LEADING) {
+            change(newLeader, false);
+        }
+    }
+
     private void changeOnce(boolean onlyWhenHealthy) {
         SimNode leader = leader();
-        if (leader == null) {
-            return;
+        if (leader != null) {
+            change(leader, onlyWhenHealthy);
         }
+    }
+
+    private void change(SimNode leader, boolean onlyWhenHealthy) {
         Membership inForce = leader.node.membership();
         if (onlyWhenHealthy && !healthy(leader, inForce)) {
             return;
@@ -143,15 +153,21 @@ final class SimMembership {
         return true;
     }
 
-    /** Stops {@code node} for good if an established leader's configuration no longer has it; asks again later if none leads. */
+    /**
+     * Stops {@code node} for good once an established leader has committed a configuration
+     * without it; asks again later while none leads or the removal is not committed yet (a
+     * new leader may still truncate it away, and then the node stays a voter).
+     */
     private void retireIfRemoved(SimNode node) {
         if (node.retired) {
             return;
         }
         SimNode leader = establishedLeader();
-        if (leader == null) {
+        Membership inForce = leader == null ? null : leader.node.membership();
+        boolean committed = inForce != null && leader.node.view().lastDeliveredZxid() >= inForce.zxid();
+        if (inForce == null || (!committed && !inForce.isMember(node.id))) {
             events.schedule(events.now() + RETIRE_AFTER_TICKS_MIN * SimulationOptions.TICK_UNITS, Kind.RETIRE, node.id, 0, 0, null);
-        } else if (!leader.node.membership().isMember(node.id)) {
+        } else if (!inForce.isMember(node.id)) {
             faults.retire(node);
         }
     }

@@ -344,6 +344,9 @@ public final class Simulator implements SimNode.Host {
     /** The voters the run ends with: the first ones while the voters never change, else those of the configuration in force. */
     private List<Integer> finalVoters() {
         io.signalbox.consensus.Membership inForce = options.idMax() == options.nodes() ? null : membership.inForce();
+        if (options.idMax() != options.nodes() && inForce == null) {
+            throw new Violation("liveness", "the run ended with no established leader to say which voters are in force; " + clusterState());
+        }
         List<Integer> voters = new ArrayList<>();
         for (int id = 1; id < nodes.length; id++) {
             if (inForce == null ? id <= options.nodes() : inForce.isVoter(id)) {
