@@ -26,12 +26,14 @@ final class Forwarding {
     private final int nodeId;
     private final long timeoutTicks;
     private final Map<Long, Pending> pending = new LinkedHashMap<>();
-    private long nextForwardId = 1;
+    private long nextForwardId;
     private long ticks;
 
-    Forwarding(int nodeId, long timeoutTicks) {
+    /** @param incarnation random per start: forward ids start from it (kept positive, with room to count up) */
+    Forwarding(int nodeId, long timeoutTicks, long incarnation) {
         this.nodeId = nodeId;
         this.timeoutTicks = timeoutTicks;
+        this.nextForwardId = 1 + (incarnation >>> 2);
     }
 
     /**

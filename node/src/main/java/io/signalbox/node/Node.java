@@ -50,8 +50,13 @@ public final class Node {
     private boolean leadingEstablished;
     private boolean grantsMayHaveChanged = true;
 
-    /** A node whose core was recovered from {@code snapshot} (genesis for a new node) and the log after it. */
-    public Node(NodeOptions options, ZabCore core, Snapshot snapshot) {
+    /**
+     * A node whose core was recovered from {@code snapshot} (genesis for a new node) and the log
+     * after it. {@code incarnation} is drawn at random for each start: this start's forward ids
+     * begin from it, so a leader's late answer to a forward of an earlier start (one that was
+     * still on its way when the process died) never matches a forward of this one.
+     */
+    public Node(NodeOptions options, ZabCore core, Snapshot snapshot, long incarnation) {
         this.options = options;
         this.core = core;
         this.state = new ReplicatedState(options.historyEntriesMax(), snapshot);
@@ -62,7 +67,7 @@ public final class Node {
                 authorizer);
         this.subscribers = new Subscribers(options.id());
         this.proxyReports = new ProxyReports(options.id());
-        this.forwarding = new Forwarding(options.id(), options.requestTimeoutTicks());
+        this.forwarding = new Forwarding(options.id(), options.requestTimeoutTicks(), incarnation);
         this.status = new NodeStatus(options);
         drain(); // what the core does on start (an election's first votes) is in the first takeEffects
     }

@@ -45,7 +45,7 @@ final class HandWiredCluster {
         for (int id = 1; id <= 3; id++) {
             ZabCore core = ZabCore.create(ZabConfig.defaults(id, List.of(1, 2, 3)),
                     new RecoveredState(0, 0, Snapshot.GENESIS, List.of()), new SplittableRandom(id)::nextLong);
-            nodes[id] = new Node(new NodeOptions(id, members, 50, 20, snapshotEveryEntries, 64, false, false, access), core, Snapshot.GENESIS);
+            nodes[id] = new Node(new NodeOptions(id, members, 50, 20, snapshotEveryEntries, 64, false, false, access), core, Snapshot.GENESIS, id);
             carryOut(id);
         }
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.signalbox.consensus.Role;
+import io.signalbox.protocol.ClientReply;
 import io.signalbox.protocol.CommandRequest;
 import io.signalbox.protocol.CommandResult;
 import io.signalbox.protocol.Consistency;
@@ -97,5 +98,25 @@ class NodeForwardingTest {
         PeerMessage.ForwardReply reply = (PeerMessage.ForwardReply) send.message();
         assertEquals(99, reply.forwardId());
         assertEquals(ErrorCode.UNAVAILABLE, ((ErrorReply) reply.reply()).code());
+    }
+
+    /** A leader's late answer to a forward of an earlier start must not answer a forward of this one. */
+    @Test
+    void forwardIdsOfTwoStartsDiffer() {
+        List<ClientReply> answered = new java.util.ArrayList<>();
+        Forwarding before = new Forwarding(2, 20, 0x5EED_0001L);
+        Forwarding after = new Forwarding(2, 20, 0x7A11_0002L);
+        PeerMessage.Forward old = before.forward(read(), 1, answered::add);
+        PeerMessage.Forward current = after.forward(read(), 1, answered::add);
+        assertTrue(old.forwardId() != current.forwardId() && old.forwardId() > 0 && current.forwardId() > 0);
+
+        after.replied(1, old.forwardId(), new CommandResult(7, 0));
+        assertEquals(List.of(), answered, "the earlier start's answer matches nothing now");
+        after.replied(1, current.forwardId(), new CommandResult(8, 0));
+        assertEquals(List.of(new CommandResult(8, 0)), answered);
+    }
+
+    private static ReadRequest read() {
+        return new ReadRequest(Consistency.LINEARIZABLE, 0, "registers", 0);
     }
 }

@@ -122,7 +122,8 @@ final class SimNode implements SimDisk.Observer {
         ZabCore core = options.bugs().isEmpty()
                 ? ZabCore.create(config, recovered, random::nextLong)
                 : ZabCore.withBugsForSimulation(config, recovered, random::nextLong, options.bugs());
-        node = new Node(nodeOptions, core, snapshot);
+        // Drawn apart from the core's generator, which must stay the same for a given seed.
+        node = new Node(nodeOptions, core, snapshot, new SplittableRandom(~coreSeed).nextLong());
         localReads = new LocalReadCache();
         localReads.start(node.machine().appliedZxid(), node.machine().digest());
         host.traced(this, "start", "epochs=" + stored.acceptedEpoch() + "/" + stored.currentEpoch() + " snapshot="

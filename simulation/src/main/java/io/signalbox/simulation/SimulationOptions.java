@@ -68,6 +68,13 @@ public record SimulationOptions(
         bugs = Set.copyOf(bugs);
     }
 
+    /** The same knobs with the voters fixed: the run this seed gave before membership changes joined the fault mix. */
+    public SimulationOptions withoutMembershipChanges() {
+        return new SimulationOptions(seed, nodes, safetyTicks, livenessTicksMax, lossProbability, duplicateProbability,
+                delaySpikeProbability, partitionsPerThousandTicks, crashesPerThousandTicks, pausesPerThousandTicks, 0,
+                crashPointProbability, slowDiskProbability, tickDriftPercentMax, proposalsPerTick, snapshotEveryTxns, zxidCounterMax, bugs);
+    }
+
     /** The highest node id of the run: the first voters, then the spare ids membership changes may add. */
     public int idMax() {
         return membershipChangesPerThousandTicks == 0 ? nodes : nodes + SPARE_IDS;

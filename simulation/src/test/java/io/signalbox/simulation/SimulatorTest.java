@@ -50,14 +50,17 @@ class SimulatorTest {
     }
 
     /**
-     * Seeds the 100,000-seed sweep once failed, each a liveness failure fixed since: a follower
-     * serving on a late UPTODATE of its earlier follow attempt while the leader, which had lost
-     * its NEWLEADER ack, never sent it anything more (docs/simulation.md).
+     * Seeds the 100,000-seed sweeps once failed, run as the sweep ran them (before membership
+     * changes joined the fault mix), each fixed since (docs/simulation.md): 30004202 and 30004518,
+     * a follower serving on a late UPTODATE of its earlier follow attempt while the leader, which
+     * had lost its NEWLEADER ack, never sent it anything more; 10037639, a node restarted while a
+     * forward was on its way, whose new forward ids began where the old ones had, so a LINEARIZABLE
+     * read was answered with the leader's late answer to a command of the earlier start.
      */
     @ParameterizedTest(name = "seed {1} of {0} nodes passes")
-    @CsvSource({"7, 30004202", "7, 30004518"})
+    @CsvSource({"7, 30004202", "7, 30004518", "3, 10037639"})
     void seedsThatOnceFailedPass(int nodes, long seed) {
-        SimulationResult result = new Simulator(SimulationOptions.fromSeed(seed, nodes, 3_000, Set.of())).run();
+        SimulationResult result = new Simulator(SimulationOptions.fromSeed(seed, nodes, 3_000, Set.of()).withoutMembershipChanges()).run();
         assertFalse(result.violated(), result.report());
     }
 

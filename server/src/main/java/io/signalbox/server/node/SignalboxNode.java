@@ -111,7 +111,7 @@ public final class SignalboxNode implements AutoCloseable {
         RecoveredState recovered = StorageWriter.recover(config, storage);
         ZabConfig zab = ZabConfig.defaults(config.id(), config.voterIds()).withProposalsInflightMax(config.proposalsInflightMax());
         SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
-        this.node = new Node(options(config), ZabCore.create(zab, recovered, random::nextLong), recovered.snapshot());
+        this.node = new Node(options(config), ZabCore.create(zab, recovered, random::nextLong), recovered.snapshot(), random.nextLong());
         localReads.start(node.machine().appliedZxid(), node.machine().digest());
         this.readers = node.readersIfChanged();
         this.storageWriter = new StorageWriter(config, storage, metrics, (writeId, snapshotZxids) -> loop.offerInternal(() -> step(() -> {
