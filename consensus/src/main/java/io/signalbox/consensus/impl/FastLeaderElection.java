@@ -162,12 +162,16 @@ final class FastLeaderElection implements Phase {
     }
 
     /**
-     * Only a voter of the configuration in force may be elected: a node that a change removed
-     * (or one added by an entry this node does not hold) may have the newest history and still
-     * must not lead, so its candidacy is not adopted, however good its history.
+     * Only a voter may be elected: a node whose removal this node delivered may have the newest
+     * history and still must not lead, so its candidacy is not adopted, however good its history.
+     * A voter of the last configuration delivered stays eligible while a change that drops it is
+     * uncommitted here: two leaders' uncommitted changes on two branches (one dropping 6, the
+     * other 1) would otherwise leave each side refusing the other's best candidate, for ever
+     * (7-node sweep seed 30004947).
      */
     private boolean eligible(Vote candidate) {
-        return peer.membership().isVoter(candidate.leader());
+        return peer.membership().isVoter(candidate.leader())
+                || peer.history.membershipAt(peer.lastDeliveredZxid).isVoter(candidate.leader());
     }
 
     private boolean hasQuorumFor(Vote candidate) {
