@@ -51,6 +51,8 @@ public final class Simulator implements SimNode.Host {
     private final SimEvents events = new SimEvents();
     private final SimFaults faults;
     private final SimMembership membership;
+    /** The voters the run starts with, 1 to nodes. */
+    private final List<Integer> firstVoters;
     private final SimNode[] nodes;
     private final long[] tickPeriodUnits;
     private final SimNetwork network;
@@ -92,6 +94,7 @@ public final class Simulator implements SimNode.Host {
         for (int id = 1; id <= options.nodes(); id++) {
             voters.add(id);
         }
+        this.firstVoters = List.copyOf(voters);
         List<NodeOptions.Member> members = new ArrayList<>();
         for (int id = 1; id <= idMax; id++) {
             members.add(new NodeOptions.Member(id, "sim-" + id + ":1", "sim-" + id + ":2", "sim-" + id + ":3"));
@@ -329,11 +332,11 @@ public final class Simulator implements SimNode.Host {
 
     /** Every voter of the configuration in force delivered {@code zxid}; removed, retired and unborn nodes need not. */
     private boolean allNodesDelivered(long zxid) {
-        io.signalbox.consensus.Membership inForce = options.idMax() == options.nodes() ? null : membership.inForce();
-        if (options.idMax() != options.nodes() && inForce == null) {
+        List<Integer> voters = votersInForce();
+        if (voters == null) {
             return false;
         }
-        for (int id : inForce == null ? finalVoters() : List.copyOf(inForce.voters())) {
+        for (int id : voters) {
             if (!nodes[id].up() || nodes[id].node.view().lastDeliveredZxid() < zxid) {
                 return false;
             }
@@ -341,19 +344,25 @@ public final class Simulator implements SimNode.Host {
         return true;
     }
 
-    /** The voters the run ends with: the first ones while the voters never change, else those of the configuration in force. */
+    /** The voters the run ends with, for the final checks. */
     private List<Integer> finalVoters() {
-        io.signalbox.consensus.Membership inForce = options.idMax() == options.nodes() ? null : membership.inForce();
-        if (options.idMax() != options.nodes() && inForce == null) {
+        List<Integer> voters = votersInForce();
+        if (voters == null) {
             throw new Violation("liveness", "the run ended with no established leader to say which voters are in force; " + clusterState());
         }
-        List<Integer> voters = new ArrayList<>();
-        for (int id = 1; id < nodes.length; id++) {
-            if (inForce == null ? id <= options.nodes() : inForce.isVoter(id)) {
-                voters.add(id);
-            }
-        }
         return voters;
+    }
+
+    /**
+     * The first voters while the voters never change, else those of an established leader's
+     * configuration (ascending); null while the membership changes and no leader is established.
+     */
+    private List<Integer> votersInForce() {
+        if (options.idMax() == options.nodes()) {
+            return firstVoters;
+        }
+        io.signalbox.consensus.Membership inForce = membership.inForce();
+        return inForce == null ? null : inForce.voters();
     }
 
     private void scheduleClient() {

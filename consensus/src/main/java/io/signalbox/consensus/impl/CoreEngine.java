@@ -56,8 +56,7 @@ public final class CoreEngine implements Transitions {
         if (!(from > 0 && from != peer.id())) {
             throw Checks.badArgument("message from peer %d: peer ids are positive and not this node's (%d)", from, peer.id());
         }
-        if (!(message instanceof Notification) && from != phase.leaderId() && !peer.membership().isMember(from)
-                && !peer.history.membershipAt(peer.lastDeliveredZxid).isMember(from)) {
+        if (!(message instanceof Notification) && from != phase.leaderId() && !peer.isKnownMember(from)) {
             // Neither in force nor in the last configuration we delivered: one added by an entry
             // we do not hold yet, or removed for good. The last delivered one stays heard, so
             // that an uncommitted removal we hold can still be truncated by its leader. The

@@ -105,7 +105,7 @@ final class FastLeaderElection implements Phase {
         // The sender already follows or leads: join it if a quorum agrees and that leader says it leads.
         outOfElection.put(from, n);
         int leader = n.proposedLeader();
-        if (leader != peer.id() && !outOfElection.containsKey(leader) && !isElectionPeer(leader)) {
+        if (leader != peer.id() && !outOfElection.containsKey(leader) && !peer.isKnownMember(leader)) {
             // A leader added by an entry we do not hold yet: ask it directly, it answers that it leads.
             peer.send(leader, notification());
         }
@@ -130,7 +130,7 @@ final class FastLeaderElection implements Phase {
      * voter that never started) must still rejoin, be truncated and find the old one back.
      */
     private boolean quorumToJoin(List<Integer> agreeing) {
-        return peer.membership().isQuorum(agreeing) || peer.history.membershipAt(peer.lastDeliveredZxid).isQuorum(agreeing);
+        return peer.membership().isQuorum(agreeing) || peer.deliveredMembership().isQuorum(agreeing);
     }
 
     /**
@@ -142,15 +142,6 @@ final class FastLeaderElection implements Phase {
     private boolean leaderHasNewerConfiguration(int leader) {
         Notification fromLeader = outOfElection.get(leader);
         return fromLeader != null && fromLeader.configurationZxid() > peer.membership().zxid();
-    }
-
-    private boolean isElectionPeer(int id) {
-        for (int peerId : peer.electionPeers()) {
-            if (peerId == id) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private boolean leaderConfirms(int leader) {
@@ -170,8 +161,7 @@ final class FastLeaderElection implements Phase {
      * (7-node sweep seed 30004947).
      */
     private boolean eligible(Vote candidate) {
-        return peer.membership().isVoter(candidate.leader())
-                || peer.history.membershipAt(peer.lastDeliveredZxid).isVoter(candidate.leader());
+        return peer.membership().isVoter(candidate.leader()) || peer.deliveredMembership().isVoter(candidate.leader());
     }
 
     private boolean hasQuorumFor(Vote candidate) {

@@ -74,31 +74,39 @@ public final class Peer {
     int[] peers() {
         Membership inForce = history.inForce();
         if (inForce != peersOf) {
-            java.util.TreeSet<Integer> members = new java.util.TreeSet<>(inForce.voters());
-            members.addAll(inForce.observers());
-            members.remove(id());
-            peers = members.stream().mapToInt(Integer::intValue).toArray();
+            peers = othersIn(inForce);
             peersOf = inForce;
         }
         return peers;
     }
 
     /**
-     * Whom an election notifies: the members in force and those of the last configuration this
-     * node delivered, which it also hears (see CoreEngine.receive). A node holding an uncommitted
-     * change must still reach the members it would drop, one of whom may lead and truncate it.
+     * The configuration of the last entry this node delivered. While a change this node holds
+     * is uncommitted, the members it would drop are still heard and its voters still eligible:
+     * one of them may lead and truncate the change.
      */
+    Membership deliveredMembership() {
+        return history.membershipAt(lastDeliveredZxid);
+    }
+
+    /** A member of the configuration in force or of the last one delivered. */
+    boolean isKnownMember(int id) {
+        return membership().isMember(id) || deliveredMembership().isMember(id);
+    }
+
+    /** Whom an election notifies: the members in force and those of the last configuration delivered. */
     int[] electionPeers() {
-        Membership delivered = history.membershipAt(lastDeliveredZxid);
-        if (delivered == history.inForce()) {
-            return peers();
-        }
+        Membership delivered = deliveredMembership();
+        return delivered == history.inForce() ? peers() : othersIn(history.inForce(), delivered);
+    }
+
+    /** The voters and observers of {@code memberships} other than this node, ascending, each once. */
+    private int[] othersIn(Membership... memberships) {
         java.util.TreeSet<Integer> members = new java.util.TreeSet<>();
-        for (int peer : peers()) {
-            members.add(peer);
+        for (Membership membership : memberships) {
+            members.addAll(membership.voters());
+            members.addAll(membership.observers());
         }
-        members.addAll(delivered.voters());
-        members.addAll(delivered.observers());
         members.remove(id());
         return members.stream().mapToInt(Integer::intValue).toArray();
     }
