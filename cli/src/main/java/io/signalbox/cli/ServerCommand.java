@@ -13,6 +13,38 @@ import picocli.CommandLine.Option;
         description = "Runs one Signalbox node. Values come from --config (properties: id, member.N=host:peerPort:clientPort:adminPort, "
                 + "dataDir, tickMs, ...); flags override the file. SIGTERM stops it gracefully and it exits 0.")
 public final class ServerCommand implements Callable<Integer> {
+    /** The id and TLS files from the flags, or else the file: what --join needs before the node's configuration is whole. */
+    private Map<String, String> fileValues() {
+        java.util.Properties file = new java.util.Properties();
+        if (config != null) {
+            try (java.io.Reader reader = java.nio.file.Files.newBufferedReader(config)) {
+                file.load(reader);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read " + config + ": " + e.getMessage(), e);
+            }
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        file.stringPropertyNames().forEach(k -> values.put(k, file.getProperty(k).trim()));
+        return values;
+    }
+
+    private int joiningId(Map<String, String> overrides) {
+        String value = overrides.getOrDefault("id", fileValues().get("id"));
+        if (value == null) {
+            throw new IllegalArgumentException("the joining node needs its id (--id or id=)");
+        }
+        return Integer.parseInt(value);
+    }
+
+    private io.signalbox.tls.TlsFiles joiningTls(Map<String, String> overrides) {
+        Map<String, String> values = fileValues();
+        values.putAll(overrides);
+        if (!values.containsKey("tls.ca")) {
+            return null;
+        }
+        return new io.signalbox.tls.TlsFiles(Path.of(values.get("tls.ca")), Path.of(values.get("tls.cert")), Path.of(values.get("tls.key")));
+    }
+
     @Option(names = "--config", description = "signalbox.conf (Java properties)")
     Path config;
 
@@ -28,6 +60,10 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--set", description = "key=value for any other configuration key; repeatable")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    @Option(names = "--join", paramLabel = "HOST:PORT", description = "a node added with `ctl member add`: take the members from "
+            + "the member at this client address (list no member.N then); on later starts the data directory has them")
+    String join;
+
     @Override
     public Integer call() throws InterruptedException {
         Map<String, String> overrides = new LinkedHashMap<>(settings);
@@ -38,6 +74,14 @@ public final class ServerCommand implements Callable<Integer> {
             overrides.put("dataDir", dataDir.toString());
         }
         members.forEach((n, value) -> overrides.put("member." + n, value));
+        if (join != null) {
+            try {
+                overrides.putAll(ClusterJoin.memberKeys(join, joiningId(overrides), joiningTls(overrides)));
+            } catch (RuntimeException e) {
+                System.err.println("signalbox server: --join " + join + ": " + e.getMessage());
+                return 2;
+            }
+        }
         return ServerMain.run(config, overrides, System.err);
     }
 }

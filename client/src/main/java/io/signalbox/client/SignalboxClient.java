@@ -12,6 +12,7 @@ import io.signalbox.protocol.ErrorReply;
 import io.signalbox.protocol.HistoryRequest;
 import io.signalbox.protocol.HistoryResult;
 import io.signalbox.protocol.HostPort;
+import io.signalbox.protocol.MemberChangeRequest;
 import io.signalbox.protocol.ProxyReport;
 import io.signalbox.protocol.ReadRequest;
 import io.signalbox.protocol.ReadResult;
@@ -96,6 +97,14 @@ public final class SignalboxClient implements AutoCloseable {
 
     public CommandResult submit(Command command) {
         return await(submitAsync(command));
+    }
+
+    /**
+     * Adds a voter or removes a member ({@link MemberChangeRequest}); completes with the zxid of
+     * the configuration entry once it committed. A retried add that had applied is answered as done.
+     */
+    public CommandResult changeMembers(MemberChangeRequest change) {
+        return await(executeAsync(change, CommandResult.class));
     }
 
     // ---- reads ----

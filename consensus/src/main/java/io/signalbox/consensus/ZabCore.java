@@ -141,6 +141,16 @@ public final class ZabCore {
         return engine.membershipAt(zxid);
     }
 
+    /** The configuration of the last entry this node delivered (committed): in force until a later entry is appended. */
+    public Membership deliveredMembership() {
+        return engine.deliveredMembership();
+    }
+
+    /** The configuration entries of the retained log, committed or not, in zxid order: their node data for the node layer. */
+    public List<Txn> configurationTxns() {
+        return engine.configurationTxns();
+    }
+
     /** True when {@code zxid} is in this node's history (retained log or covered by its snapshot). */
     public boolean historyCovers(long zxid) {
         return engine.historyCovers(zxid);

@@ -16,13 +16,14 @@ import picocli.CommandLine.Spec;
             + "its history and event stream, and the status of its members and sync agents.",
             "The options below may stand before or after the subcommand."},
         subcommands = {ServiceCommands.class, ServerCommands.class, ReadCommands.Config.class, ReadCommands.History.class,
-            ReadCommands.Watch.class, StatusCommand.class, AclCommands.class},
+            ReadCommands.Watch.class, StatusCommand.class, AclCommands.class, MemberCommands.class},
         footerHeading = "%nExamples:%n",
         footer = {"  signalbox ctl status",
             "  export SIGNALBOX_CONNECT=10.0.0.1:7100,10.0.0.2:7100,10.0.0.3:7100",
             "  signalbox ctl server ls web --json",
             "  signalbox ctl --connect 127.0.0.1:7101 server drain web web-3",
             "  signalbox ctl --cert ops.pem --key ops.key --ca ca.pem acl ls",
+            "  signalbox ctl member add 4 --peer 10.0.0.4:7200 --client 10.0.0.4:7100",
             "  signalbox ctl SUBCOMMAND --help     (each subcommand's options and examples)",
             "Exit status: 0 done, 1 refused or failed (the reason is printed), 2 bad usage."})
 public final class CtlCommand implements Runnable {

@@ -61,7 +61,8 @@ final class CtlTables {
             StringBuilder out = new StringBuilder("{\"members\":[");
             for (int i = 0; i < members.size(); i++) {
                 Member m = members.get(i);
-                out.append(i == 0 ? "" : ",").append("{\"id\":").append(m.id()).append(",\"role\":").append(quote(m.role()))
+                out.append(i == 0 ? "" : ",").append("{\"id\":").append(m.id()).append(",\"voting\":").append(quote(m.voting()))
+                        .append(",\"role\":").append(quote(m.role()))
                         .append(",\"leader\":").append(m.leaderId()).append(",\"epoch\":").append(m.epoch())
                         .append(",\"lastZxid\":").append(quote(Zxid.format(m.lastZxid())))
                         .append(",\"committedZxid\":").append(quote(Zxid.format(m.committedZxid())))
@@ -80,10 +81,10 @@ final class CtlTables {
             return out.append("]}\n").toString();
         }
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"ID", "ROLE", "LEADER", "EPOCH", "LAST ZXID", "COMMITTED", "LAG", "CLIENT", "ADMIN"});
+        rows.add(new String[] {"ID", "VOTING", "ROLE", "LEADER", "EPOCH", "LAST ZXID", "COMMITTED", "LAG", "CLIENT", "ADMIN"});
         for (Member m : members) {
             boolean up = m.reachable();
-            rows.add(new String[] {String.valueOf(m.id()), m.role(), up ? String.valueOf(m.leaderId()) : "",
+            rows.add(new String[] {String.valueOf(m.id()), m.voting(), m.role(), up ? String.valueOf(m.leaderId()) : "",
                 up ? String.valueOf(m.epoch()) : "", up ? Zxid.format(m.lastZxid()) : "",
                 up ? Zxid.format(m.committedZxid()) : "",
                 up && leaderLast >= 0 ? String.valueOf(Math.max(0, leaderLast - m.lastZxid())) : "",

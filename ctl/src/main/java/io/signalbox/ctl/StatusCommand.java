@@ -40,6 +40,6 @@ final class StatusCommand extends CtlVerb {
             // falls through: unreachable
         }
         return new Member(member.id(), member.peerAddress(), member.clientAddress(), member.adminAddress(), "UNREACHABLE", 0, 0, 0, 0,
-                0, false, false);
+                0, false, false, member.voting());
     }
 }

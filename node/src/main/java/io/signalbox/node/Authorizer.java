@@ -2,6 +2,7 @@ package io.signalbox.node;
 
 import io.signalbox.protocol.ClientRequest;
 import io.signalbox.protocol.CommandRequest;
+import io.signalbox.protocol.MemberChangeRequest;
 import io.signalbox.protocol.ProxyReport;
 import io.signalbox.state.Command;
 import io.signalbox.state.Grant;
@@ -31,7 +32,8 @@ final class Authorizer {
             return null;
         }
         if (identity.equals(Access.ADMIN_PORT)) {
-            return request instanceof CommandRequest || request instanceof ProxyReport ? "the admin port is read-only" : null;
+            return request instanceof CommandRequest || request instanceof ProxyReport || request instanceof MemberChangeRequest
+                    ? "the admin port is read-only" : null;
         }
         if (identity.equals(ANONYMOUS) && !access.anonymousAllowed()) {
             return "anonymous may not " + tried(request) + ": this node takes requests only from a client certificate or a token "
@@ -43,6 +45,9 @@ final class Authorizer {
         }
         if (request instanceof CommandRequest command) {
             return commandRefusal(identity, command.command(), held);
+        }
+        if (request instanceof MemberChangeRequest) {
+            return refused(identity, tried(request), "admin", held);
         }
         Role needed = request instanceof ProxyReport ? Role.REPORT : Role.READ;
         boolean allowed = needed == Role.REPORT ? held.contains(Grant.of(Role.REPORT))
@@ -121,6 +126,8 @@ final class Authorizer {
             return "watch the configuration";
         } else if (request instanceof io.signalbox.protocol.HistoryRequest) {
             return "read the history";
+        } else if (request instanceof MemberChangeRequest change) {
+            return change.change() + " member " + change.id();
         } else if (request instanceof io.signalbox.protocol.StatusRequest) {
             return "read the status";
         }

@@ -130,6 +130,11 @@ final class Commands {
         }
     }
 
+    /** Answers {@code requestId} with success once {@code zxid} (proposed by this leader) is delivered, as for a command. */
+    void awaitCommit(long zxid, long requestId, Responder responder) {
+        waitersByZxid.computeIfAbsent(zxid, z -> new ArrayList<>()).add(new Waiter(responder, requestId, ticks));
+    }
+
     /** A refusal is a statement about the state: sent once a quorum confirmed this leader (see submit). */
     private void refuse(long requestId, Response refusal, Responder responder) {
         if (unsafeRefusals) {

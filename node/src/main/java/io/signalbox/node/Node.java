@@ -11,6 +11,7 @@ import io.signalbox.protocol.ClientRequest;
 import io.signalbox.protocol.CommandRequest;
 import io.signalbox.protocol.ErrorCode;
 import io.signalbox.protocol.HistoryRequest;
+import io.signalbox.protocol.MemberChangeRequest;
 import io.signalbox.protocol.ProxyReport;
 import io.signalbox.protocol.ReadRequest;
 import io.signalbox.protocol.ReportAccepted;
@@ -42,6 +43,8 @@ public final class Node {
     private final ProxyReports proxyReports;
     private final Forwarding forwarding;
     private final NodeStatus status;
+    private final MemberDirectory directory;
+    private final MemberChanges memberChanges;
     private final Authorizer authorizer;
     private final List<NodeEffect> effects = new ArrayList<>();
     private long ticks;
@@ -68,7 +71,13 @@ public final class Node {
         this.subscribers = new Subscribers(options.id());
         this.proxyReports = new ProxyReports(options.id());
         this.forwarding = new Forwarding(options.id(), options.requestTimeoutTicks(), incarnation);
-        this.status = new NodeStatus(options);
+        this.directory = new MemberDirectory(options.members());
+        if (state.restoredConfiguration() != null) {
+            directory.learn(state.restoredConfiguration().members());
+        }
+        core.configurationTxns().forEach(directory::learn);
+        this.memberChanges = new MemberChanges(options.id(), this, directory, commands);
+        this.status = new NodeStatus(options.id(), directory);
         drain(); // what the core does on start (an election's first votes) is in the first takeEffects
     }
 
@@ -212,8 +221,9 @@ public final class Node {
 
     /**
      * Proposes a configuration change to the core (on an established leader only; see
-     * {@link ZabCore#proposeMembership}). The member table and the {@code ctl member} commands
-     * are issue 18's later steps; today only the simulator calls it, with {@code nodeBlob} empty.
+     * {@link ZabCore#proposeMembership}): what a {@link MemberChangeRequest} does after its
+     * checks, with the new member table as {@code nodeBlob}; the simulator calls it directly,
+     * with no addresses.
      */
     public io.signalbox.consensus.MembershipResult proposeMembership(io.signalbox.consensus.MembershipChange change, byte[] nodeBlob) {
         long delivered = core.lastDeliveredZxid();
@@ -230,6 +240,20 @@ public final class Node {
         return core.membership();
     }
 
+    /**
+     * The peers this node should have links to, id to peer address (host:port): the members of
+     * the configuration in force and of the last one delivered, but itself; null when that is
+     * what the last call answered. The host redials when it changes.
+     */
+    public Map<Integer, String> peersIfChanged() {
+        return directory.peersIfChanged(options.id(), core.membership(), core.deliveredMembership());
+    }
+
+    /** A snapshot as storage gives it back, with the configuration its bytes record (see {@link ReplicatedState#recovered}). */
+    public static Snapshot recoveredSnapshot(long zxid, byte[] bytes) {
+        return ReplicatedState.recovered(zxid, bytes);
+    }
+
     /** Commands proposed and not yet answered, and requests waiting at the leader: what a graceful stop waits for. */
     public int inflight() {
         return commands.inflight() + forwarding.inflight();
@@ -239,6 +263,10 @@ public final class Node {
 
     long lastZxid() {
         return core.view().lastZxid();
+    }
+
+    long committedZxid() {
+        return core.lastDeliveredZxid();
     }
 
     ProposeResult propose(byte[] payload) {
@@ -288,6 +316,8 @@ public final class Node {
         }
         if (body instanceof CommandRequest command) {
             commands.submit(requestId, command, responder);
+        } else if (body instanceof MemberChangeRequest change) {
+            memberChanges.change(requestId, change, responder);
         } else if (body instanceof ReadRequest read) {
             reads.read(requestId, read, responder, leadingEstablished);
         } else if (body instanceof HistoryRequest history) {
@@ -338,17 +368,18 @@ public final class Node {
     private void status(long requestId, StatusRequest request, Responder responder) {
         long applied = state.machine().appliedZxid();
         if (leadingEstablished) {
-            responder.respond(new Response(requestId, status.result(core.view(), applied, request.proxiesOnly(),
+            responder.respond(new Response(requestId, status.result(core.view(), core.membership(), applied, request.proxiesOnly(),
                     proxyReports.statuses(core.view().lastDeliveredZxid(), nowMs()), "")));
             return;
         }
         if (request.proxiesOnly()) {
-            responder.respond(new Response(requestId, status.result(core.view(), applied, true, List.of(),
+            responder.respond(new Response(requestId, status.result(core.view(), core.membership(), applied, true, List.of(),
                     "node " + options.id() + " is not the leader")));
             return;
         }
         PeerMessage.Forward ask = forwarding.forward(new StatusRequest(true), leaderId, reply -> responder.respond(new Response(requestId,
-                status.withLeadersProxies(status.result(core.view(), state.machine().appliedZxid(), false, List.of(), ""), reply))));
+                status.withLeadersProxies(status.result(core.view(), core.membership(), state.machine().appliedZxid(), false, List.of(),
+                        ""), reply))));
         if (ask != null) {
             effects.add(new NodeEffect.Send(leaderId, ask));
         }
@@ -390,6 +421,9 @@ public final class Node {
         } else if (effect instanceof Effect.InstallSnapshot install) {
             effects.add(new NodeEffect.Durable(install));
             state.restore(install.snapshot());
+            if (state.restoredConfiguration() != null) {
+                directory.learn(state.restoredConfiguration().members());
+            }
             effects.add(new NodeEffect.ServicesChanged(java.util.Set.of(), true));
             effects.add(new NodeEffect.Restored(install.snapshot().zxid(), state.machine().digest()));
             snapshots.installed(install.snapshot().zxid());
@@ -399,6 +433,9 @@ public final class Node {
         } else if (effect instanceof Effect.RoleChanged change) {
             roleChanged(change);
         } else if (effect instanceof Effect.DurableWrite write) {
+            if (write instanceof Effect.AppendTxns append) {
+                append.txns().forEach(directory::learn);
+            }
             effects.add(new NodeEffect.Durable(write)); // appends, epochs, truncations
         } else {
             throw new IllegalStateException("effect of the core not carried out: " + effect);
@@ -420,7 +457,7 @@ public final class Node {
     private void maybeSnapshot() {
         long applied = state.machine().appliedZxid();
         Snapshot due = snapshots.due(applied, core.view().lastPersistedZxid(),
-                () -> state.snapshot().withMembership(core.membershipAt(applied)));
+                () -> state.snapshot(core.membershipAt(applied), directory.records(core.membershipAt(applied))));
         if (due != null) {
             effects.add(new NodeEffect.TakeSnapshot(due));
         }

@@ -1,5 +1,6 @@
 package io.signalbox.node;
 
+import io.signalbox.consensus.Membership;
 import io.signalbox.consensus.NodeView;
 import io.signalbox.protocol.ClientReply;
 import io.signalbox.protocol.ErrorReply;
@@ -11,13 +12,20 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** The members as this node sees them: itself in full, the others by address and whether its peer link to them is up. */
+/**
+ * The members as this node sees them: the configuration in force on it (voters, then
+ * observers) with the addresses it learned, itself in full, the others by address and whether
+ * its peer link to them is up. A node that is not a member of that configuration (removed, or
+ * joining and not yet synced) still shows itself, as {@code none}.
+ */
 final class NodeStatus {
-    private final NodeOptions options;
+    private final int selfId;
+    private final MemberDirectory directory;
     private final Set<Integer> linked = new HashSet<>();
 
-    NodeStatus(NodeOptions options) {
-        this.options = options;
+    NodeStatus(int selfId, MemberDirectory directory) {
+        this.selfId = selfId;
+        this.directory = directory;
     }
 
     void linkUp(int peer) {
@@ -29,30 +37,39 @@ final class NodeStatus {
     }
 
     /** {@code proxiesOnly}: a follower asked its leader, and only the proxies matter. */
-    StatusResult result(NodeView view, long appliedZxid, boolean proxiesOnly, List<ProxyStatus> proxies, String proxiesNote) {
-        List<Member> members = new ArrayList<>(options.members().size());
+    StatusResult result(NodeView view, Membership inForce, long appliedZxid, boolean proxiesOnly, List<ProxyStatus> proxies,
+                        String proxiesNote) {
+        List<Member> members = new ArrayList<>();
         if (!proxiesOnly) {
-            for (NodeOptions.Member m : options.members()) {
-                if (m.id() == options.id()) {
-                    members.add(new Member(m.id(), m.peerAddress(), m.clientAddress(), m.adminAddress(), view.role().name(),
-                            view.leaderId(), view.currentEpoch(), view.lastZxid(), view.lastDeliveredZxid(), appliedZxid, true,
-                            view.established()));
+            List<Integer> ids = new ArrayList<>(inForce.voters());
+            ids.addAll(inForce.observers());
+            if (!ids.contains(selfId)) {
+                ids.add(selfId);
+            }
+            for (int id : ids) {
+                NodeOptions.Member m = directory.address(id);
+                String peer = m == null ? "" : m.peerAddress();
+                String client = m == null ? "" : m.clientAddress();
+                String admin = m == null ? "" : m.adminAddress();
+                String voting = inForce.isVoter(id) ? Member.VOTER : inForce.isMember(id) ? Member.OBSERVER : Member.NONE;
+                if (id == selfId) {
+                    members.add(new Member(id, peer, client, admin, view.role().name(), view.leaderId(), view.currentEpoch(),
+                            view.lastZxid(), view.lastDeliveredZxid(), appliedZxid, true, view.established(), voting));
                 } else {
-                    members.add(new Member(m.id(), m.peerAddress(), m.clientAddress(), m.adminAddress(), "", 0, 0, 0, 0, 0,
-                            linked.contains(m.id()), false));
+                    members.add(new Member(id, peer, client, admin, "", 0, 0, 0, 0, 0, linked.contains(id), false, voting));
                 }
             }
         }
-        return new StatusResult(appliedZxid, options.id(), members, proxies, proxiesNote);
+        return new StatusResult(appliedZxid, selfId, members, proxies, proxiesNote, inForce.zxid(),
+                view.lastDeliveredZxid() >= inForce.zxid());
     }
 
     /** This node's members with the leader's answer about the proxies, or why there is none. */
     StatusResult withLeadersProxies(StatusResult local, ClientReply leaders) {
         if (leaders instanceof StatusResult answer) {
-            return new StatusResult(local.zxid(), local.nodeId(), local.members(), answer.proxies(), answer.proxiesNote());
+            return local.withProxies(answer.proxies(), answer.proxiesNote());
         }
         String reason = leaders instanceof ErrorReply error ? error.message() : "it answered " + leaders.getClass().getSimpleName();
-        return new StatusResult(local.zxid(), local.nodeId(), local.members(), List.of(),
-                "proxy reports are kept by the leader, which did not answer: " + reason);
+        return local.withProxies(List.of(), "proxy reports are kept by the leader, which did not answer: " + reason);
     }
 }

@@ -1,12 +1,14 @@
 package io.signalbox.node;
 
 import io.signalbox.consensus.ConfigurationEntry;
+import io.signalbox.consensus.Membership;
 import io.signalbox.consensus.Snapshot;
 import io.signalbox.consensus.Txn;
 import io.signalbox.state.LbStateMachine;
 import io.signalbox.state.Limits;
 import io.signalbox.state.StateEvent;
 import io.signalbox.state.codec.EntryCodec;
+import io.signalbox.state.codec.MembershipCodec;
 
 /**
  * What every replica applies in zxid order: the load-balancer configuration and the table of
@@ -21,6 +23,8 @@ final class ReplicatedState {
     private final int historyEntriesMax;
     private LbStateMachine machine;
     private ClientTable clients;
+    /** The configuration the last restored snapshot recorded; null for genesis or an older snapshot. */
+    private MembershipCodec.ConfigurationRecord restoredConfiguration;
 
     ReplicatedState(int historyEntriesMax, Snapshot snapshot) {
         this.historyEntriesMax = historyEntriesMax;
@@ -40,16 +44,36 @@ final class ReplicatedState {
         if (snapshot.state().length == 0) {
             machine = new LbStateMachine(Limits.DEFAULTS, historyEntriesMax);
             clients = new ClientTable();
+            restoredConfiguration = null;
             return;
         }
         EntryCodec.NodeSnapshotParts parts = EntryCodec.decodeNodeSnapshot(snapshot.zxid(), snapshot.state());
         machine = LbStateMachine.restore(parts.state(), Limits.DEFAULTS, historyEntriesMax);
         clients = ClientTable.fromRecords(parts.clients());
+        restoredConfiguration = parts.configuration();
+    }
+
+    MembershipCodec.ConfigurationRecord restoredConfiguration() {
+        return restoredConfiguration;
+    }
+
+    /**
+     * A snapshot as storage gives it back (its bytes only), with the configuration its bytes
+     * record put back into {@link Snapshot#membership()}: the core must not fall back to the
+     * bootstrap members when the log no longer holds the entry that changed them.
+     */
+    static Snapshot recovered(long zxid, byte[] bytes) {
+        if (bytes.length == 0) {
+            return new Snapshot(zxid, bytes);
+        }
+        MembershipCodec.ConfigurationRecord recorded = EntryCodec.decodeNodeSnapshot(zxid, bytes).configuration();
+        return recorded == null ? new Snapshot(zxid, bytes)
+                : new Snapshot(zxid, bytes, new Membership(recorded.zxid(), recorded.voters(), recorded.observers()));
     }
 
     Delivered apply(Txn txn) {
         if (ConfigurationEntry.isConfiguration(txn.payload())) {
-            // The core's membership change: no state event yet (the member table is issue 18's node step).
+            // The core's membership change: no state event (the node's member directory reads it when appended).
             machine.apply(txn.zxid(), java.util.List.of());
             return new Delivered(txn.zxid(), java.util.List.of(), "", 0, 0, "");
         }
@@ -65,8 +89,13 @@ final class ReplicatedState {
         return new Delivered(txn.zxid(), entry.events(), entry.clientId(), entry.clientSequence(), sessionId, entry.identity());
     }
 
-    /** The whole replicated state at the applied zxid, as a snapshot every replica can restore. */
-    Snapshot snapshot() {
-        return new Snapshot(machine.appliedZxid(), EntryCodec.encodeNodeSnapshot(machine.snapshot(), clients.toRecords()));
+    /**
+     * The whole replicated state at the applied zxid, as a snapshot every replica can restore,
+     * recording {@code inForce} (the configuration at that zxid) with its members' {@code addresses}.
+     */
+    Snapshot snapshot(Membership inForce, java.util.List<MembershipCodec.MemberRecord> addresses) {
+        MembershipCodec.ConfigurationRecord record = new MembershipCodec.ConfigurationRecord(inForce.zxid(), inForce.voters(),
+                inForce.observers(), addresses);
+        return new Snapshot(machine.appliedZxid(), EntryCodec.encodeNodeSnapshot(machine.snapshot(), clients.toRecords(), record), inForce);
     }
 }

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Three nodes wired by hand for tests (no threads, no network, no disk): messages are
+ * Three nodes (ids 1 to 3, and up to {@link #IDS_MAX} with {@link #start}) wired by hand for tests (no threads, no network, no disk): messages are
  * delivered in order when the test says so; writes are reported durable at once, except the
  * node's own snapshots, which wait in {@link #snapshotsToWrite} (per node id) until the test
  * reports them.
@@ -24,30 +24,51 @@ import java.util.SplittableRandom;
 final class HandWiredCluster {
     private record InFlight(int from, int to, PeerMessage message) {}
 
-    final Node[] nodes = new Node[4];
+    static final int IDS_MAX = 7;
+
+    final Node[] nodes = new Node[IDS_MAX + 1];
     final List<NodeEffect.Reply> replies = new ArrayList<>();
-    final List<List<NodeEffect.TakeSnapshot>> snapshotsToWrite = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-            new ArrayList<>());
-    final boolean[] cut = new boolean[4];
+    final List<List<NodeEffect.TakeSnapshot>> snapshotsToWrite = perNode();
+    final boolean[] cut = new boolean[IDS_MAX + 1];
     /** Every effect each node produced, in order (per node id), for tests that check the order itself. */
-    final List<List<NodeEffect>> effectLog = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    final List<List<NodeEffect>> effectLog = perNode();
     private final ArrayDeque<InFlight> network = new ArrayDeque<>();
+    private final int snapshotEveryEntries;
+    private final Access access;
+
+    private static <T> List<List<T>> perNode() {
+        List<List<T>> lists = new ArrayList<>();
+        for (int id = 0; id <= IDS_MAX; id++) {
+            lists.add(new ArrayList<>());
+        }
+        return List.copyOf(lists);
+    }
+
+    /** The addresses the test gives node {@code id}: n{id}:1 (peer), :2 (client), :3 (admin). */
+    static NodeOptions.Member member(int id) {
+        return new NodeOptions.Member(id, "n" + id + ":1", "n" + id + ":2", "n" + id + ":3");
+    }
 
     HandWiredCluster(int snapshotEveryEntries) {
         this(snapshotEveryEntries, Access.OPEN);
     }
 
     HandWiredCluster(int snapshotEveryEntries, Access access) {
-        List<NodeOptions.Member> members = new ArrayList<>();
+        this.snapshotEveryEntries = snapshotEveryEntries;
+        this.access = access;
         for (int id = 1; id <= 3; id++) {
-            members.add(new NodeOptions.Member(id, "n" + id + ":1", "n" + id + ":2", "n" + id + ":3"));
+            start(id, List.of(1, 2, 3), Snapshot.GENESIS);
         }
-        for (int id = 1; id <= 3; id++) {
-            ZabCore core = ZabCore.create(ZabConfig.defaults(id, List.of(1, 2, 3)),
-                    new RecoveredState(0, 0, Snapshot.GENESIS, List.of()), new SplittableRandom(id)::nextLong);
-            nodes[id] = new Node(new NodeOptions(id, members, 50, 20, snapshotEveryEntries, 64, false, false, access), core, Snapshot.GENESIS, id);
-            carryOut(id);
-        }
+    }
+
+    /** Starts node {@code id} with an empty log on {@code snapshot}, its bootstrap members being {@code voters}. */
+    void start(int id, List<Integer> voters, Snapshot snapshot) {
+        List<NodeOptions.Member> members = voters.stream().map(HandWiredCluster::member).toList();
+        long epoch = io.signalbox.common.Zxid.epoch(snapshot.zxid());
+        ZabCore core = ZabCore.create(ZabConfig.defaults(id, voters), new RecoveredState(epoch, epoch, snapshot, List.of()),
+                new SplittableRandom(id)::nextLong);
+        nodes[id] = new Node(new NodeOptions(id, members, 50, 20, snapshotEveryEntries, 64, false, false, access), core, snapshot, id);
+        carryOut(id);
     }
 
     void carryOut(int id) {
@@ -70,7 +91,7 @@ final class HandWiredCluster {
     void deliverAll(int max) {
         for (int i = 0; i < max && !network.isEmpty(); i++) {
             InFlight message = network.poll();
-            if (!cut[message.from()] && !cut[message.to()]) {
+            if (!cut[message.from()] && !cut[message.to()] && nodes[message.to()] != null) {
                 nodes[message.to()].receive(message.from(), message.message());
                 carryOut(message.to());
             }
@@ -79,8 +100,8 @@ final class HandWiredCluster {
 
     void tickAll(int ticks) {
         for (int t = 0; t < ticks; t++) {
-            for (int id = 1; id <= 3; id++) {
-                if (!cut[id]) {
+            for (int id = 1; id <= IDS_MAX; id++) {
+                if (nodes[id] != null && !cut[id]) {
                     nodes[id].tick();
                     carryOut(id);
                 }
@@ -90,8 +111,8 @@ final class HandWiredCluster {
     }
 
     int leader() {
-        for (int id = 1; id <= 3; id++) {
-            if (nodes[id].leadingEstablished()) {
+        for (int id = 1; id <= IDS_MAX; id++) {
+            if (nodes[id] != null && nodes[id].leadingEstablished()) {
                 return id;
             }
         }

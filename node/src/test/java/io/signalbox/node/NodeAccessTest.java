@@ -61,6 +61,16 @@ class NodeAccessTest {
     }
 
     @Test
+    void onlyAnAdminChangesTheMembers() {
+        for (int node : new int[] {leader, follower}) {
+            String refusal = refusedWithoutChange(node, 5, "ops", io.signalbox.protocol.MemberChangeRequest.add(4, "n4:1", "n4:2", "n4:3"));
+            assertTrue(refusal.startsWith("ops may not add member 4: that needs admin"), refusal);
+        }
+        assertTrue(ask(follower, 7, "root", io.signalbox.protocol.MemberChangeRequest.add(4, "n4:1", "n4:2", "n4:3")).reply()
+                instanceof CommandResult);
+    }
+
+    @Test
     void anIdentityTheRequestClaimsIsReplacedByTheConnectionsOwn() {
         String refusal = refusedWithoutChange(follower, 5, "reader",
                 new CommandRequest("", 0, new Command.PutService("shop", "http", 8090, "roundrobin", null, 1_000, 1_000, 1_000, null), "root"));

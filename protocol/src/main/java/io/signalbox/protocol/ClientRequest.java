@@ -5,10 +5,11 @@ package io.signalbox.protocol;
  * the node validates them and answers with an {@link ErrorReply} naming the bad field.
  */
 public sealed interface ClientRequest
-        permits CommandRequest, ReadRequest, HistoryRequest, SubscribeRequest, StatusRequest, ProxyReport, AuthRequest {
-    /** True for what only the established leader serves: commands, LINEARIZABLE reads, proxy reports. */
+        permits CommandRequest, ReadRequest, HistoryRequest, SubscribeRequest, StatusRequest, ProxyReport, AuthRequest,
+        MemberChangeRequest {
+    /** True for what only the established leader serves: commands, member changes, LINEARIZABLE reads, proxy reports. */
     default boolean forLeader() {
-        return this instanceof CommandRequest || this instanceof ProxyReport
+        return this instanceof CommandRequest || this instanceof ProxyReport || this instanceof MemberChangeRequest
                 || this instanceof ReadRequest read && read.consistency() == Consistency.LINEARIZABLE;
     }
 }

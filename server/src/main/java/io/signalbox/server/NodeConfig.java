@@ -106,8 +106,10 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
     public NodeConfig {
         members = List.copyOf(members);
         java.util.Objects.requireNonNull(auth, "auth");
-        if (!(members.size() == 3 || members.size() == 5 || members.size() == 7)) {
-            throw bad("member.*", members.size() + " members", "a cluster has 3, 5 or 7 members");
+        // 4 and 6 are the steps of a one-voter-at-a-time change between 3, 5 and 7 (a node that
+        // joins then lists them); a new cluster starts with 3, 5 or 7.
+        if (!(members.size() >= 3 && members.size() <= 7)) {
+            throw bad("member.*", members.size() + " members", "a cluster has 3 to 7 voters (start one with 3, 5 or 7)");
         }
         if (members.stream().noneMatch(m -> m.id() == id)) {
             throw bad("id", String.valueOf(id), "must be one of the member ids " + members.stream().map(Member::id).toList());

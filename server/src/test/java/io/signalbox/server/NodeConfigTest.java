@@ -55,7 +55,9 @@ class NodeConfigTest {
         assertRefused(Map.of("member.3", "127.0.0.1:7003:99999:7203"), "member.3", "1..65535");
         assertRefused(Map.of("member.3", "127.0.0.1:7002:7103:7203"), "member.3", "used once");
         assertRefused(Map.of("tikMs", "50"), "tikMs", "unknown key");
-        assertRefused(Map.of("member.4", "127.0.0.1:7004:7104:7204"), "4 members", "3, 5 or 7");
+        assertRefused(Map.of("member.4", "127.0.0.1:7004:7104:7204", "member.5", "127.0.0.1:7005:7105:7205",
+                "member.6", "127.0.0.1:7006:7106:7206", "member.7", "127.0.0.1:7007:7107:7207", "member.8", "127.0.0.1:7008:7108:7208"),
+                "8 members", "3 to 7 voters");
         Map<String, String> noData = valid();
         noData.remove("dataDir");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NodeConfig.fromMap(noData));

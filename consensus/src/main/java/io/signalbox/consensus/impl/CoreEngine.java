@@ -187,6 +187,14 @@ public final class CoreEngine implements Transitions {
         return peer.history.membershipAt(zxid);
     }
 
+    public Membership deliveredMembership() {
+        return peer.deliveredMembership();
+    }
+
+    public java.util.List<io.signalbox.consensus.Txn> configurationTxns() {
+        return peer.history.configurationTxns();
+    }
+
     public boolean historyCovers(long zxid) {
         return zxid <= peer.history.snapshot().zxid() || peer.history.contains(zxid);
     }

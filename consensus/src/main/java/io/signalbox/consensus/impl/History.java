@@ -63,6 +63,15 @@ final class History {
         return false;
     }
 
+    /** The configuration entries of the retained log, in zxid order (what the node layer reads their node data from). */
+    List<Txn> configurationTxns() {
+        List<Txn> txns = new ArrayList<>();
+        for (long zxid : configurations.tailMap(snapshot.zxid(), false).keySet()) {
+            txns.add(get(zxid));
+        }
+        return txns;
+    }
+
     /** The zxid of the newest configuration entry above {@code committedZxid}, or -1 if none. */
     long configurationAbove(long committedZxid) {
         Map.Entry<Long, Membership> last = configurations.lastEntry();

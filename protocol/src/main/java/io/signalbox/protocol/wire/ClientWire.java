@@ -13,6 +13,7 @@ import io.signalbox.protocol.ErrorReply;
 import io.signalbox.protocol.HistoryRequest;
 import io.signalbox.protocol.HistoryResult;
 import io.signalbox.protocol.Member;
+import io.signalbox.protocol.MemberChangeRequest;
 import io.signalbox.protocol.ProxyReport;
 import io.signalbox.protocol.ProxyStatus;
 import io.signalbox.protocol.ReadRequest;
@@ -88,6 +89,9 @@ public final class ClientWire {
             b.setReport(toProto(report));
         } else if (body instanceof AuthRequest auth) {
             b.setAuth(io.signalbox.proto.client.AuthRequest.newBuilder().setToken(auth.token()));
+        } else if (body instanceof MemberChangeRequest change) {
+            b.setMemberChange(io.signalbox.proto.client.MemberChange.newBuilder().setChange(change.change()).setId(change.id())
+                    .setPeerAddress(change.peerAddress()).setClientAddress(change.clientAddress()).setAdminAddress(change.adminAddress()));
         }
         return b.build();
     }
@@ -135,9 +139,14 @@ public final class ClientWire {
                 return new Request(id, fromProto(proto.getReport()));
             case AUTH:
                 return new Request(id, new AuthRequest(proto.getAuth().getToken()));
+            case MEMBER_CHANGE: {
+                var c = proto.getMemberChange();
+                return new Request(id, new MemberChangeRequest(c.getChange(), c.getId(), c.getPeerAddress(), c.getClientAddress(),
+                        c.getAdminAddress()));
+            }
             default:
                 throw new RefusedRequestException(Response.error(id, ErrorCode.MALFORMED,
-                        "the request names no operation (command, read, history, subscribe, status, report or auth)"));
+                        "the request names no operation (command, read, history, subscribe, status, report, auth or member change)"));
         }
     }
 
@@ -253,12 +262,13 @@ public final class ClientWire {
 
     private static io.signalbox.proto.client.StatusResult toProto(StatusResult s) {
         io.signalbox.proto.client.StatusResult.Builder b = io.signalbox.proto.client.StatusResult.newBuilder().setNodeId(s.nodeId())
-                .setProxiesNote(s.proxiesNote());
+                .setProxiesNote(s.proxiesNote()).setConfigurationZxid(s.configurationZxid())
+                .setConfigurationCommitted(s.configurationCommitted());
         for (Member m : s.members()) {
             b.addMembers(io.signalbox.proto.client.Member.newBuilder().setId(m.id()).setPeerAddress(m.peerAddress())
                     .setClientAddress(m.clientAddress()).setAdminAddress(m.adminAddress()).setRole(m.role()).setLeaderId(m.leaderId())
                     .setEpoch(m.epoch()).setLastZxid(m.lastZxid()).setCommittedZxid(m.committedZxid()).setAppliedZxid(m.appliedZxid())
-                    .setReachable(m.reachable()).setEstablished(m.established()));
+                    .setReachable(m.reachable()).setEstablished(m.established()).setVoting(m.voting()));
         }
         for (ProxyStatus p : s.proxies()) {
             b.addProxies(io.signalbox.proto.client.ProxyStatus.newBuilder().setReport(toProto(p.report()))
@@ -271,12 +281,14 @@ public final class ClientWire {
         List<Member> members = new ArrayList<>(s.getMembersCount());
         for (var m : s.getMembersList()) {
             members.add(new Member(m.getId(), m.getPeerAddress(), m.getClientAddress(), m.getAdminAddress(), m.getRole(), m.getLeaderId(),
-                    m.getEpoch(), m.getLastZxid(), m.getCommittedZxid(), m.getAppliedZxid(), m.getReachable(), m.getEstablished()));
+                    m.getEpoch(), m.getLastZxid(), m.getCommittedZxid(), m.getAppliedZxid(), m.getReachable(), m.getEstablished(),
+                    m.getVoting()));
         }
         List<ProxyStatus> proxies = new ArrayList<>(s.getProxiesCount());
         for (var p : s.getProxiesList()) {
             proxies.add(new ProxyStatus(fromProto(p.getReport()), p.getLagEntries(), p.getReportAgeMs()));
         }
-        return new StatusResult(zxid, s.getNodeId(), members, proxies, s.getProxiesNote());
+        return new StatusResult(zxid, s.getNodeId(), members, proxies, s.getProxiesNote(), s.getConfigurationZxid(),
+                s.getConfigurationCommitted());
     }
 }

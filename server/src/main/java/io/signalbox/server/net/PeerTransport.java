@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * so the core is never blocked by a slow peer. With TLS both ends show certificates of the
  * cluster's CA that name their member: the dialer says hello only once the node it reached
  * proved to be the member it dialed, and the acceptor takes a hello only for the member the
- * dialer's certificate names.
+ * dialer's certificate names. The peers change with the configuration ({@link #updatePeers}):
+ * a new member is dialed (or awaited), a member no longer in use is hung up on and not redialed.
  */
 public final class PeerTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerTransport.class);
@@ -58,9 +59,8 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     private final int selfId;
-    private final Map<Integer, InetSocketAddress> peers;
-    /** The other members' ids, in order: whom a peer certificate may name. */
-    private final List<Integer> peerIds;
+    /** Replaced whole by {@link #updatePeers} (loop thread); read on Netty threads. */
+    private volatile Map<Integer, InetSocketAddress> peers;
     private final EventLoopGroup group;
     private final Inbound inbound;
     private final Runnable onDrop;
@@ -77,7 +77,6 @@ public final class PeerTransport implements AutoCloseable {
         this.selfId = selfId;
         this.tls = tls;
         this.peers = Map.copyOf(peers);
-        this.peerIds = List.copyOf(new TreeSet<>(peers.keySet()));
         this.group = group;
         this.inbound = inbound;
         this.onDrop = onDrop;
@@ -102,7 +101,7 @@ public final class PeerTransport implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel ch) {
                 if (tls != null && dialedPeer == 0) {
-                    tls.acceptOn(ch, NodeTls.Port.PEER, new byte[0], NodeTls.namesOneOf(peerIds, ch));
+                    tls.acceptOn(ch, NodeTls.Port.PEER, new byte[0], NodeTls.namesOneOf(List.copyOf(new TreeSet<>(peers.keySet())), ch));
                 } else if (tls != null) {
                     tls.dialOn(ch, peers.get(dialedPeer), NodeTls.names(dialedPeer));
                 }
@@ -112,16 +111,45 @@ public final class PeerTransport implements AutoCloseable {
         };
     }
 
+    /**
+     * The members to keep links to now, id to peer address. A new one with a higher id is dialed
+     * (a lower one dials this node); one no longer listed, or at a new address, is hung up on.
+     */
+    public void updatePeers(Map<Integer, InetSocketAddress> wanted) {
+        Map<Integer, InetSocketAddress> before = peers;
+        peers = Map.copyOf(wanted);
+        for (Map.Entry<Integer, InetSocketAddress> was : before.entrySet()) {
+            if (!was.getValue().equals(wanted.get(was.getKey()))) {
+                LOG.info("node {}: peer {} at {} is no longer a member here; hanging up", selfId, was.getKey(), was.getValue());
+                Channel channel = channels.remove(was.getKey());
+                if (channel != null) {
+                    channel.flush(); // what the node sent it last (a forward's answer, the COMMIT) goes out first
+                    channel.close();
+                    inbound.linkLost(was.getKey());
+                }
+            }
+        }
+        for (Map.Entry<Integer, InetSocketAddress> now : wanted.entrySet()) {
+            if (!now.getValue().equals(before.get(now.getKey()))) {
+                LOG.info("node {}: peer {} at {} is a member here now", selfId, now.getKey(), now.getValue());
+                if (selfId < now.getKey() && server != null) {
+                    dial(now.getKey());
+                }
+            }
+        }
+    }
+
     private void dial(int peer) {
-        if (closed) {
-            return;
+        InetSocketAddress address = peers.get(peer);
+        if (closed || address == null) {
+            return; // no longer a member: not redialed
         }
         new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 1_000)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(OUTBOUND_BYTES_MAX / 2, OUTBOUND_BYTES_MAX))
                 .handler(initializer(peer))
-                .connect(peers.get(peer)).addListener(f -> {
+                .connect(address).addListener(f -> {
                     if (!f.isSuccess()) {
                         redialLater(peer);
                     }
@@ -257,7 +285,7 @@ public final class PeerTransport implements AutoCloseable {
                     inbound.linkLost(peer);
                 }
                 if (selfId < peer) {
-                    redialLater(peer);
+                    redialLater(peer); // dial() does not once the peer is no longer a member
                 }
             }
         }

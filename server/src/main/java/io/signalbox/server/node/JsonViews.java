@@ -21,10 +21,13 @@ final class JsonViews {
 
     static String status(StatusResult status, boolean healthy) {
         StringBuilder out = new StringBuilder("{\"node\":").append(status.nodeId()).append(",\"healthy\":").append(healthy)
+                .append(",\"configurationZxid\":").append(quote(Zxid.format(status.configurationZxid())))
+                .append(",\"configurationCommitted\":").append(status.configurationCommitted())
                 .append(",\"members\":[");
         for (int i = 0; i < status.members().size(); i++) {
             Member m = status.members().get(i);
             out.append(i == 0 ? "" : ",").append("{\"id\":").append(m.id())
+                    .append(",\"voting\":").append(quote(m.voting()))
                     .append(",\"peer\":").append(quote(m.peerAddress()))
                     .append(",\"client\":").append(quote(m.clientAddress()))
                     .append(",\"admin\":").append(quote(m.adminAddress()))

@@ -112,6 +112,7 @@ public final class SignalboxNode implements AutoCloseable {
         ZabConfig zab = ZabConfig.defaults(config.id(), config.voterIds()).withProposalsInflightMax(config.proposalsInflightMax());
         SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
         this.node = new Node(options(config), ZabCore.create(zab, recovered, random::nextLong), recovered.snapshot(), random.nextLong());
+        updatePeers(); // the configuration the storage recorded, which may differ from the bootstrap members
         localReads.start(node.machine().appliedZxid(), node.machine().digest());
         this.readers = node.readersIfChanged();
         this.storageWriter = new StorageWriter(config, storage, metrics, (writeId, snapshotZxids) -> loop.offerInternal(() -> step(() -> {
@@ -240,6 +241,20 @@ public final class SignalboxNode implements AutoCloseable {
             for (NodeEffect effect : effects) {
                 carryOut(effect);
             }
+        }
+        updatePeers(); // after the sends: the last messages to a member just removed still go out
+    }
+
+    /** The configuration (in force or last delivered) changed: keep links to its members, and only to them. */
+    private void updatePeers() {
+        Map<Integer, String> wanted = node.peersIfChanged();
+        if (wanted != null) {
+            Map<Integer, InetSocketAddress> addresses = new TreeMap<>();
+            wanted.forEach((id, address) -> {
+                io.signalbox.protocol.HostPort hostPort = io.signalbox.protocol.HostPort.parse(address);
+                addresses.put(id, new InetSocketAddress(hostPort.host(), hostPort.port()));
+            });
+            peers.updatePeers(addresses);
         }
     }
 

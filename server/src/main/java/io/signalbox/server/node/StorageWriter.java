@@ -83,14 +83,16 @@ final class StorageWriter implements AutoCloseable {
     /** What the storage holds after a restart (or nothing, for a new node); logs one line with what was found. */
     static RecoveredState recover(NodeConfig config, NodeStorage storage) {
         NodeStorage.Recovered recovered = storage.recover();
-        Snapshot snapshot = recovered.snapshot().map(s -> new Snapshot(s.zxid(), s.state())).orElse(Snapshot.GENESIS);
+        Snapshot snapshot = recovered.snapshot().map(s -> io.signalbox.node.Node.recoveredSnapshot(s.zxid(), s.state()))
+                .orElse(Snapshot.GENESIS);
         List<Txn> txns = new ArrayList<>(recovered.entries().size());
         for (LogEntry entry : recovered.entries()) {
             txns.add(new Txn(entry.zxid(), entry.payload()));
         }
         Epochs epochs = recovered.epochs();
-        LOG.info("node {} recovered: acceptedEpoch={} currentEpoch={} snapshot={} log entries={} last={}{}", config.id(),
-                epochs.acceptedEpoch(), epochs.currentEpoch(), Zxid.format(snapshot.zxid()), txns.size(),
+        LOG.info("node {} recovered: acceptedEpoch={} currentEpoch={} snapshot={}{} log entries={} last={}{}", config.id(),
+                epochs.acceptedEpoch(), epochs.currentEpoch(), Zxid.format(snapshot.zxid()),
+                snapshot.membership() == null ? "" : " (" + snapshot.membership() + ")", txns.size(),
                 Zxid.format(recovered.lastZxid()),
                 recovered.tornZxid() >= 0 ? " (dropped torn tail entry " + Zxid.format(recovered.tornZxid()) + ")" : "");
         return new RecoveredState(epochs.acceptedEpoch(), epochs.currentEpoch(), snapshot, txns);

@@ -69,7 +69,11 @@ class StorageWriterTest {
                 assertTrue(seen.get(i).writeId() > seen.get(i - 1).writeId(), "reports in order: " + seen);
             }
 
-            writer.submit(new NodeEffect.TakeSnapshot(new Snapshot(Zxid.of(1, 2), "state at 1:2".getBytes())));
+            // A node's snapshot records the configuration in force (here one changed at 1:1); storage keeps bytes only.
+            byte[] nodeSnapshot = io.signalbox.state.codec.EntryCodec.encodeNodeSnapshot("state at 1:2".getBytes(), List.of(),
+                    new io.signalbox.state.codec.MembershipCodec.ConfigurationRecord(Zxid.of(1, 1), List.of(1, 2, 3, 4), List.of(),
+                            List.of()));
+            writer.submit(new NodeEffect.TakeSnapshot(new Snapshot(Zxid.of(1, 2), nodeSnapshot)));
             writer.submit(append(7, 5));
             List<Report> afterSnapshot = reportsThrough(7);
             assertTrue(afterSnapshot.stream().anyMatch(r -> r.snapshotZxids().contains(Zxid.of(1, 2))), afterSnapshot.toString());
@@ -80,6 +84,8 @@ class StorageWriterTest {
             assertEquals(1, recovered.acceptedEpoch());
             assertEquals(1, recovered.currentEpoch());
             assertEquals(Zxid.of(1, 2), recovered.snapshot().zxid());
+            assertEquals(List.of(1, 2, 3, 4), recovered.snapshot().membership().voters(), "the recorded configuration, not the bootstrap");
+            assertEquals(Zxid.of(1, 1), recovered.snapshot().membership().zxid());
             assertEquals(List.of(Zxid.of(1, 4), Zxid.of(1, 5)), recovered.entries().stream().map(Txn::zxid).toList(),
                     "1:3 was truncated; 1:1 and 1:2 are in the snapshot");
         }

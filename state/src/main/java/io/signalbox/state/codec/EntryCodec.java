@@ -25,8 +25,8 @@ public final class EntryCodec {
     /** One remembered command of a client, as a node snapshot carries it. */
     public record AppliedCommand(String clientId, long sequence, long zxid, long sessionId) {}
 
-    /** A node snapshot's two parts. */
-    public record NodeSnapshotParts(byte[] state, List<AppliedCommand> clients) {}
+    /** A node snapshot's parts; {@code configuration} is null in a snapshot written before configurations were recorded. */
+    public record NodeSnapshotParts(byte[] state, List<AppliedCommand> clients, MembershipCodec.ConfigurationRecord configuration) {}
 
     /**
      * The entry's payload: {@code eventBatch} with the client's id and sequence and the identity
@@ -57,8 +57,12 @@ public final class EntryCodec {
                 batch.getIdentity());
     }
 
-    public static byte[] encodeNodeSnapshot(byte[] state, List<AppliedCommand> clients) {
+    /** {@code configuration} may be null: a snapshot the node's core has not told the configuration of yet. */
+    public static byte[] encodeNodeSnapshot(byte[] state, List<AppliedCommand> clients, MembershipCodec.ConfigurationRecord configuration) {
         NodeSnapshot.Builder snapshot = NodeSnapshot.newBuilder().setState(ByteString.copyFrom(state));
+        if (configuration != null) {
+            snapshot.setMembership(MembershipCodec.toWire(configuration));
+        }
         for (AppliedCommand c : clients) {
             snapshot.addClients(ClientRecord.newBuilder().setClientId(c.clientId()).setSequence(c.sequence()).setZxid(c.zxid())
                     .setSessionId(c.sessionId()));
@@ -78,6 +82,7 @@ public final class EntryCodec {
         for (ClientRecord r : snapshot.getClientsList()) {
             clients.add(new AppliedCommand(r.getClientId(), r.getSequence(), r.getZxid(), r.getSessionId()));
         }
-        return new NodeSnapshotParts(snapshot.getState().toByteArray(), clients);
+        return new NodeSnapshotParts(snapshot.getState().toByteArray(), clients,
+                snapshot.hasMembership() ? MembershipCodec.fromWire(snapshot.getMembership()) : null);
     }
 }
