@@ -28,6 +28,23 @@ class MembershipElectionTest {
         assertTrue(notificationsSent(core).stream().allMatch(n -> n.proposedLeader() == 2), "a voter's better vote is adopted");
     }
 
+    @Test
+    void aSenderWithANewerConfigurationVouchesForAVoterItAdded() {
+        SplittableRandom random = new SplittableRandom(1);
+        ZabCore core = ZabCore.create(ZabConfig.defaults(1, List.of(1, 2, 3, 4)), RecoveredState.EMPTY, random::nextLong);
+        core.takeEffects();
+
+        // 2 holds the entry adding 5 (its configuration is of 9:1, ours of 0:0); 5 is no voter of ours
+        core.receive(2, new Notification(1, Role.LOOKING, 5, Zxid.of(9, 1), 9, Zxid.of(9, 1)));
+        assertTrue(notificationsSent(core).stream().allMatch(n -> n.proposedLeader() == 5),
+                "the added voter is adopted on the word of a node that holds the entry adding it (3-node sweep seed 10004740)");
+
+        ZabCore other = ZabCore.create(ZabConfig.defaults(1, List.of(1, 2, 3, 4)), RecoveredState.EMPTY, random::nextLong);
+        other.takeEffects();
+        other.receive(3, new Notification(1, Role.LOOKING, 5, Zxid.of(9, 1), 9, Zxid.ZERO));
+        assertTrue(notificationsSent(other).stream().noneMatch(n -> n.proposedLeader() == 5), "not on the word of one as old as us");
+    }
+
     private static List<Notification> notificationsSent(ZabCore core) {
         return core.takeEffects().stream().filter(e -> e instanceof Effect.Send send && send.message() instanceof Notification)
                 .map(e -> (Notification) ((Effect.Send) e).message()).toList();

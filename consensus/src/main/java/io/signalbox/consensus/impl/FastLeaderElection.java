@@ -80,9 +80,10 @@ final class FastLeaderElection implements Phase {
             theirs = selfVote(n.round());
         }
         if (n.senderState() == Role.LOOKING) {
+            boolean candidate = eligible(theirs) || n.configurationZxid() > peer.membership().zxid();
             if (n.round() > vote.round()) {
                 Vote mine = selfVote(n.round());
-                vote = eligible(theirs) && theirs.beats(mine) ? theirs : mine;
+                vote = candidate && theirs.beats(mine) ? theirs : mine;
                 receivedVotes.clear();
                 finalizeAtTick = -1;
                 sendNotifications();
@@ -90,7 +91,7 @@ final class FastLeaderElection implements Phase {
                 // The sender is behind: tell it about our round so it catches up.
                 peer.send(from, notification());
                 return;
-            } else if (eligible(theirs) && theirs.beats(vote)) {
+            } else if (candidate && theirs.beats(vote)) {
                 vote = new Vote(vote.round(), theirs.leader(), theirs.zxid(), theirs.epoch());
                 finalizeAtTick = -1;
                 sendNotifications();
@@ -159,6 +160,12 @@ final class FastLeaderElection implements Phase {
      * uncommitted here: two leaders' uncommitted changes on two branches (one dropping 6, the
      * other 1) would otherwise leave each side refusing the other's best candidate, for ever
      * (7-node sweep seed 30004947).
+     *
+     * <p>A LOOKING sender whose configuration is newer than ours vouches for its candidate
+     * besides (see onNotification): it adopted that vote only as eligible in a configuration we
+     * have not received. Without that, a voter added by an entry only some nodes hold is the best
+     * candidate for them and no candidate for the rest, who elect a leader that itself votes for
+     * the added voter, for ever (3-node sweep seed 10004740: 2 and 5 held the entry adding 5).
      */
     private boolean eligible(Vote candidate) {
         return peer.membership().isVoter(candidate.leader()) || peer.deliveredMembership().isVoter(candidate.leader());
