@@ -45,6 +45,26 @@ class MembershipElectionTest {
         assertTrue(notificationsSent(other).stream().noneMatch(n -> n.proposedLeader() == 5), "not on the word of one as old as us");
     }
 
+    @Test
+    void aVoterDroppedByAChangeNotDeliveredHereIsOutOnceItsOwnHistoryHoldsThatChange() {
+        byte[] removeFour = ConfigurationEntry.encode(List.of(1, 2, 3, 5), List.of(), new byte[0]);
+        RecoveredState holdingTheRemoval = new RecoveredState(1, 1, Snapshot.GENESIS, List.of(new Txn(Zxid.of(1, 1), removeFour)));
+        SplittableRandom random = new SplittableRandom(1);
+        ZabCore core = ZabCore.create(ZabConfig.defaults(1, List.of(1, 2, 3, 4, 5)), holdingTheRemoval, random::nextLong);
+        core.takeEffects();
+        assertEquals(List.of(1, 2, 3, 5), core.membership().voters());
+
+        // 4's history reaches 1:2 in epoch 1: it holds its own removal (5-node sweep seed 20026948)
+        core.receive(5, new Notification(1, Role.LOOKING, 4, Zxid.of(1, 2), 3, Zxid.of(1, 1)));
+        assertTrue(notificationsSent(core).stream().noneMatch(n -> n.proposedLeader() == 4), "no vote adopted for node 4");
+
+        // on another branch (epoch 2 without the entry), 4 may still lead and truncate the removal (seed 30004947)
+        ZabCore other = ZabCore.create(ZabConfig.defaults(1, List.of(1, 2, 3, 4, 5)), holdingTheRemoval, random::nextLong);
+        other.takeEffects();
+        other.receive(5, new Notification(1, Role.LOOKING, 4, Zxid.of(2, 7), 3, Zxid.ZERO));
+        assertTrue(notificationsSent(other).stream().allMatch(n -> n.proposedLeader() == 4), "its better vote is adopted");
+    }
+
     private static List<Notification> notificationsSent(ZabCore core) {
         return core.takeEffects().stream().filter(e -> e instanceof Effect.Send send && send.message() instanceof Notification)
                 .map(e -> (Notification) ((Effect.Send) e).message()).toList();

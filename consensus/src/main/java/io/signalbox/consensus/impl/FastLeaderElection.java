@@ -1,6 +1,8 @@
 package io.signalbox.consensus.impl;
 
+import io.signalbox.common.Zxid;
 import io.signalbox.consensus.Checks;
+import io.signalbox.consensus.Membership;
 import io.signalbox.consensus.Role;
 import io.signalbox.consensus.message.ZabMessage.Notification;
 import io.signalbox.consensus.message.ZabMessage;
@@ -168,7 +170,19 @@ final class FastLeaderElection implements Phase {
      * the added voter, for ever (3-node sweep seed 10004740: 2 and 5 held the entry adding 5).
      */
     private boolean eligible(Vote candidate) {
-        return peer.membership().isVoter(candidate.leader()) || peer.deliveredMembership().isVoter(candidate.leader());
+        Membership inForce = peer.membership();
+        if (inForce.isVoter(candidate.leader())) {
+            return true;
+        }
+        if (!peer.deliveredMembership().isVoter(candidate.leader())) {
+            return false;
+        }
+        // Dropped by a change not delivered here. A candidate whose history reaches that entry in
+        // its epoch holds it (within an epoch every history is a prefix of its leader's), so it is
+        // out for good: electing it would stall, as it does not count itself (5-node sweep seed
+        // 20026948, everyone holding the removal of 4, only two having delivered it).
+        long change = inForce.zxid();
+        return !(Zxid.epoch(candidate.zxid()) == Zxid.epoch(change) && candidate.zxid() >= change);
     }
 
     private boolean hasQuorumFor(Vote candidate) {
