@@ -20,10 +20,12 @@ import java.util.TreeSet;
  * the heal), {@code pause} (SIGSTOP, SIGCONT at the heal; every other pause, the first
  * included, is of the leader, held open as a {@link StaleReadProbe} window), {@code wipe}
  * (kill -9, data directory removed, restart: it must resync by SNAP), and the disk kinds of
- * {@link ChaosDiskFaults}: {@code powerloss}, {@code disk-error}, {@code disk-full}.
+ * {@link ChaosDiskFaults}: {@code powerloss}, {@code disk-error}, {@code disk-full}, and
+ * {@code membership} ({@link ChaosMembership}: a node replaced by a wiped one through the log).
  */
 final class ChaosNemesis {
-    public static final Set<String> KINDS = Set.of("partition", "netem", "kill", "pause", "wipe", "powerloss", "disk-error", "disk-full");
+    public static final Set<String> KINDS = Set.of("partition", "netem", "kill", "pause", "wipe", "powerloss", "disk-error", "disk-full",
+            "membership");
 
     private final ChaosNetwork network;
     private final ChaosHistory history;
@@ -33,6 +35,8 @@ final class ChaosNemesis {
     private final Map<String, Integer> counts = new TreeMap<>();
     private final StaleReadProbe probe;
     private final ChaosDiskFaults disks;
+    /** Null unless the run has the membership kind. */
+    private final ChaosMembership membership;
     private final List<String> round = new ArrayList<>();
     private int pauses;
 
@@ -45,6 +49,7 @@ final class ChaosNemesis {
         this.nodes = nodes;
         this.probe = probe;
         this.disks = new ChaosDiskFaults(network, history, random, nodes);
+        this.membership = kinds.contains("membership") ? new ChaosMembership(network, history, random, nodes) : null;
     }
 
     /** Whether any of {@code kinds} needs a {@link FaultFs} under the data directories. */
@@ -88,6 +93,9 @@ final class ChaosNemesis {
     void healAll() throws Exception {
         network.healNetwork();
         network.healDisks();
+        if (membership != null) {
+            membership.heal();
+        }
         for (int i = 1; i <= nodes; i++) {
             if (!network.alive(i)) {
                 network.startNode(i);
@@ -196,6 +204,8 @@ final class ChaosNemesis {
             case "disk-error":
             case "disk-full":
                 return disks.apply(kind, leader());
+            case "membership":
+                return membership.apply(leader());
             default:
                 throw new AssertionError(kind);
         }

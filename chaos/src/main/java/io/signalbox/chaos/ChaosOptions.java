@@ -20,6 +20,10 @@ public record ChaosOptions(int nodes, long seconds, List<String> nemesis, long s
                     + seconds + "s, " + clients + ", " + keys + ")");
         }
         ChaosNemesis.checkKinds(nemesis);
+        if (nemesis.contains("membership") && nodes < 5) {
+            throw new IllegalArgumentException("nemesis membership needs --nodes 5 (got " + nodes + "): a 3-node cluster cannot lose a "
+                    + "voter, at least 3 remain");
+        }
         if (unsafeAckBeforeFsync && !nemesis.contains("powerloss")) {
             throw new IllegalArgumentException("--unsafe-ack-before-fsync needs powerloss in --nemesis (got " + String.join(",", nemesis)
                     + "): only a power loss can show an acknowledgement sent before its fsync");

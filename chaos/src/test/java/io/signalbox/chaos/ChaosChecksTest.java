@@ -82,6 +82,9 @@ class ChaosChecksTest {
         IllegalArgumentException unsafe = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new ChaosOptions(3, 45, List.of("kill"), 1, 8, 8, false, true, false));
         assertTrue(unsafe.getMessage().contains("needs powerloss in --nemesis (got kill)"), unsafe.getMessage());
+        IllegalArgumentException membership = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ChaosOptions(3, 45, List.of("membership"), 1, 8, 8, false, false, false));
+        assertTrue(membership.getMessage().contains("membership needs --nodes 5 (got 3)"), membership.getMessage());
         IllegalArgumentException time = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> ChaosRun.parseSeconds("soon"));
         assertTrue(time.getMessage().contains("\"soon\""), time.getMessage());

@@ -25,7 +25,8 @@ final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--time", defaultValue = "60s", description = "how long clients and nemesis run, e.g. 45s or 2m (default: ${DEFAULT-VALUE})")
     String time;
     @Option(names = "--nemesis", defaultValue = "partition,kill,pause", split = ",",
-            description = "any of partition, netem, kill, pause, wipe, powerloss, disk-error, disk-full (default: ${DEFAULT-VALUE})") List<String> nemesis;
+            description = "any of partition, netem, kill, pause, wipe, powerloss, disk-error, disk-full, membership (5 nodes) "
+                    + "(default: ${DEFAULT-VALUE})") List<String> nemesis;
     @Option(names = "--seed", defaultValue = "1", description = "seeds the nemesis and the clients' choices (default: ${DEFAULT-VALUE})")
     long seed;
     @Option(names = "--out", description = "directory for history.jsonl, report.txt and node logs (default: a new temporary one)") Path out;

@@ -45,7 +45,8 @@ class CommandTreeTest {
     void theTreeHasEveryCommandAndEveryCtlVerb() {
         List<String> names = everyCommand().stream().map(p -> String.join(" ", p)).toList();
         for (String expected : List.of("ctl service put", "ctl server drain", "ctl server ls", "ctl config", "ctl history", "ctl watch",
-                "ctl status", "bench haproxy", "bench nginx", "bench jmh", "simulate", "generate-completion", "help")) {
+                "ctl status", "ctl member ls", "ctl member add", "ctl member rm", "bench haproxy", "bench nginx", "bench jmh",
+                "simulate", "generate-completion", "help")) {
             assertTrue(names.contains(expected), expected + " in " + names);
         }
         assertTrue(names.size() > 40, names.toString());
