@@ -78,22 +78,7 @@ public final class ScaleBench {
             long target;
             long loadStart = System.nanoTime();
             try (SignalboxClient client = cluster.client()) {
-                Semaphore outstanding = new Semaphore(64);
-                List<CompletableFuture<CommandResult>> all = new ArrayList<>();
-                for (int s = 0; s < services; s++) {
-                    List<Command> commands = new ArrayList<>();
-                    commands.add(new Command.PutService("svc-" + s, "http", 10_000 + s, "roundrobin", null, 1000, 1000, 1000, null));
-                    for (int i = 0; i < serversPerService; i++) {
-                        commands.add(new Command.RegisterServer("svc-" + s, "srv-" + i, "10." + (s / 250) + "." + (s % 250) + "." + (i + 1),
-                                8080, 1, "ready", false, Map.of(), 0, null));
-                    }
-                    outstanding.acquire();
-                    CompletableFuture<CommandResult> done = client.submitAsync(new Command.Multi(commands));
-                    done.whenComplete((r, f) -> outstanding.release());
-                    all.add(done);
-                }
-                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-                target = client.read(Consistency.LINEARIZABLE, "svc-0").zxid();
+                target = load(client, services, serversPerService);
             }
             out.printf("snap: loaded %d services x %d servers in %d ms%n", services, serversPerService,
                     (System.nanoTime() - loadStart) / 1_000_000);
@@ -112,6 +97,26 @@ public final class ScaleBench {
                     millis, installed.substring(Math.max(0, installed.indexOf("node "))));
             out.flush();
         }
+    }
+
+    /** Loads {@code services} services of {@code serversPerService} servers, 64 multis outstanding; returns the zxid after. */
+    static long load(SignalboxClient client, int services, int serversPerService) throws InterruptedException {
+        Semaphore outstanding = new Semaphore(64);
+        List<CompletableFuture<CommandResult>> all = new ArrayList<>();
+        for (int s = 0; s < services; s++) {
+            List<Command> commands = new ArrayList<>();
+            commands.add(new Command.PutService("svc-" + s, "http", 10_000 + s, "roundrobin", null, 1000, 1000, 1000, null));
+            for (int i = 0; i < serversPerService; i++) {
+                commands.add(new Command.RegisterServer("svc-" + s, "srv-" + i, "10." + (s / 250) + "." + (s % 250) + "." + (i + 1),
+                        8080, 1, "ready", false, Map.of(), 0, null));
+            }
+            outstanding.acquire();
+            CompletableFuture<CommandResult> done = client.submitAsync(new Command.Multi(commands));
+            done.whenComplete((r, f) -> outstanding.release());
+            all.add(done);
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        return client.read(Consistency.LINEARIZABLE, "svc-0").zxid();
     }
 
     private static void restartWithLongLog(PrintWriter out, Path directory, int basePort, int entries) throws Exception {

@@ -23,8 +23,8 @@ import picocli.CommandLine;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
         subcommands = {BenchCommand.Storage.class, BenchCommand.State.class, BenchCommand.Cluster.class, CompareCommand.class,
-            BenchCommand.Elections.class, BenchCommand.Scale.class, ProxyBenchCommands.Haproxy.class, ProxyBenchCommands.Nginx.class,
-            ProxyBenchCommands.Checker.class, BenchCommand.Jmh.class, BenchCommand.Chart.class})
+            BenchCommand.Elections.class, BenchCommand.Scale.class, BenchCommand.Membership.class, ProxyBenchCommands.Haproxy.class,
+            ProxyBenchCommands.Nginx.class, ProxyBenchCommands.Checker.class, BenchCommand.Jmh.class, BenchCommand.Chart.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -172,6 +172,23 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             ScaleBench.run(out(), checked(() -> new ScaleBench.Settings(services, serversPerService, entries)));
+            return 0;
+        }
+    }
+
+    @Command(name = "membership", mixinStandardHelpOptions = true, description = "Real processes: on 3 nodes holding "
+            + "--services x --servers-per-service servers, the time from `member add` to the new node serving, and the commits per "
+            + "second of a steady writer before, during and after the change (docs/membership.md).")
+    static final class Membership extends Subcommand {
+        @Option(names = "--services", defaultValue = "10000", description = "services (default: ${DEFAULT-VALUE})")
+        int services;
+
+        @Option(names = "--servers-per-service", defaultValue = "10", description = "servers per service (default: ${DEFAULT-VALUE})")
+        int serversPerService;
+
+        @Override
+        public Integer call() throws Exception {
+            io.signalbox.bench.MembershipBench.run(out(), services, serversPerService);
             return 0;
         }
     }
