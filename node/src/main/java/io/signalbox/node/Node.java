@@ -14,7 +14,6 @@ import io.signalbox.protocol.HistoryRequest;
 import io.signalbox.protocol.MemberChangeRequest;
 import io.signalbox.protocol.ProxyReport;
 import io.signalbox.protocol.ReadRequest;
-import io.signalbox.protocol.ReportAccepted;
 import io.signalbox.protocol.Request;
 import io.signalbox.protocol.Response;
 import io.signalbox.protocol.StatusRequest;
@@ -331,7 +330,7 @@ public final class Node {
         } else if (body instanceof StatusRequest request) {
             status(requestId, request, responder);
         } else if (body instanceof ProxyReport report) {
-            report(requestId, report, responder);
+            proxyReports.answer(requestId, report, responder, nowMs(), state.machine().appliedZxid());
         }
     }
 
@@ -349,18 +348,6 @@ public final class Node {
         PeerMessage.Forward message = forwarding.forward(body, leaderId, reply -> responder.respond(new Response(requestId, reply)));
         if (message != null) {
             effects.add(new NodeEffect.Send(leaderId, message));
-        }
-    }
-
-    /** A sync agent's report: kept by the leader (forwarded there by followers), refused naming the field when bad. */
-    private void report(long requestId, ProxyReport report, Responder responder) {
-        String problem = ProxyReports.problem(report);
-        if (problem != null) {
-            responder.respond(Response.error(requestId, ErrorCode.INVALID, "report refused: " + problem));
-        } else if (!proxyReports.record(report, nowMs())) {
-            responder.respond(Response.error(requestId, ErrorCode.BUSY, ProxyReports.AGENTS_MAX + " agents already report to this leader"));
-        } else {
-            responder.respond(new Response(requestId, new ReportAccepted(state.machine().appliedZxid())));
         }
     }
 

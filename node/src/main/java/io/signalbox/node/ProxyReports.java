@@ -1,8 +1,11 @@
 package io.signalbox.node;
 
 import io.signalbox.common.Zxid;
+import io.signalbox.protocol.ErrorCode;
 import io.signalbox.protocol.ProxyReport;
 import io.signalbox.protocol.ProxyStatus;
+import io.signalbox.protocol.ReportAccepted;
+import io.signalbox.protocol.Response;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -32,6 +35,18 @@ final class ProxyReports {
 
     ProxyReports(int nodeId) {
         this.nodeId = nodeId;
+    }
+
+    /** A sync agent's report: kept by the leader (forwarded there by followers), refused naming the field when bad. */
+    void answer(long requestId, ProxyReport report, Responder responder, long nowMs, long appliedZxid) {
+        String problem = problem(report);
+        if (problem != null) {
+            responder.respond(Response.error(requestId, ErrorCode.INVALID, "report refused: " + problem));
+        } else if (!record(report, nowMs)) {
+            responder.respond(Response.error(requestId, ErrorCode.BUSY, AGENTS_MAX + " agents already report to this leader"));
+        } else {
+            responder.respond(new Response(requestId, new ReportAccepted(appliedZxid)));
+        }
     }
 
     /**
