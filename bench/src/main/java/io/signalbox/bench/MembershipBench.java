@@ -44,7 +44,8 @@ public final class MembershipBench {
             ProcessCluster.await("a leader", Duration.ofSeconds(60), () -> cluster.leader() != 0);
             long loadStart = System.nanoTime();
             ScaleBench.load(client, services, serversPerService);
-            out.printf("membership: loaded %d servers in %d ms%n", services * serversPerService, (System.nanoTime() - loadStart) / 1_000_000);
+            out.printf("membership: loaded %d servers in %d ms%n", services * serversPerService,
+                    (System.nanoTime() - loadStart) / 1_000_000);
             out.flush();
 
             AtomicLong commits = new AtomicLong();
@@ -74,8 +75,8 @@ public final class MembershipBench {
             writer.interrupt();
             writer.join(10_000);
             out.printf("membership: servers=%d add_committed_ms=%d new_node_serving_ms=%d (process start included) "
-                    + "commits_per_s before=%.0f during=%.0f after=%.0f (one client, %d writes outstanding)%n", services * serversPerService,
-                    committedMs, servingMs, before, during, after, WRITER_OUTSTANDING);
+                    + "commits_per_s before=%.0f during=%.0f after=%.0f (one client, %d writes outstanding)%n",
+                    services * serversPerService, committedMs, servingMs, before, during, after, WRITER_OUTSTANDING);
             String synced = Files.readString(nodeDir.resolve("node.log")).lines().filter(l -> l.contains("installed a snapshot")
                     || l.contains("synced to")).reduce((a, b) -> b).orElse("?");
             out.println("  " + synced.substring(Math.max(0, synced.indexOf("node "))));

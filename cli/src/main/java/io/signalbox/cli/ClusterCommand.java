@@ -30,8 +30,15 @@ public final class ClusterCommand implements Callable<Integer> {
             description = "node i uses base+i (peers), base+100+i (clients), base+200+i (admin) (default: ${DEFAULT-VALUE})")
     int basePort;
 
+    @Option(names = "--add", paramLabel = "ID", description = "instead: add node ID to the cluster running from --dir (`ctl member "
+            + "add`, then the node joins with the members it lists) and run it until Ctrl-C")
+    Integer add;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
+        if (add != null) {
+            return addNode(add);
+        }
         if (!(nodes == 3 || nodes == 5 || nodes == 7)) {
             System.err.println("signalbox cluster: --nodes " + nodes + ": a cluster has 3, 5 or 7 nodes");
             return 2;
@@ -59,6 +66,42 @@ public final class ClusterCommand implements Callable<Integer> {
         System.err.println("signalbox cluster: a node exited; stopping the others");
         stopAll(children);
         return 1;
+    }
+
+    /** Adds node {@code id} on this cluster's ports through the log, then runs it in this process as {@code server --join} would. */
+    private int addNode(int id) throws IOException, InterruptedException {
+        if (id < 1 || id > 99) {
+            System.err.println("signalbox cluster: --add " + id + ": a node id of this cluster is 1..99 (ports base+id)");
+            return 2;
+        }
+        NodeConfig.Member node = NodeConfig.localMembers(id, basePort).get(id - 1);
+        String anyMember = NodeConfig.localMembers(7, basePort).stream().map(NodeConfig.Member::clientAddress)
+                .collect(Collectors.joining(","));
+        java.util.Map<String, String> keys;
+        try (io.signalbox.client.SignalboxClient client = io.signalbox.client.SignalboxClient.connect(anyMember)) {
+            long zxid = client.changeMembers(io.signalbox.protocol.MemberChangeRequest.add(id, node.peerAddress(), node.clientAddress(),
+                    node.adminAddress())).zxid();
+            System.out.println("signalbox cluster: node " + id + " added at zxid " + io.signalbox.common.Zxid.format(zxid)
+                    + "; starting it (clients " + node.clientAddress() + ", status page http://" + node.adminAddress() + "/)");
+            keys = null;
+            for (int attempt = 0; keys == null; attempt++) { // the member asked may append the entry a moment after it commits
+                try {
+                    keys = new java.util.TreeMap<>(ClusterJoin.memberKeys(client.status(), id, anyMember));
+                } catch (IllegalArgumentException e) {
+                    if (attempt == 50) {
+                        throw e;
+                    }
+                    Thread.sleep(100);
+                }
+            }
+        } catch (RuntimeException e) {
+            System.err.println("signalbox cluster: --add " + id + ": " + e.getMessage());
+            return 1;
+        }
+        Path nodeDir = Files.createDirectories(directory.resolve("node" + id));
+        keys.put("id", String.valueOf(id));
+        keys.put("dataDir", nodeDir.resolve("data").toString());
+        return io.signalbox.server.ServerMain.run(null, keys, System.err);
     }
 
     private static synchronized void stopAll(List<Process> children) {

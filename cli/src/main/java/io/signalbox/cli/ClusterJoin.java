@@ -18,10 +18,13 @@ final class ClusterJoin {
     private ClusterJoin() {}
 
     static Map<String, String> memberKeys(String address, int selfId, TlsFiles tls) {
-        StatusResult status;
         try (SignalboxClient client = new SignalboxClient(ClientOptions.of(address).withRetryDeadlineMs(10_000).withTls(tls))) {
-            status = client.status();
+            return memberKeys(client.status(), selfId, address);
         }
+    }
+
+    /** The keys for the members {@code status} lists; {@code from} names where it came from, for the refusal. */
+    static Map<String, String> memberKeys(StatusResult status, int selfId, String from) {
         Map<String, String> keys = new TreeMap<>();
         for (Member m : status.members()) {
             if (Member.NONE.equals(m.voting())) {
@@ -38,7 +41,7 @@ final class ClusterJoin {
         }
         Member self = status.member(selfId);
         if (self == null || Member.NONE.equals(self.voting())) {
-            throw new IllegalArgumentException("node " + selfId + " is not a member of the cluster at " + address + " (members "
+            throw new IllegalArgumentException("node " + selfId + " is not a member of the cluster at " + from + " (members "
                     + keys.keySet() + "); add it first: signalbox ctl member add " + selfId
                     + " --peer HOST:PORT --client HOST:PORT --admin HOST:PORT");
         }

@@ -45,6 +45,23 @@ class ClusterCommandTest {
                 });
                 assertTrue(client.submit(new Command.PutService("web", "http", 8080, "roundrobin", null, 1000, 1000, 1000, null)).zxid() > 0);
             }
+            // a fourth node added to the running cluster: through the log, then it joins and serves what was written
+            Process added = new ProcessBuilder(signalbox("cluster", "--dir", directory.toString(), "--base-port", "28900", "--add", "4"))
+                    .redirectErrorStream(true).redirectOutput(directory.resolve("add.log").toFile()).start();
+            try (SignalboxClient four = SignalboxClient.connect("127.0.0.1:29004")) {
+                ProcessCluster.await("node 4 serves the cluster's data", Duration.ofSeconds(40), () -> {
+                    try {
+                        return four.read(io.signalbox.protocol.Consistency.LOCAL, "web").configuration().services().size() == 1
+                                && four.status().members().stream().filter(m -> m.voting().equals(Member.VOTER)).count() == 4;
+                    } catch (SignalboxException e) {
+                        return false;
+                    }
+                });
+            } finally {
+                added.destroy();
+                assertTrue(added.waitFor(30, java.util.concurrent.TimeUnit.SECONDS),
+                        java.nio.file.Files.readString(directory.resolve("add.log")));
+            }
             cluster.destroy();
             assertTrue(cluster.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
             for (int port : new int[] {29001, 29002, 29003}) {

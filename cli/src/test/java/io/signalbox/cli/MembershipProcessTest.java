@@ -43,7 +43,8 @@ class MembershipProcessTest {
     }
 
     private static SignalboxClient clientOf(String address) {
-        return new SignalboxClient(ClientOptions.of(List.of(HostPort.parse(address))).withRetryDeadlineMs(2_000).withRequestTimeoutMs(2_000));
+        return new SignalboxClient(ClientOptions.of(List.of(HostPort.parse(address))).withRetryDeadlineMs(2_000)
+                .withRequestTimeoutMs(2_000));
     }
 
     private static boolean hasService(String address, String service) {
