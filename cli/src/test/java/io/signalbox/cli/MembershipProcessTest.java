@@ -146,4 +146,59 @@ class MembershipProcessTest {
             }
         }
     }
+
+    @Test
+    void overTlsAJoiningNodeAsksWithItsOwnCertificateOnceItsNameMayRead() throws Exception {
+        int base = 31_500;
+        io.signalbox.tls.DevCertificates.CreatedSet certs = io.signalbox.tls.DevCertificates.createSet(directory.resolve("certs"), 4,
+                List.of("ctl"), List.of("127.0.0.1"), Duration.ofDays(1));
+        try (ProcessCluster cluster = ProcessCluster.withTls(3, base, directory.resolve("cluster"), certs.dir(), "ctl",
+                java.util.Map.of("tls.clientAuth", "require", "auth.admin", "ctl"));
+             SignalboxClient client = cluster.client()) {
+            cluster.awaitLeader(LIMIT);
+            client.submit(putService("before", 9001));
+            io.signalbox.tls.TlsFiles ctlFiles = certs.files("ctl");
+            String[] tls = {"--ca", ctlFiles.ca().toString(), "--cert", ctlFiles.cert().toString(), "--key", ctlFiles.key().toString()};
+            String four = "127.0.0.1:" + (base + 104);
+            List<String> add = new ArrayList<>(List.of(tls));
+            add.addAll(List.of("member", "add", "4", "--peer", "127.0.0.1:" + (base + 4), "--client", four, "--admin",
+                    "127.0.0.1:" + (base + 204)));
+            ctl(cluster.addresses(), add.toArray(String[]::new));
+
+            io.signalbox.tls.TlsFiles nodeFiles = certs.files("node-4");
+            Path nodeDir = Files.createDirectories(directory.resolve("node4"));
+            Path conf = Files.writeString(nodeDir.resolve("signalbox.conf"), "id=4\ndataDir=" + nodeDir.resolve("data") + "\n"
+                    + "tls.ca=" + nodeFiles.ca() + "\ntls.cert=" + nodeFiles.cert() + "\ntls.key=" + nodeFiles.key() + "\n"
+                    + "tls.clientAuth=require\nauth.admin=ctl\n");
+            List<String> command = Launch.java(Launch.DEFAULT_HEAP);
+            command.addAll(List.of(SignalboxCommand.class.getName(), "server", "--config", conf.toString(), "--join",
+                    cluster.members.get(0).clientAddress()));
+
+            // Its certificate's name may not read yet: refused, naming what it lacks, and nothing starts.
+            Process refused = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(nodeDir.resolve("refused.log").toFile())
+                    .start();
+            assertTrue(refused.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            String why = Files.readString(nodeDir.resolve("refused.log"));
+            assertEquals(2, refused.exitValue(), why);
+            assertTrue(why.contains("signalbox-node-4 may not read the status"), why);
+
+            List<String> grant = new ArrayList<>(List.of(tls));
+            grant.addAll(List.of("acl", "grant", "signalbox-node-4", "read"));
+            ctl(cluster.addresses(), grant.toArray(String[]::new));
+            Process node4 = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(nodeDir.resolve("node.log").toFile())
+                    .start();
+            try (SignalboxClient reader = new SignalboxClient(ClientOptions.of(List.of(HostPort.parse(four))).withRetryDeadlineMs(2_000)
+                    .withRequestTimeoutMs(2_000).withTls(ctlFiles))) {
+                ProcessCluster.await("node 4 serves over TLS", LIMIT, () -> {
+                    try {
+                        return reader.read(Consistency.LOCAL, "before").configuration().services().size() == 1;
+                    } catch (SignalboxException e) {
+                        return false;
+                    }
+                });
+            } finally {
+                Processes.terminate(node4, 20);
+            }
+        }
+    }
 }
