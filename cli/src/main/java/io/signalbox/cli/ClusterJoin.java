@@ -17,10 +17,16 @@ import java.util.TreeMap;
 final class ClusterJoin {
     private ClusterJoin() {}
 
-    static Map<String, String> memberKeys(String address, int selfId, TlsFiles tls) {
+    static Map<String, String> memberKeys(String address, int selfId, String clusterName, TlsFiles tls) {
+        StatusResult status;
         try (SignalboxClient client = new SignalboxClient(ClientOptions.of(address).withRetryDeadlineMs(10_000).withTls(tls))) {
-            return memberKeys(client.status(), selfId, address);
+            status = client.status();
         }
+        if (!status.clusterName().equals(clusterName)) {
+            throw new IllegalArgumentException("node " + selfId + " is configured for cluster \"" + clusterName + "\", and member "
+                    + status.nodeId() + " at " + address + " is of cluster \"" + status.clusterName() + "\" (clusterName)");
+        }
+        return memberKeys(status, selfId, address);
     }
 
     /** The keys for the members {@code status} lists; {@code from} names where it came from, for the refusal. */

@@ -29,11 +29,15 @@ public final class ServerCommand implements Callable<Integer> {
     }
 
     private int joiningId(Map<String, String> overrides) {
-        String value = overrides.getOrDefault("id", fileValues().get("id"));
+        String value = joiningValue(overrides, "id", null);
         if (value == null) {
             throw new IllegalArgumentException("the joining node needs its id (--id or id=)");
         }
         return Integer.parseInt(value);
+    }
+
+    private String joiningValue(Map<String, String> overrides, String key, String otherwise) {
+        return overrides.getOrDefault(key, fileValues().getOrDefault(key, otherwise));
     }
 
     private io.signalbox.tls.TlsFiles joiningTls(Map<String, String> overrides) {
@@ -76,7 +80,8 @@ public final class ServerCommand implements Callable<Integer> {
         members.forEach((n, value) -> overrides.put("member." + n, value));
         if (join != null) {
             try {
-                overrides.putAll(ClusterJoin.memberKeys(join, joiningId(overrides), joiningTls(overrides)));
+                overrides.putAll(ClusterJoin.memberKeys(join, joiningId(overrides), joiningValue(overrides, "clusterName",
+                        io.signalbox.server.NodeConfig.CLUSTER_NAME_DEFAULT), joiningTls(overrides)));
             } catch (RuntimeException e) {
                 System.err.println("signalbox server: --join " + join + ": " + e.getMessage());
                 return 2;

@@ -104,6 +104,18 @@ class MembershipProcessTest {
             List<String> command = Launch.java(Launch.DEFAULT_HEAP);
             command.addAll(List.of(SignalboxCommand.class.getName(), "server", "--config", conf.toString(), "--join",
                     cluster.members.get(0).clientAddress()));
+
+            // Configured for another cluster: refused before it starts, naming both.
+            List<String> elsewhere = new ArrayList<>(command);
+            elsewhere.addAll(List.of("--set", "clusterName=edge-us"));
+            Process refused = new ProcessBuilder(elsewhere).redirectErrorStream(true)
+                    .redirectOutput(nodeDir.resolve("refused.log").toFile()).start();
+            assertTrue(refused.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            String why = Files.readString(nodeDir.resolve("refused.log"));
+            assertEquals(2, refused.exitValue(), why);
+            assertTrue(why.contains("node 4 is configured for cluster \"edge-us\", and member 1 at "
+                    + cluster.members.get(0).clientAddress() + " is of cluster \"signalbox\""), why);
+
             Process node4 = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(nodeDir.resolve("node.log").toFile()).start();
             try {

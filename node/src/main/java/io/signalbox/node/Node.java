@@ -76,7 +76,7 @@ public final class Node {
         }
         core.configurationTxns().forEach(directory::learn);
         this.memberChanges = new MemberChanges(options.id(), this, directory, commands);
-        this.status = new NodeStatus(options.id(), directory);
+        this.status = new NodeStatus(options.id(), options.clusterName(), directory);
         drain(); // what the core does on start (an election's first votes) is in the first takeEffects
     }
 

@@ -11,15 +11,21 @@ import java.util.List;
  *                                   harness and the simulator's bug switch
  * @param unsafeRefusals             SIMULATOR ONLY: refusals and no-op answers without the quorum round (a bug the chaos harness found)
  * @param access                     the configured admins and whether anonymous connections may act
+ * @param clusterName                what the status says this cluster is called (a joining node checks it)
  */
 public record NodeOptions(int id, List<Member> members, int tickMs, int requestTimeoutTicks, int snapshotEveryEntries,
-                          int historyEntriesMax, boolean unsafeLinearizableReads, boolean unsafeRefusals, Access access) {
+                          int historyEntriesMax, boolean unsafeLinearizableReads, boolean unsafeRefusals, Access access,
+                          String clusterName) {
+    /** The name a cluster has when its configuration gives none. */
+    public static final String CLUSTER_NAME_DEFAULT = "signalbox";
+
     /** A member's addresses as clients and operators know them, shown in the status. */
     public record Member(int id, String peerAddress, String clientAddress, String adminAddress) {}
 
     public NodeOptions {
         members = List.copyOf(members);
         java.util.Objects.requireNonNull(access, "access");
+        java.util.Objects.requireNonNull(clusterName, "clusterName");
         if (members.stream().noneMatch(m -> m.id() == id)) {
             throw new IllegalArgumentException("node " + id + " is not one of the members " + members.stream().map(Member::id).toList());
         }
@@ -27,6 +33,13 @@ public record NodeOptions(int id, List<Member> members, int tickMs, int requestT
             throw new IllegalArgumentException("tickMs, requestTimeoutTicks and snapshotEveryEntries must be >= 1 and historyEntriesMax >= 2; got "
                     + tickMs + ", " + requestTimeoutTicks + ", " + snapshotEveryEntries + ", " + historyEntriesMax);
         }
+    }
+
+    /** Named {@link #CLUSTER_NAME_DEFAULT}. */
+    public NodeOptions(int id, List<Member> members, int tickMs, int requestTimeoutTicks, int snapshotEveryEntries,
+                       int historyEntriesMax, boolean unsafeLinearizableReads, boolean unsafeRefusals, Access access) {
+        this(id, members, tickMs, requestTimeoutTicks, snapshotEveryEntries, historyEntriesMax, unsafeLinearizableReads, unsafeRefusals,
+                access, CLUSTER_NAME_DEFAULT);
     }
 
     /** With {@link Access#OPEN}: every identity is admin (the simulator, tests, loopback demos). */

@@ -20,11 +20,13 @@ import java.util.Set;
  */
 final class NodeStatus {
     private final int selfId;
+    private final String clusterName;
     private final MemberDirectory directory;
     private final Set<Integer> linked = new HashSet<>();
 
-    NodeStatus(int selfId, MemberDirectory directory) {
+    NodeStatus(int selfId, String clusterName, MemberDirectory directory) {
         this.selfId = selfId;
+        this.clusterName = clusterName;
         this.directory = directory;
     }
 
@@ -61,7 +63,7 @@ final class NodeStatus {
             }
         }
         return new StatusResult(appliedZxid, selfId, members, proxies, proxiesNote, inForce.zxid(),
-                view.lastDeliveredZxid() >= inForce.zxid());
+                view.lastDeliveredZxid() >= inForce.zxid(), clusterName);
     }
 
     /** This node's members with the leader's answer about the proxies, or why there is none. */

@@ -33,6 +33,7 @@ import java.util.TreeSet;
  * tls.cert=/etc/signalbox/node-1.pem
  * tls.key=/etc/signalbox/node-1.key
  * auth.admin=ops-lead                       # admin whatever the replicated roles say (a certificate CN or token name)
+ * clusterName=edge-eu                       # the same on every member (default signalbox): another cluster's peers are refused
  * auth.token.deploy=sha256:9f86d0...        # a bearer token's SHA-256, hex; the connection acts as "deploy"
  * </pre>
  *
@@ -41,7 +42,9 @@ import java.util.TreeSet;
  */
 public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs, int snapshotEveryEntries,
                          int historyEntriesMax, int loopQueueMax, int subscriberBufferMax, int requestTimeoutMs,
-                         int clientConnectionsMax, int proposalsInflightMax, Tls tls, boolean insecure, Auth auth) {
+                         int clientConnectionsMax, int proposalsInflightMax, Tls tls, boolean insecure, Auth auth, String clusterName) {
+    /** What {@code clusterName} is when the file says nothing. */
+    public static final String CLUSTER_NAME_DEFAULT = io.signalbox.node.NodeOptions.CLUSTER_NAME_DEFAULT;
 
     /**
      * Who is who on the client port beyond certificates (see docs/security.md).
@@ -63,7 +66,7 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
                       int loopQueueMax, int subscriberBufferMax, int requestTimeoutMs, int clientConnectionsMax,
                       int proposalsInflightMax, Tls tls, boolean insecure) {
         this(id, members, dataDir, tickMs, snapshotEveryEntries, historyEntriesMax, loopQueueMax, subscriberBufferMax, requestTimeoutMs,
-                clientConnectionsMax, proposalsInflightMax, tls, insecure, Auth.NONE);
+                clientConnectionsMax, proposalsInflightMax, tls, insecure, Auth.NONE, CLUSTER_NAME_DEFAULT);
     }
 
     /**
@@ -98,7 +101,7 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
     /** Every key this file may hold; anything else is refused, so a typo is not silently ignored. */
     public static final Set<String> KEYS = Set.of("id", "dataDir", "tickMs", "snapshotEveryEntries", "historyEntriesMax",
             "loopQueueMax", "subscriberBufferMax", "requestTimeoutMs", "clientConnectionsMax", "proposalsInflightMax",
-            "tls.ca", "tls.cert", "tls.key", "tls.clientAuth", "tls.handshakeTimeoutMs", "insecure", "auth.admin");
+            "tls.ca", "tls.cert", "tls.key", "tls.clientAuth", "tls.handshakeTimeoutMs", "insecure", "auth.admin", "clusterName");
     /** Keys named {@code auth.token.NAME}, one per token, beside {@link #KEYS}. */
     public static final String TOKEN_KEY_PREFIX = "auth.token.";
     public static final int HANDSHAKE_TIMEOUT_MS_DEFAULT = 5_000;
@@ -124,6 +127,10 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
         }
         if (dataDir == null) {
             throw bad("dataDir", "(missing)", "a directory for this node's data");
+        }
+        if (clusterName == null || !clusterName.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw bad("clusterName", String.valueOf(clusterName), "1 to 64 of A-Z a-z 0-9 . _ - (the same on every member: peers of "
+                    + "another cluster are refused)");
         }
         range("tickMs", tickMs, 1, 10_000);
         range("snapshotEveryEntries", snapshotEveryEntries, 10, 10_000_000);
@@ -155,12 +162,12 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
 
     public NodeConfig withTls(Tls newTls) {
         return new NodeConfig(id, members, dataDir, tickMs, snapshotEveryEntries, historyEntriesMax, loopQueueMax, subscriberBufferMax,
-                requestTimeoutMs, clientConnectionsMax, proposalsInflightMax, newTls, insecure, auth);
+                requestTimeoutMs, clientConnectionsMax, proposalsInflightMax, newTls, insecure, auth, clusterName);
     }
 
     public NodeConfig withAuth(Auth newAuth) {
         return new NodeConfig(id, members, dataDir, tickMs, snapshotEveryEntries, historyEntriesMax, loopQueueMax, subscriberBufferMax,
-                requestTimeoutMs, clientConnectionsMax, proposalsInflightMax, tls, insecure, newAuth);
+                requestTimeoutMs, clientConnectionsMax, proposalsInflightMax, tls, insecure, newAuth, clusterName);
     }
 
     /** Whether every member is on loopback: then connections without a certificate or token may act, as anonymous. */
@@ -211,7 +218,7 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
                 integer(values, "historyEntriesMax", 10_000), integer(values, "loopQueueMax", 100_000),
                 integer(values, "subscriberBufferMax", 10_000), integer(values, "requestTimeoutMs", 10_000),
                 integer(values, "clientConnectionsMax", 1_024), integer(values, "proposalsInflightMax", 1_000), tls(values),
-                bool(values, "insecure"), AuthKeys.parse(values));
+                bool(values, "insecure"), AuthKeys.parse(values), values.getOrDefault("clusterName", CLUSTER_NAME_DEFAULT));
     }
 
     /** The tls.* keys: all three files or none; each file readable, and together a certificate and key that load. */

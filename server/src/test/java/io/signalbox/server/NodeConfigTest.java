@@ -55,6 +55,7 @@ class NodeConfigTest {
         assertRefused(Map.of("member.3", "127.0.0.1:7003:99999:7203"), "member.3", "1..65535");
         assertRefused(Map.of("member.3", "127.0.0.1:7002:7103:7203"), "member.3", "used once");
         assertRefused(Map.of("tikMs", "50"), "tikMs", "unknown key");
+        assertRefused(Map.of("clusterName", "edge eu"), "clusterName=edge eu", "1 to 64 of A-Z a-z 0-9 . _ -");
         assertRefused(Map.of("member.4", "127.0.0.1:7004:7104:7204", "member.5", "127.0.0.1:7005:7105:7205",
                 "member.6", "127.0.0.1:7006:7106:7206", "member.7", "127.0.0.1:7007:7107:7207", "member.8", "127.0.0.1:7008:7108:7208"),
                 "8 members", "3 to 7 voters");

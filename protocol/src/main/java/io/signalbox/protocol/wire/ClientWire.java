@@ -263,7 +263,7 @@ public final class ClientWire {
     private static io.signalbox.proto.client.StatusResult toProto(StatusResult s) {
         io.signalbox.proto.client.StatusResult.Builder b = io.signalbox.proto.client.StatusResult.newBuilder().setNodeId(s.nodeId())
                 .setProxiesNote(s.proxiesNote()).setConfigurationZxid(s.configurationZxid())
-                .setConfigurationCommitted(s.configurationCommitted());
+                .setConfigurationCommitted(s.configurationCommitted()).setClusterName(s.clusterName());
         for (Member m : s.members()) {
             b.addMembers(io.signalbox.proto.client.Member.newBuilder().setId(m.id()).setPeerAddress(m.peerAddress())
                     .setClientAddress(m.clientAddress()).setAdminAddress(m.adminAddress()).setRole(m.role()).setLeaderId(m.leaderId())
@@ -289,6 +289,6 @@ public final class ClientWire {
             proxies.add(new ProxyStatus(fromProto(p.getReport()), p.getLagEntries(), p.getReportAgeMs()));
         }
         return new StatusResult(zxid, s.getNodeId(), members, proxies, s.getProxiesNote(), s.getConfigurationZxid(),
-                s.getConfigurationCommitted());
+                s.getConfigurationCommitted(), s.getClusterName());
     }
 }

@@ -59,6 +59,8 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     private final int selfId;
+    /** Said in every hello; a hello naming another cluster is refused. */
+    private final String clusterName;
     /** Replaced whole by {@link #updatePeers} (loop thread); read on Netty threads. */
     private volatile Map<Integer, InetSocketAddress> peers;
     private final EventLoopGroup group;
@@ -72,9 +74,10 @@ public final class PeerTransport implements AutoCloseable {
     private Channel server;
     private volatile boolean closed;
 
-    public PeerTransport(int selfId, Map<Integer, InetSocketAddress> peers, EventLoopGroup group, Inbound inbound, Runnable onDrop,
-                         NodeTls tls) {
+    public PeerTransport(int selfId, String clusterName, Map<Integer, InetSocketAddress> peers, EventLoopGroup group, Inbound inbound,
+                         Runnable onDrop, NodeTls tls) {
         this.selfId = selfId;
+        this.clusterName = clusterName;
         this.tls = tls;
         this.peers = Map.copyOf(peers);
         this.group = group;
@@ -212,7 +215,7 @@ public final class PeerTransport implements AutoCloseable {
         private void sayHello(ChannelHandlerContext ctx) {
             if (peer != 0) {
                 reconnectDelayMs.remove(peer);
-                byte[] hello = PeerEnvelope.newBuilder().setFrom(selfId).build().toByteArray();
+                byte[] hello = PeerEnvelope.newBuilder().setFrom(selfId).setClusterName(clusterName).build().toByteArray();
                 ctx.writeAndFlush(Unpooled.wrappedBuffer(hello));
                 register(peer, ctx.channel());
             }
@@ -243,14 +246,22 @@ public final class PeerTransport implements AutoCloseable {
 
         private void acceptHello(ChannelHandlerContext ctx, byte[] bytes) {
             int from;
+            String theirCluster = "";
             try {
                 PeerEnvelope hello = PeerEnvelope.parseFrom(bytes);
                 from = hello.getFrom();
+                theirCluster = hello.getClusterName().isEmpty() ? io.signalbox.server.NodeConfig.CLUSTER_NAME_DEFAULT : hello.getClusterName();
                 if (hello.getBodyCase() != PeerEnvelope.BodyCase.BODY_NOT_SET) {
                     from = -1;
                 }
             } catch (InvalidProtocolBufferException e) {
                 from = -1;
+            }
+            if (from > 0 && !theirCluster.equals(clusterName)) {
+                LOG.warn("node {}: refusing a peer connection from {}: it says hello as member {} of cluster \"{}\", this node is of "
+                        + "cluster \"{}\" (clusterName)", selfId, ctx.channel().remoteAddress(), from, theirCluster, clusterName);
+                ctx.close();
+                return;
             }
             if (!peers.containsKey(from) || from > selfId) {
                 LOG.warn("node {}: refusing a peer connection from {} that did not say hello as a lower-id member (said {})",

@@ -90,7 +90,7 @@ public final class SignalboxNode implements AutoCloseable {
                 peerAddresses.put(m.id(), new InetSocketAddress(m.host(), m.peerPort()));
             }
         }
-        this.peers = new PeerTransport(config.id(), peerAddresses, netty, new PeerTransport.Inbound() {
+        this.peers = new PeerTransport(config.id(), config.clusterName(), peerAddresses, netty, new PeerTransport.Inbound() {
             @Override
             public void received(int from, PeerMessage message) {
                 if (!loop.offerExternal(() -> step(() -> node.receive(from, message)))) {
@@ -144,7 +144,7 @@ public final class SignalboxNode implements AutoCloseable {
         int requestTimeoutTicks = Math.max(1, config.requestTimeoutMs() / config.tickMs());
         return new NodeOptions(config.id(), members, config.tickMs(), requestTimeoutTicks, config.snapshotEveryEntries(),
                 config.historyEntriesMax(), Boolean.getBoolean(UNSAFE_READS_PROPERTY), false,
-                new Access(config.auth().admins(), config.loopbackOnly() || config.insecure()));
+                new Access(config.auth().admins(), config.loopbackOnly() || config.insecure()), config.clusterName());
     }
 
     /** Opens the data directory, binds the three ports and starts the loop; throws with the reason if any fails. */

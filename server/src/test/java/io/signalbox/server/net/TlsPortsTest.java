@@ -158,6 +158,19 @@ class TlsPortsTest {
     }
 
     @Test
+    void aPeerOfAnotherClusterIsRefusedNamingBothClusters() throws IOException {
+        try (SSLSocket socket = tlsSocket(certificates.files("node-1"), self.peerPort())) {
+            byte[] hello = PeerEnvelope.newBuilder().setFrom(1).setClusterName("edge-us").build().toByteArray();
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            out.writeInt(hello.length);
+            out.write(hello);
+            out.flush();
+            assertClosedByTheNode(socket);
+            awaitLine("it says hello as member 1 of cluster \"edge-us\", this node is of cluster \"signalbox\" (clusterName)");
+        }
+    }
+
+    @Test
     void aPeerWhoseHelloMatchesItsCertificateIsLinked() throws IOException {
         try (SSLSocket socket = tlsSocket(certificates.files("node-1"), self.peerPort())) {
             sayHello(socket, 1);
