@@ -219,6 +219,8 @@ class RegisterProcessTest {
         System.out.printf("figure: kill -9 of the sidecar to the server out of HAProxy %d ms (session timeout %d ms)%n", outMs, sessionTimeoutMs);
 
         // Killed and restarted at once: the old session still owns c1, so the new sidecar is refused, naming it, until it expires.
+        // A session that outlives a JVM start on a loaded machine (a 3 s one expired before the next sidecar asked, in CI).
+        config.put("sessionTimeoutMs", "10000");
         ProcessUnderTest second = world.sidecar(config);
         ProcessCluster.await("c1 registered again", LIMIT, () -> world.server("crash", "c1") != null);
         long oldSession = world.server("crash", "c1").sessionId();
