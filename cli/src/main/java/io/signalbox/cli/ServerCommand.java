@@ -13,40 +13,13 @@ import picocli.CommandLine.Option;
         description = "Runs one Signalbox node. Values come from --config (properties: id, member.N=host:peerPort:clientPort:adminPort, "
                 + "dataDir, tickMs, ...); flags override the file. SIGTERM stops it gracefully and it exits 0.")
 public final class ServerCommand implements Callable<Integer> {
-    /** The id and TLS files from the flags, or else the file: what --join needs before the node's configuration is whole. */
-    private Map<String, String> fileValues() {
-        java.util.Properties file = new java.util.Properties();
-        if (config != null) {
-            try (java.io.Reader reader = java.nio.file.Files.newBufferedReader(config)) {
-                file.load(reader);
-            } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("cannot read " + config + ": " + e.getMessage(), e);
-            }
-        }
-        Map<String, String> values = new LinkedHashMap<>();
-        file.stringPropertyNames().forEach(k -> values.put(k, file.getProperty(k).trim()));
-        return values;
-    }
-
-    private int joiningId(Map<String, String> overrides) {
-        String value = joiningValue(overrides, "id", null);
-        if (value == null) {
-            throw new IllegalArgumentException("the joining node needs its id (--id or id=)");
-        }
-        return Integer.parseInt(value);
-    }
-
-    private String joiningValue(Map<String, String> overrides, String key, String otherwise) {
-        return overrides.getOrDefault(key, fileValues().getOrDefault(key, otherwise));
-    }
-
-    private io.signalbox.tls.TlsFiles joiningTls(Map<String, String> overrides) {
-        Map<String, String> values = fileValues();
-        values.putAll(overrides);
-        if (!values.containsKey("tls.ca")) {
-            return null;
-        }
-        return new io.signalbox.tls.TlsFiles(Path.of(values.get("tls.ca")), Path.of(values.get("tls.cert")), Path.of(values.get("tls.key")));
+    /** The id, cluster name and TLS files, from the flags or else the file: what --join needs before the members are known. */
+    private static Map<String, String> joinKeys(String join, int joiningId, Map<String, String> values) {
+        String tlsCa = values.get("tls.ca");
+        io.signalbox.tls.TlsFiles tls = tlsCa == null ? null
+                : new io.signalbox.tls.TlsFiles(Path.of(tlsCa), Path.of(values.get("tls.cert")), Path.of(values.get("tls.key")));
+        return ClusterJoin.memberKeys(join, joiningId,
+                values.getOrDefault("clusterName", io.signalbox.server.NodeConfig.CLUSTER_NAME_DEFAULT), tls);
     }
 
     @Option(names = "--config", description = "signalbox.conf (Java properties)")
@@ -80,8 +53,12 @@ public final class ServerCommand implements Callable<Integer> {
         members.forEach((n, value) -> overrides.put("member." + n, value));
         if (join != null) {
             try {
-                overrides.putAll(ClusterJoin.memberKeys(join, joiningId(overrides), joiningValue(overrides, "clusterName",
-                        io.signalbox.server.NodeConfig.CLUSTER_NAME_DEFAULT), joiningTls(overrides)));
+                Map<String, String> values = io.signalbox.server.NodeConfig.values(config, overrides);
+                String joiningId = values.get("id");
+                if (joiningId == null) {
+                    throw new IllegalArgumentException("the joining node needs its id (--id or id=)");
+                }
+                overrides.putAll(joinKeys(join, Integer.parseInt(joiningId), values));
             } catch (RuntimeException e) {
                 System.err.println("signalbox server: --join " + join + ": " + e.getMessage());
                 return 2;

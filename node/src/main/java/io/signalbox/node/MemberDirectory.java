@@ -25,8 +25,10 @@ final class MemberDirectory {
     private final Map<Integer, NodeOptions.Member> byId = new TreeMap<>();
     /** Bumped on every change, so the host redials only when something changed. */
     private long version;
-    /** What {@link #peersIfChanged} last answered from: the version and the two configurations' zxids. */
-    private List<Long> peersAnsweredFor = List.of();
+    /** What {@link #peersIfChanged} last answered from (asked after every step: no allocation when unchanged). */
+    private long answeredVersion = -1;
+    private long answeredInForceZxid = -1;
+    private long answeredDeliveredZxid = -1;
 
     MemberDirectory(List<NodeOptions.Member> bootstrap) {
         bootstrap.forEach(this::put);
@@ -85,8 +87,7 @@ final class MemberDirectory {
      * node is a member of neither (its removal committed): the others no longer take its links.
      */
     Map<Integer, String> peersIfChanged(int selfId, Membership inForce, Membership delivered) {
-        List<Long> answeringFor = List.of(version, inForce.zxid(), delivered.zxid());
-        if (answeringFor.equals(peersAnsweredFor)) {
+        if (version == answeredVersion && inForce.zxid() == answeredInForceZxid && delivered.zxid() == answeredDeliveredZxid) {
             return null;
         }
         Set<Integer> ids = new java.util.TreeSet<>(inForce.voters());
@@ -94,7 +95,9 @@ final class MemberDirectory {
         ids.addAll(delivered.voters());
         ids.addAll(delivered.observers());
         bound(ids);
-        peersAnsweredFor = List.of(version, inForce.zxid(), delivered.zxid());
+        answeredVersion = version;
+        answeredInForceZxid = inForce.zxid();
+        answeredDeliveredZxid = delivered.zxid();
         Map<Integer, String> peers = new TreeMap<>();
         if (!ids.contains(selfId)) {
             return peers;

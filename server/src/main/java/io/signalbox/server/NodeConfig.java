@@ -189,6 +189,11 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
 
     /** Reads a file; {@code overrides} (from flags) win over it. */
     public static NodeConfig load(Path file, Map<String, String> overrides) {
+        return fromMap(values(file, overrides));
+    }
+
+    /** The file's keys ({@code file} may be null: none) with {@code overrides} winning, before any check. */
+    public static Map<String, String> values(Path file, Map<String, String> overrides) {
         Properties properties = new Properties();
         if (file != null) {
             try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -200,7 +205,7 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
         Map<String, String> values = new TreeMap<>();
         properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k).trim()));
         values.putAll(overrides);
-        return fromMap(values);
+        return values;
     }
 
     public static NodeConfig fromMap(Map<String, String> values) {
