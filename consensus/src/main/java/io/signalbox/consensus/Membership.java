@@ -53,6 +53,14 @@ public record Membership(long zxid, List<Integer> voters, List<Integer> observer
         return voters.contains(id);
     }
 
+    /** Every member: the voters, then the observers, each ascending. */
+    public List<Integer> members() {
+        List<Integer> members = new java.util.ArrayList<>(voters.size() + observers.size());
+        members.addAll(voters);
+        members.addAll(observers);
+        return members;
+    }
+
     public boolean isMember(int id) {
         return voters.contains(id) || observers.contains(id);
     }

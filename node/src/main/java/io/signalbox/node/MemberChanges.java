@@ -100,8 +100,7 @@ final class MemberChanges {
         if (request.peerAddress().equals(request.clientAddress())) {
             return "member " + request.id() + ": peer and client address are both " + request.peerAddress();
         }
-        Set<Integer> members = new HashSet<>(inForce.voters());
-        members.addAll(inForce.observers());
+        Set<Integer> members = new HashSet<>(inForce.members());
         for (String address : List.of(request.peerAddress(), request.clientAddress())) {
             int user = directory.usedBy(address, members, request.id());
             if (user != 0) {

@@ -59,9 +59,7 @@ final class MemberDirectory {
     /** The addresses of {@code membership}'s members that this node knows, voters first. */
     List<MemberRecord> records(Membership membership) {
         List<MemberRecord> records = new ArrayList<>();
-        List<Integer> ids = new ArrayList<>(membership.voters());
-        ids.addAll(membership.observers());
-        for (int id : ids) {
+        for (int id : membership.members()) {
             NodeOptions.Member m = byId.get(id);
             if (m != null) {
                 records.add(new MemberRecord(id, m.peerAddress(), m.clientAddress(), m.adminAddress()));
@@ -90,10 +88,8 @@ final class MemberDirectory {
         if (version == answeredVersion && inForce.zxid() == answeredInForceZxid && delivered.zxid() == answeredDeliveredZxid) {
             return null;
         }
-        Set<Integer> ids = new java.util.TreeSet<>(inForce.voters());
-        ids.addAll(inForce.observers());
-        ids.addAll(delivered.voters());
-        ids.addAll(delivered.observers());
+        Set<Integer> ids = new java.util.TreeSet<>(inForce.members());
+        ids.addAll(delivered.members());
         bound(ids);
         answeredVersion = version;
         answeredInForceZxid = inForce.zxid();

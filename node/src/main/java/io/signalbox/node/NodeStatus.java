@@ -43,8 +43,7 @@ final class NodeStatus {
                         String proxiesNote) {
         List<Member> members = new ArrayList<>();
         if (!proxiesOnly) {
-            List<Integer> ids = new ArrayList<>(inForce.voters());
-            ids.addAll(inForce.observers());
+            List<Integer> ids = inForce.members();
             if (!ids.contains(selfId)) {
                 ids.add(selfId);
             }
