@@ -46,7 +46,7 @@ class MembershipElectionTest {
     }
 
     @Test
-    void aVoterDroppedByAChangeNotDeliveredHereIsOutOnceItsOwnHistoryHoldsThatChange() {
+    void aVoterDroppedByAChangeNotDeliveredHereIsOutOnceItHoldsThatChange() {
         byte[] removeFour = ConfigurationEntry.encode(List.of(1, 2, 3, 5), List.of(), new byte[0]);
         RecoveredState holdingTheRemoval = new RecoveredState(1, 1, Snapshot.GENESIS, List.of(new Txn(Zxid.of(1, 1), removeFour)));
         SplittableRandom random = new SplittableRandom(1);
@@ -63,6 +63,14 @@ class MembershipElectionTest {
         other.takeEffects();
         other.receive(5, new Notification(1, Role.LOOKING, 4, Zxid.of(2, 7), 3, Zxid.ZERO));
         assertTrue(notificationsSent(other).stream().allMatch(n -> n.proposedLeader() == 4), "its better vote is adopted");
+
+        // 4's history has passed into epoch 2, but 4 itself says its configuration is the removal (3-node sweep seed 10047544)
+        ZabCore told = ZabCore.create(ZabConfig.defaults(1, List.of(1, 2, 3, 4, 5)), holdingTheRemoval, random::nextLong);
+        told.takeEffects();
+        told.receive(4, new Notification(1, Role.LOOKING, 4, Zxid.of(2, 7), 3, Zxid.of(1, 1)));
+        assertTrue(notificationsSent(told).stream().noneMatch(n -> n.proposedLeader() == 4), "no vote adopted for node 4");
+        told.receive(5, new Notification(1, Role.LOOKING, 4, Zxid.of(2, 7), 3, Zxid.ZERO));
+        assertTrue(notificationsSent(told).stream().noneMatch(n -> n.proposedLeader() == 4), "nor on another's word once 4 said so");
     }
 
     private static List<Notification> notificationsSent(ZabCore core) {

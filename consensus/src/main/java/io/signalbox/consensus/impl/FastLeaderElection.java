@@ -21,6 +21,8 @@ final class FastLeaderElection implements Phase {
     private final Transitions transitions;
     private final Map<Integer, Vote> receivedVotes = new HashMap<>();
     private final Map<Integer, Notification> outOfElection = new HashMap<>();
+    /** The configuration each sender last said it has in force (its newest, committed or not). */
+    private final Map<Integer, Long> configurationOf = new HashMap<>();
     private Vote vote;
     private long nextRetryTick;
     private long finalizeAtTick = -1;
@@ -75,6 +77,7 @@ final class FastLeaderElection implements Phase {
 
     /** FLE's receive loop: adopt newer rounds and better votes, tally, and join an established leader. */
     private void onNotification(int from, Notification n) {
+        configurationOf.put(from, n.configurationZxid());
         Vote theirs = new Vote(n.round(), n.proposedLeader(), n.proposedZxid(), n.proposedEpoch());
         if (theirs.leader() == peer.id() && n.senderState() == Role.LOOKING) {
             // A vote for us describes our history as the sender last heard it; after a crash that lost
@@ -177,12 +180,24 @@ final class FastLeaderElection implements Phase {
         if (!peer.deliveredMembership().isVoter(candidate.leader())) {
             return false;
         }
-        // Dropped by a change not delivered here. A candidate whose history reaches that entry in
-        // its epoch holds it (within an epoch every history is a prefix of its leader's), so it is
-        // out for good: electing it would stall, as it does not count itself (5-node sweep seed
-        // 20026948, everyone holding the removal of 4, only two having delivered it).
-        long change = inForce.zxid();
-        return !(Zxid.epoch(candidate.zxid()) == Zxid.epoch(change) && candidate.zxid() >= change);
+        // Dropped by a change not delivered here. A candidate that holds that change is out for
+        // good: electing it would stall, as it does not count itself (5-node sweep seed 20026948,
+        // everyone holding the removal of 4, only two having delivered it).
+        return !holds(candidate, inForce.zxid());
+    }
+
+    /**
+     * Whether the candidate holds the configuration entry at {@code change}. It does if its history
+     * reaches that entry in the entry's epoch (within an epoch every history is a prefix of its
+     * leader's), or if it says so itself: a zxid names one entry, so a candidate whose own
+     * configuration is {@code change} has it, whatever epoch its history has since reached (3-node
+     * sweep seed 10047544: all held the removal of 4, only 1 and 5 had delivered it, and 4's
+     * history of epoch 18 passed it; 2 and 3 kept voting 4, 1 and 5 voting 3, for ever).
+     */
+    private boolean holds(Vote candidate, long change) {
+        boolean reachesInItsEpoch = Zxid.epoch(candidate.zxid()) == Zxid.epoch(change) && candidate.zxid() >= change;
+        Long saysItHas = configurationOf.get(candidate.leader());
+        return reachesInItsEpoch || (saysItHas != null && saysItHas == change);
     }
 
     private boolean hasQuorumFor(Vote candidate) {
