@@ -90,7 +90,7 @@ public final class MembershipBench {
     }
 
     /** Weight changes with {@value #WRITER_OUTSTANDING} outstanding, counting the committed ones, until interrupted. */
-    private static Thread steadyWriter(SignalboxClient client, AtomicLong commits) {
+    static Thread steadyWriter(SignalboxClient client, AtomicLong commits) {
         Thread writer = new Thread(() -> {
             Semaphore outstanding = new Semaphore(WRITER_OUTSTANDING);
             try {

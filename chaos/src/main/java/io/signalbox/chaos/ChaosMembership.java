@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * The {@code membership} nemesis: replaces a node with a wiped one through the log. It removes
  * the node ({@code member rm}, the leader every other time), waits for the change to commit,
  * kills it and removes its data directory; the heal adds it back ({@code member add}, same id
- * and addresses) and starts it empty, to sync as a new member. Needs 5 nodes: a 3-node
+ * and addresses) and starts it empty, to sync as a new member; every other time it comes back as
+ * an observer and is promoted ({@code member promote}, refused and retried while it lags). Needs 5 nodes: a 3-node
  * cluster cannot lose a voter (at least 3 remain). The changes go through the harness's own
  * client, an admin (insecure nodes, or {@code auth.admin} with TLS).
  */
@@ -25,6 +26,7 @@ final class ChaosMembership {
     private final Random random;
     private final int nodes;
     private int replaced;
+    private int healed;
     /** The node removed and not yet added back, or 0. */
     private int out;
 
@@ -62,10 +64,16 @@ final class ChaosMembership {
         }
         int node = out;
         NodeConfig.Member m = network.members().get(node - 1);
-        change(MemberChangeRequest.add(node, m.peerAddress(), m.clientAddress(), m.adminAddress()));
+        boolean asObserver = healed++ % 2 == 1;
+        change(asObserver ? MemberChangeRequest.addObserver(node, m.peerAddress(), m.clientAddress(), m.adminAddress())
+                : MemberChangeRequest.add(node, m.peerAddress(), m.clientAddress(), m.adminAddress()));
         network.startNode(node);
+        if (asObserver) {
+            change(MemberChangeRequest.promote(node));
+        }
         out = 0;
-        history.nemesis("membership: node " + node + " added back, started empty");
+        history.nemesis("membership: node " + node + " added back" + (asObserver ? " as an observer, started empty, promoted once it "
+                + "caught up" : ", started empty"));
     }
 
     /** Retries until the change committed (a leader may be changing hands); fails after the deadline. */
@@ -93,8 +101,13 @@ final class ChaosMembership {
         try {
             StatusResult status = client.status();
             Member member = status.member(change.id());
-            boolean voter = member != null && Member.VOTER.equals(member.voting());
-            return status.configurationCommitted() && voter == MemberChangeRequest.ADD.equals(change.change());
+            String voting = member == null ? Member.NONE : member.voting();
+            String wanted = switch (change.change()) {
+                case MemberChangeRequest.ADD, MemberChangeRequest.PROMOTE -> Member.VOTER;
+                case MemberChangeRequest.ADD_OBSERVER -> Member.OBSERVER;
+                default -> Member.NONE;
+            };
+            return status.configurationCommitted() && voting.equals(wanted);
         } catch (SignalboxException e) {
             return false;
         }

@@ -23,8 +23,8 @@ import picocli.CommandLine;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print figures.",
         subcommands = {BenchCommand.Storage.class, BenchCommand.State.class, BenchCommand.Cluster.class, CompareCommand.class,
-            BenchCommand.Elections.class, BenchCommand.Scale.class, BenchCommand.Membership.class, ProxyBenchCommands.Haproxy.class,
-            ProxyBenchCommands.Nginx.class, ProxyBenchCommands.Checker.class, BenchCommand.Jmh.class, BenchCommand.Chart.class})
+            BenchCommand.Elections.class, BenchCommand.Scale.class, BenchCommand.Membership.class, BenchCommand.Observers.class,
+            ProxyBenchCommands.Haproxy.class, ProxyBenchCommands.Nginx.class, ProxyBenchCommands.Checker.class, BenchCommand.Jmh.class, BenchCommand.Chart.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -189,6 +189,28 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             io.signalbox.bench.MembershipBench.run(out(), services, serversPerService);
+            return 0;
+        }
+    }
+
+    @Command(name = "observers", mixinStandardHelpOptions = true, description = "Real processes: LOCAL reads spread over 3 voters "
+            + "and 0, 2 or 4 observers while a steady writer commits: reads per second, p50, p99 and the writer's commits per second "
+            + "for each count (docs/membership.md).")
+    static final class Observers extends Subcommand {
+        @Option(names = "--observers", split = ",", defaultValue = "0,2,4", description = "observer counts, one row each (default: "
+                + "${DEFAULT-VALUE})")
+        List<Integer> observers;
+
+        @Option(names = "--outstanding", defaultValue = "256", description = "reads outstanding (default: ${DEFAULT-VALUE})")
+        int outstanding;
+
+        @Option(names = "--duration", defaultValue = "10", description = "seconds measured per row, after 3 s of warm-up (default: "
+                + "${DEFAULT-VALUE})")
+        double duration;
+
+        @Override
+        public Integer call() throws Exception {
+            io.signalbox.bench.ObserverReadBench.run(out(), observers, outstanding, duration);
             return 0;
         }
     }

@@ -34,6 +34,10 @@ public final class ClusterCommand implements Callable<Integer> {
             + "add`, then the node joins with the members it lists) and run it until Ctrl-C")
     Integer add;
 
+    @Option(names = "--observer", description = "with --add: add the node as an observer (promote it later with `ctl member "
+            + "promote`)")
+    boolean observer;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (add != null) {
@@ -79,9 +83,12 @@ public final class ClusterCommand implements Callable<Integer> {
                 .collect(Collectors.joining(","));
         java.util.Map<String, String> keys;
         try (io.signalbox.client.SignalboxClient client = io.signalbox.client.SignalboxClient.connect(anyMember)) {
-            long zxid = client.changeMembers(io.signalbox.protocol.MemberChangeRequest.add(id, node.peerAddress(), node.clientAddress(),
-                    node.adminAddress())).zxid();
-            System.out.println("signalbox cluster: node " + id + " added at zxid " + io.signalbox.common.Zxid.format(zxid)
+            io.signalbox.protocol.MemberChangeRequest change = new io.signalbox.protocol.MemberChangeRequest(observer
+                    ? io.signalbox.protocol.MemberChangeRequest.ADD_OBSERVER : io.signalbox.protocol.MemberChangeRequest.ADD, id,
+                    node.peerAddress(), node.clientAddress(), node.adminAddress());
+            long zxid = client.changeMembers(change).zxid();
+            System.out.println("signalbox cluster: node " + id + " added" + (observer ? " as an observer" : "") + " at zxid "
+                    + io.signalbox.common.Zxid.format(zxid)
                     + "; starting it (clients " + node.clientAddress() + ", status page http://" + node.adminAddress() + "/)");
             keys = null;
             for (int attempt = 0; keys == null; attempt++) { // the member asked may append the entry a moment after it commits

@@ -11,8 +11,9 @@ import java.util.TreeMap;
 
 /**
  * {@code server --join HOST:PORT}: asks one member for the configuration in force and turns it
- * into this start's {@code member.N} keys. The node must have been added first ({@code ctl
- * member add}): a node the cluster does not list as a member is refused, naming the members.
+ * into this start's {@code member.N} keys (and {@code observers}, the ids that only observe).
+ * The node must have been added first ({@code ctl member add}): a node the cluster does not
+ * list as a member is refused, naming the members.
  */
 final class ClusterJoin {
     private ClusterJoin() {}
@@ -32,9 +33,13 @@ final class ClusterJoin {
     /** The keys for the members {@code status} lists; {@code from} names where it came from, for the refusal. */
     static Map<String, String> memberKeys(StatusResult status, int selfId, String from) {
         Map<String, String> keys = new TreeMap<>();
+        java.util.List<String> observers = new java.util.ArrayList<>();
         for (Member m : status.members()) {
             if (Member.NONE.equals(m.voting())) {
                 continue;
+            }
+            if (Member.OBSERVER.equals(m.voting())) {
+                observers.add(String.valueOf(m.id()));
             }
             HostPort peer = HostPort.parse(m.peerAddress());
             HostPort client = HostPort.parse(m.clientAddress());
@@ -50,6 +55,9 @@ final class ClusterJoin {
             throw new IllegalArgumentException("node " + selfId + " is not a member of the cluster at " + from + " (members "
                     + keys.keySet() + "); add it first: signalbox ctl member add " + selfId
                     + " --peer HOST:PORT --client HOST:PORT --admin HOST:PORT");
+        }
+        if (!observers.isEmpty()) {
+            keys.put("observers", String.join(",", observers));
         }
         return keys;
     }

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * add} and a node started with {@code server --join}; the new node serves what was written
  * before and after; then the leader is removed with {@code ctl member rm}, steps down, and the
  * other three elect a leader and commit; a node restarted after its log was compacted into a
- * snapshot comes back with the changed configuration, not its bootstrap members.
+ * snapshot comes back with the changed configuration, not its bootstrap members; an observer
+ * joins, serves reads, forwards writes and becomes a voter with {@code ctl member promote}.
  */
 class MembershipProcessTest {
     private static final Duration LIMIT = Duration.ofSeconds(40);
@@ -210,6 +211,53 @@ class MembershipProcessTest {
                 });
             } finally {
                 Processes.terminate(node4, 20);
+            }
+        }
+    }
+
+    @Test
+    void anObserverJoinsServesReadsAndForwardsWritesAndIsPromotedOnceItCaughtUp() throws Exception {
+        int base = 31_700;
+        try (ProcessCluster cluster = new ProcessCluster(3, base, directory.resolve("cluster"));
+             SignalboxClient client = cluster.client()) {
+            cluster.awaitLeader(LIMIT);
+            client.submit(putService("before", 9001));
+            String eight = "127.0.0.1:" + (base + 108);
+            String added = ctl(cluster.addresses(), "member", "add", "8", "--observer", "--peer", "127.0.0.1:" + (base + 8), "--client",
+                    eight, "--admin", "127.0.0.1:" + (base + 208));
+            assertTrue(added.startsWith("ok: committed at zxid"), added);
+
+            // Not started yet, so not synced: refused, naming the observer, and nothing changes.
+            CliRun early = new CliRun();
+            int rc = early.run("ctl", "--connect", cluster.addresses(), "member", "promote", "8");
+            assertNotEquals(0, rc, early.out.toString());
+            assertTrue(early.err.toString().contains("observer 8 is not synced with leader"), early.err.toString() + early.out);
+            assertEquals(List.of(1, 2, 3), voters(statusOf(cluster.members.get(0).clientAddress())));
+
+            Path nodeDir = Files.createDirectories(directory.resolve("node8"));
+            Path conf = Files.writeString(nodeDir.resolve("signalbox.conf"), "id=8\ndataDir=" + nodeDir.resolve("data") + "\n");
+            List<String> command = Launch.java(Launch.DEFAULT_HEAP);
+            command.addAll(List.of(SignalboxCommand.class.getName(), "server", "--config", conf.toString(), "--join",
+                    cluster.members.get(1).clientAddress()));
+            Process node8 = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(nodeDir.resolve("node.log").toFile()).start();
+            try {
+                ProcessCluster.await("the observer serves what was written before it joined", LIMIT, () -> hasService(eight, "before"));
+                try (SignalboxClient viaObserver = clientOf(eight)) {
+                    viaObserver.submit(putService("through-the-observer", 9002));
+                }
+                ProcessCluster.await("every voter applied the write the observer forwarded", LIMIT,
+                        () -> cluster.members.stream().allMatch(m -> hasService(m.clientAddress(), "through-the-observer")));
+                String ls = ctl(eight, "member", "ls", "--json");
+                assertTrue(ls.contains("{\"id\":8,\"voting\":\"observer\",\"peer\":\"127.0.0.1:" + (base + 8) + "\""), ls);
+                assertEquals(List.of(1, 2, 3), voters(statusOf(eight)), "an observer is no voter");
+
+                String promoted = ctl(cluster.addresses(), "member", "promote", "8");
+                assertTrue(promoted.startsWith("ok: committed at zxid"), promoted);
+                ProcessCluster.await("node 8 counts itself a voter", LIMIT, () -> voters(statusOf(eight)).equals(List.of(1, 2, 3, 8)));
+                client.submit(putService("after", 9003));
+                ProcessCluster.await("node 8 applies what four voters commit", LIMIT, () -> hasService(eight, "after"));
+            } finally {
+                Processes.terminate(node8, 20);
             }
         }
     }

@@ -9,12 +9,8 @@ package io.signalbox.consensus;
  */
 public record MembershipChange(Kind kind, int member) {
     public enum Kind {
-        ADD_VOTER, REMOVE_VOTER,
-        /** Refused for now: observers are a later step of issue 18. */
-        ADD_OBSERVER,
-        /** Refused for now: observers are a later step of issue 18. */
-        REMOVE_OBSERVER,
-        /** Refused for now: observers are a later step of issue 18. */
+        ADD_VOTER, REMOVE_VOTER, ADD_OBSERVER, REMOVE_OBSERVER,
+        /** An observer becomes a voter: refused while it lags the leader's commit point. */
         PROMOTE_OBSERVER
     }
 
@@ -33,6 +29,18 @@ public record MembershipChange(Kind kind, int member) {
 
     public static MembershipChange removeVoter(int member) {
         return new MembershipChange(Kind.REMOVE_VOTER, member);
+    }
+
+    public static MembershipChange addObserver(int member) {
+        return new MembershipChange(Kind.ADD_OBSERVER, member);
+    }
+
+    public static MembershipChange removeObserver(int member) {
+        return new MembershipChange(Kind.REMOVE_OBSERVER, member);
+    }
+
+    public static MembershipChange promoteObserver(int member) {
+        return new MembershipChange(Kind.PROMOTE_OBSERVER, member);
     }
 
     @Override

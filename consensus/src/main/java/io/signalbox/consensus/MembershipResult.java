@@ -31,14 +31,16 @@ public sealed interface MembershipResult {
         CHANGE_IN_PROGRESS,
         /** The id is already a member. */
         MEMBER_IN_USE,
-        /** The id is not a voter of the configuration in force. */
+        /** The id is not a voter (or, for an observer's change, an observer) of the configuration in force. */
         UNKNOWN_MEMBER,
         /** The change would leave fewer than {@link Membership#VOTERS_MIN} voters. */
         TOO_FEW_VOTERS,
         /** The change would make more than {@link Membership#VOTERS_MAX} voters. */
         TOO_MANY_VOTERS,
-        /** Observers are not built yet. */
-        UNSUPPORTED,
+        /** The change would make more than {@link Membership#OBSERVERS_MAX} observers. */
+        TOO_MANY_OBSERVERS,
+        /** The observer to promote is not synced with the leader or too far behind its commit point; {@code message} says by how much. */
+        LAGGING,
         /** Too many proposals await commit; retry later. */
         BUSY,
         /** The entry (with the node layer's data) exceeds the txn payload limit. */

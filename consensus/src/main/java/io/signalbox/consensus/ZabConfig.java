@@ -10,7 +10,8 @@ import java.util.TreeSet;
  * limits on every queue and batch (units last in names). Timeouts are tick counts,
  * never wall-clock durations: the runtime decides how long a tick is.
  *
- * @param selfId                     this node's id, one of {@code voters}
+ * @param selfId                     this node's id: one of {@code voters}, or, for a node joining as an
+ *                                   observer, none of them (it starts as the only observer)
  * @param voters                     the ids of the voting members the node starts with (3 to 7: a new
  *                                   cluster has 3, 5 or 7; a node joining one between two changes, 4 or 6);
  *                                   its history's configuration entries take over from there
@@ -54,8 +55,8 @@ public record ZabConfig(
         if (!(voters.size() >= 3 && voters.size() <= VOTERS_MAX)) {
             throw Checks.badArgument("voters must number 3 to %d, got %d: %s", VOTERS_MAX, voters.size(), voters);
         }
-        if (!(voters.contains(selfId))) {
-            throw Checks.badArgument("selfId %d is not among the voters %s", selfId, voters);
+        if (!(selfId > 0)) {
+            throw Checks.badArgument("selfId must be positive, got %d", selfId);
         }
         if (!(voters.stream().allMatch(id -> id > 0))) {
             throw Checks.badArgument("voter ids must be positive: %s", voters);

@@ -97,7 +97,7 @@ class MembershipChangeTest {
         assertEquals("add-voter 2 refused: 2 is already a member of Membership[voters=[1, 2, 3], since 0:0]",
                 refused(core.proposeMembership(MembershipChange.addVoter(2), ADDRESSES)).message());
         assertEquals(Reason.UNKNOWN_MEMBER, refused(core.proposeMembership(MembershipChange.removeVoter(9), ADDRESSES)).reason());
-        assertEquals(Reason.UNSUPPORTED, refused(core.proposeMembership(new MembershipChange(MembershipChange.Kind.ADD_OBSERVER, 9), ADDRESSES)).reason());
+        assertEquals(Reason.UNKNOWN_MEMBER, refused(core.proposeMembership(MembershipChange.promoteObserver(2), ADDRESSES)).reason());
         Refused notLeader = refused(cluster.cores.get(follower).proposeMembership(MembershipChange.addVoter(4), ADDRESSES));
         assertEquals(Reason.NOT_LEADER, notLeader.reason());
         assertEquals("add-voter 4 refused: node " + follower + " is FOLLOWING, the leader is " + leader, notLeader.message());

@@ -35,10 +35,11 @@ class ZxidAndConfigTest {
     }
 
     @Test
-    void configRefusesASelfOutsideTheVoters() {
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-                () -> ZabConfig.defaults(9, List.of(1, 2, 3)));
-        assertEquals("selfId 9 is not among the voters [1, 2, 3]", error.getMessage());
+    void aSelfOutsideTheVotersStartsAsTheirObserverAndAnIdMustBePositive() {
+        ZabCore observer = ZabCore.create(ZabConfig.defaults(9, List.of(1, 2, 3)), RecoveredState.EMPTY, () -> 1L);
+        assertEquals(new Membership(Zxid.ZERO, List.of(1, 2, 3), List.of(9)), observer.membership());
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> ZabConfig.defaults(0, List.of(1, 2, 3)));
+        assertEquals("selfId must be positive, got 0", error.getMessage());
     }
 
     @Test

@@ -14,10 +14,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code ctl member ls|add|rm}: the cluster's members, changed one voter at a time through the log (docs/membership.md). */
+/** {@code ctl member ls|add|rm|promote}: the cluster's members, changed one at a time through the log (docs/membership.md). */
 @Command(name = "member", mixinStandardHelpOptions = true,
-        description = "Shows the configuration in force (voters and observers, their addresses) and adds or removes a voter.",
-        subcommands = {MemberCommands.Ls.class, MemberCommands.Add.class, MemberCommands.Rm.class})
+        description = "Shows the configuration in force (voters and observers, their addresses), adds or removes a voter or an "
+                + "observer, and promotes an observer to a voter.",
+        subcommands = {MemberCommands.Ls.class, MemberCommands.Add.class, MemberCommands.Rm.class, MemberCommands.Promote.class})
 final class MemberCommands implements Runnable {
     @Spec
     CommandSpec spec;
@@ -63,11 +64,16 @@ final class MemberCommands implements Runnable {
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
-            description = {"Adds a voter: answered once the configuration entry committed. Then start the new node with "
-                    + "`signalbox server --join HOST:PORT` (any member's client address); it syncs from the leader.",
-                "One voter at a time: refused while another change awaits commit, beyond 7 voters, or for an id or address in use."},
+            description = {"Adds a voter, or with --observer an observer: answered once the configuration entry committed. "
+                    + "Then start the new node with `signalbox server --join HOST:PORT` (any member's client address); it syncs "
+                    + "from the leader.",
+                "An observer receives every commit and serves reads, streams and sync agents, but never votes nor counts in a "
+                    + "quorum; `member promote` makes it a voter once it caught up.",
+                "One change at a time: refused while another awaits commit, beyond 7 voters or 32 observers, or for an id or "
+                    + "address in use."},
             footerHeading = "%nExamples:%n",
-            footer = {"  signalbox ctl member add 4 --peer 10.0.0.4:7200 --client 10.0.0.4:7100 --admin 10.0.0.4:7300"})
+            footer = {"  signalbox ctl member add 4 --peer 10.0.0.4:7200 --client 10.0.0.4:7100 --admin 10.0.0.4:7300",
+                "  signalbox ctl member add 8 --observer --peer 10.0.1.8:7200 --client 10.0.1.8:7100 --admin 10.0.1.8:7300"})
     static final class Add extends CtlVerb {
         @Parameters(index = "0", paramLabel = "ID", description = "The new member's id (positive, unused).")
         int id;
@@ -81,15 +87,19 @@ final class MemberCommands implements Runnable {
         @Option(names = "--admin", required = true, paramLabel = "HOST:PORT", description = "Its status page address.")
         String admin;
 
+        @Option(names = "--observer", description = "Add it as an observer, not a voter.")
+        boolean observer;
+
         @Override
         int run(SignalboxClient connected) {
-            return committed(connected.changeMembers(MemberChangeRequest.add(id, peer, client, admin)));
+            return committed(connected.changeMembers(observer ? MemberChangeRequest.addObserver(id, peer, client, admin)
+                    : MemberChangeRequest.add(id, peer, client, admin)));
         }
     }
 
     @Command(name = "rm", mixinStandardHelpOptions = true,
-            description = {"Removes a voter: answered once the change committed; a removed leader steps down, and the rest "
-                    + "elect a new one. Refused when fewer than 3 voters would remain.",
+            description = {"Removes a voter or an observer: answered once the change committed; a removed leader steps down, "
+                    + "and the rest elect a new one. Refused when fewer than 3 voters would remain.",
                 "Then stop the removed node; its data directory is of no further use."},
             footerHeading = "%nExamples:%n", footer = {"  signalbox ctl member rm 2"})
     static final class Rm extends CtlVerb {
@@ -99,6 +109,21 @@ final class MemberCommands implements Runnable {
         @Override
         int run(SignalboxClient connected) {
             return committed(connected.changeMembers(MemberChangeRequest.remove(id)));
+        }
+    }
+
+    @Command(name = "promote", mixinStandardHelpOptions = true,
+            description = {"Makes an observer a voter: answered once the change committed. Refused, with its lag, while the "
+                    + "observer is not synced with the leader or more committed txns behind than may be in flight; refused "
+                    + "beyond 7 voters.", "Watch the lag fall with `signalbox ctl status` (LAST ZXID) and try again."},
+            footerHeading = "%nExamples:%n", footer = {"  signalbox ctl member promote 8"})
+    static final class Promote extends CtlVerb {
+        @Parameters(index = "0", paramLabel = "ID", description = "The observer to promote.")
+        int id;
+
+        @Override
+        int run(SignalboxClient connected) {
+            return committed(connected.changeMembers(MemberChangeRequest.promote(id)));
         }
     }
 }

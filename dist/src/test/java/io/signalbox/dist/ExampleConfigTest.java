@@ -33,7 +33,7 @@ class ExampleConfigTest {
     private static final Pattern SETTING = Pattern.compile("^#?([A-Za-z][\\w.]*)=(\\S+)$", Pattern.MULTILINE);
     /** The keys whose values are not numbers, so have no range to state. */
     private static final Set<String> NOT_NUMBERS = Set.of("id", "dataDir", "tls.ca", "tls.cert", "tls.key", "tls.clientAuth", "insecure",
-            "auth.admin", "clusterName");
+            "auth.admin", "clusterName", "observers");
     /** Keys whose commented values are examples, not defaults (the default is none): an admin's name, a token's hash. */
     private static final String EXAMPLE_ONLY_PREFIX = "auth.";
     private static final Pattern ALLOWED = Pattern.compile("Allowed: (\\d+)\\.\\.(\\d+)\\.");

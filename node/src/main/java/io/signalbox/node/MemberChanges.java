@@ -18,12 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Member changes on the established leader: checks the addresses, builds the new member table
+ * Member changes on the established leader (adding a voter or an observer, removing either,
+ * promoting an observer): checks the addresses, builds the new member table
  * (the configuration entry's node data: every member's addresses) and proposes it to the core,
  * which refuses what would break the one-voter-at-a-time rule; the answer goes out once the
- * entry committed. A retried add of a member already there with the same addresses, or a
- * retried remove of a member this node knew and the configuration no longer has, is answered as
- * done, so a client that lost the first answer (a leader that removed itself steps down as it
+ * entry committed. A retried add of a member already there with the same addresses, a
+ * retried remove of a member this node knew and the configuration no longer has, or a retried
+ * promote of a member that is a voter now, is answered as done, so a client that lost the first answer (a leader that removed itself steps down as it
  * commits) does not see a refusal for its own change.
  */
 final class MemberChanges {
@@ -48,38 +49,53 @@ final class MemberChanges {
         }
         Membership inForce = node.membership();
         List<MemberRecord> table = directory.records(inForce);
+        boolean committed = node.committedZxid() >= inForce.zxid();
+        int id = request.id();
         MembershipChange change;
-        if (MemberChangeRequest.ADD.equals(request.change())) {
-            String problem = addressProblem(request, inForce);
-            if (problem != null) {
-                responder.respond(Response.error(requestId, ErrorCode.INVALID, problem, "address"));
+        switch (request.change()) {
+            case MemberChangeRequest.ADD, MemberChangeRequest.ADD_OBSERVER -> {
+                String problem = addressProblem(request, inForce);
+                if (problem != null) {
+                    responder.respond(Response.error(requestId, ErrorCode.INVALID, problem, "address"));
+                    return;
+                }
+                boolean observer = MemberChangeRequest.ADD_OBSERVER.equals(request.change());
+                NodeOptions.Member known = directory.address(id);
+                boolean there = observer ? inForce.observers().contains(id) : inForce.isVoter(id);
+                if (there && known != null && known.peerAddress().equals(request.peerAddress())
+                        && known.clientAddress().equals(request.clientAddress()) && committed) {
+                    responder.respond(new Response(requestId, new CommandResult(inForce.zxid(), 0))); // a retry of a change that applied
+                    return;
+                }
+                table.removeIf(r -> r.id() == id);
+                table.add(new MemberRecord(id, request.peerAddress(), request.clientAddress(), request.adminAddress()));
+                change = observer ? MembershipChange.addObserver(id) : MembershipChange.addVoter(id);
+            }
+            case MemberChangeRequest.REMOVE -> {
+                if (!inForce.isMember(id) && directory.address(id) != null && committed) {
+                    responder.respond(new Response(requestId, new CommandResult(inForce.zxid(), 0))); // removed already: a retry
+                    return;
+                }
+                table.removeIf(r -> r.id() == id);
+                change = inForce.observers().contains(id) ? MembershipChange.removeObserver(id) : MembershipChange.removeVoter(id);
+            }
+            case MemberChangeRequest.PROMOTE -> {
+                if (inForce.isVoter(id) && committed) {
+                    responder.respond(new Response(requestId, new CommandResult(inForce.zxid(), 0))); // a voter already: a retry
+                    return;
+                }
+                change = MembershipChange.promoteObserver(id); // the core checks its lag
+            }
+            default -> {
+                responder.respond(Response.error(requestId, ErrorCode.INVALID, "change \"" + request.change() + "\" is not one of "
+                        + String.join(", ", MemberChangeRequest.CHANGES), "change"));
                 return;
             }
-            NodeOptions.Member known = directory.address(request.id());
-            if (inForce.isVoter(request.id()) && known != null && known.peerAddress().equals(request.peerAddress())
-                    && known.clientAddress().equals(request.clientAddress()) && node.committedZxid() >= inForce.zxid()) {
-                responder.respond(new Response(requestId, new CommandResult(inForce.zxid(), 0))); // a retry of a change that applied
-                return;
-            }
-            table.removeIf(r -> r.id() == request.id());
-            table.add(new MemberRecord(request.id(), request.peerAddress(), request.clientAddress(), request.adminAddress()));
-            change = MembershipChange.addVoter(request.id());
-        } else if (MemberChangeRequest.REMOVE.equals(request.change())) {
-            if (!inForce.isMember(request.id()) && directory.address(request.id()) != null && node.committedZxid() >= inForce.zxid()) {
-                responder.respond(new Response(requestId, new CommandResult(inForce.zxid(), 0))); // removed already: a retry
-                return;
-            }
-            table.removeIf(r -> r.id() == request.id());
-            change = MembershipChange.removeVoter(request.id());
-        } else {
-            responder.respond(Response.error(requestId, ErrorCode.INVALID, "change \"" + request.change() + "\" is not one of "
-                    + MemberChangeRequest.ADD + ", " + MemberChangeRequest.REMOVE, "change"));
-            return;
         }
         MembershipResult result = node.proposeMembership(change, MembershipCodec.encodeAddresses(table));
         if (result instanceof MembershipResult.Accepted accepted) {
-            LOG.info("node {}: proposed {} at {}: voters {} once it commits", nodeId, change, Zxid.format(accepted.zxid()),
-                    accepted.membership().voters());
+            LOG.info("node {}: proposed {} at {}: voters {}, observers {} once it commits", nodeId, change,
+                    Zxid.format(accepted.zxid()), accepted.membership().voters(), accepted.membership().observers());
             commands.awaitCommit(accepted.zxid(), requestId, responder);
         } else if (result instanceof MembershipResult.Refused refused) {
             LOG.warn("node {}: refused {}: {}", nodeId, change, refused.message());
@@ -119,7 +135,8 @@ final class MemberChanges {
             case TOO_LARGE:
                 return ErrorCode.TOO_LARGE;
             case CHANGE_IN_PROGRESS:
-                return ErrorCode.CONFLICT;
+            case LAGGING:
+                return ErrorCode.CONFLICT; // the state, not the request: the same request may pass later
             default:
                 return ErrorCode.INVALID;
         }

@@ -61,9 +61,15 @@ final class HandWiredCluster {
         }
     }
 
-    /** Starts node {@code id} with an empty log on {@code snapshot}, its bootstrap members being {@code voters}. */
+    /**
+     * Starts node {@code id} with an empty log on {@code snapshot}, its bootstrap members being
+     * {@code voters}, and itself as their observer if it is none of them.
+     */
     void start(int id, List<Integer> voters, Snapshot snapshot) {
-        List<NodeOptions.Member> members = voters.stream().map(HandWiredCluster::member).toList();
+        List<NodeOptions.Member> members = new ArrayList<>(voters.stream().map(HandWiredCluster::member).toList());
+        if (!voters.contains(id)) {
+            members.add(member(id));
+        }
         long epoch = io.signalbox.common.Zxid.epoch(snapshot.zxid());
         ZabCore core = ZabCore.create(ZabConfig.defaults(id, voters), new RecoveredState(epoch, epoch, snapshot, List.of()),
                 new SplittableRandom(id)::nextLong);

@@ -66,6 +66,30 @@ class NodeMembershipTest {
     }
 
     @Test
+    void anObserverAppliesEveryWriteForwardsItsOwnAndIsPromotedOnlyOnceSynced() {
+        HandWiredCluster cluster = new HandWiredCluster(1_000);
+        int leader = cluster.electLeader();
+        int follower = leader == 1 ? 2 : 1;
+        assertInstanceOf(CommandResult.class, cluster.ask(follower, 7, 1, MemberChangeRequest.addObserver(4, "n4:1", "n4:2", "n4:3")).reply());
+        assertEquals(Member.OBSERVER, status(cluster, follower).member(4).voting());
+        assertRefused(cluster, leader, MemberChangeRequest.promote(4), ErrorCode.CONFLICT, "observer 4 is not synced with leader");
+
+        cluster.start(4, List.of(1, 2, 3), Snapshot.GENESIS);
+        cluster.tickAll(100);
+        assertEquals(List.of(4), cluster.nodes[4].membership().observers(), "it learnt it observes from the log");
+        Response written = cluster.ask(4, 8, 2, new CommandRequest("c", 1, putWeb(), ""));
+        assertInstanceOf(CommandResult.class, written.reply(), "the observer forwards a write to the leader: " + written);
+        cluster.tickAll(10);
+        assertNotNull(cluster.nodes[4].machine().view().service("web"), "and applies it once committed");
+
+        assertInstanceOf(CommandResult.class, cluster.ask(follower, 7, 3, MemberChangeRequest.promote(4)).reply());
+        assertEquals(List.of(1, 2, 3, 4), cluster.nodes[leader].membership().voters());
+        assertEquals(Member.VOTER, status(cluster, leader).member(4).voting());
+        Response retried = cluster.ask(leader, 7, 4, MemberChangeRequest.promote(4));
+        assertInstanceOf(CommandResult.class, retried.reply(), "a retried promote of a voter now is answered as done: " + retried);
+    }
+
+    @Test
     void badChangesAreRefusedNamingTheMemberAndChangeNothing() {
         HandWiredCluster cluster = new HandWiredCluster(1_000);
         int leader = cluster.electLeader();
@@ -76,7 +100,9 @@ class NodeMembershipTest {
         assertRefused(cluster, leader, MemberChangeRequest.add(0, "n4:1", "n4:2", "n4:3"), ErrorCode.INVALID, "positive");
         assertRefused(cluster, leader, MemberChangeRequest.remove(9), ErrorCode.INVALID, "9");
         assertRefused(cluster, leader, MemberChangeRequest.remove(3), ErrorCode.INVALID, "3");
-        assertRefused(cluster, leader, new MemberChangeRequest("grow", 4, "", "", ""), ErrorCode.INVALID, "grow");
+        assertRefused(cluster, leader, new MemberChangeRequest("grow", 4, "", "", ""), ErrorCode.INVALID, "add, add-observer, remove, promote");
+        assertRefused(cluster, leader, MemberChangeRequest.promote(9), ErrorCode.INVALID, "9 is not an observer");
+        assertRefused(cluster, leader, MemberChangeRequest.addObserver(4, "n1:1", "n4:2", "n4:3"), ErrorCode.INVALID, "already member 1's");
         assertEquals(List.of(1, 2, 3), cluster.nodes[leader].membership().voters());
         assertEquals(0, status(cluster, leader).configurationZxid(), "still the bootstrap configuration");
     }

@@ -42,7 +42,8 @@ import java.util.TreeSet;
  */
 public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs, int snapshotEveryEntries,
                          int historyEntriesMax, int loopQueueMax, int subscriberBufferMax, int requestTimeoutMs,
-                         int clientConnectionsMax, int proposalsInflightMax, Tls tls, boolean insecure, Auth auth, String clusterName) {
+                         int clientConnectionsMax, int proposalsInflightMax, Tls tls, boolean insecure, Auth auth, String clusterName,
+                         Set<Integer> observers) {
     /** What {@code clusterName} is when the file says nothing. */
     public static final String CLUSTER_NAME_DEFAULT = io.signalbox.node.NodeOptions.CLUSTER_NAME_DEFAULT;
 
@@ -66,7 +67,7 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
                       int loopQueueMax, int subscriberBufferMax, int requestTimeoutMs, int clientConnectionsMax,
                       int proposalsInflightMax, Tls tls, boolean insecure) {
         this(id, members, dataDir, tickMs, snapshotEveryEntries, historyEntriesMax, loopQueueMax, subscriberBufferMax, requestTimeoutMs,
-                clientConnectionsMax, proposalsInflightMax, tls, insecure, Auth.NONE, CLUSTER_NAME_DEFAULT);
+                clientConnectionsMax, proposalsInflightMax, tls, insecure, Auth.NONE, CLUSTER_NAME_DEFAULT, Set.of());
     }
 
     /**
@@ -101,18 +102,31 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
     /** Every key this file may hold; anything else is refused, so a typo is not silently ignored. */
     public static final Set<String> KEYS = Set.of("id", "dataDir", "tickMs", "snapshotEveryEntries", "historyEntriesMax",
             "loopQueueMax", "subscriberBufferMax", "requestTimeoutMs", "clientConnectionsMax", "proposalsInflightMax",
-            "tls.ca", "tls.cert", "tls.key", "tls.clientAuth", "tls.handshakeTimeoutMs", "insecure", "auth.admin", "clusterName");
+            "tls.ca", "tls.cert", "tls.key", "tls.clientAuth", "tls.handshakeTimeoutMs", "insecure", "auth.admin", "clusterName",
+            "observers");
     /** Keys named {@code auth.token.NAME}, one per token, beside {@link #KEYS}. */
     public static final String TOKEN_KEY_PREFIX = "auth.token.";
     public static final int HANDSHAKE_TIMEOUT_MS_DEFAULT = 5_000;
 
     public NodeConfig {
         members = List.copyOf(members);
+        observers = Set.copyOf(new TreeSet<>(observers));
         java.util.Objects.requireNonNull(auth, "auth");
+        Set<Integer> ids = new TreeSet<>(members.stream().map(Member::id).toList());
+        for (int observer : observers) {
+            if (!ids.contains(observer)) {
+                throw bad("observers", String.valueOf(observer), "every observer must be one of the member ids " + ids);
+            }
+        }
+        if (!(observers.size() <= io.signalbox.consensus.Membership.OBSERVERS_MAX)) {
+            throw bad("observers", observers.size() + " observers", "at most " + io.signalbox.consensus.Membership.OBSERVERS_MAX);
+        }
         // 4 and 6 are the steps of a one-voter-at-a-time change between 3, 5 and 7 (a node that
         // joins then lists them); a new cluster starts with 3, 5 or 7.
-        if (!(members.size() >= 3 && members.size() <= 7)) {
-            throw bad("member.*", members.size() + " members", "a cluster has 3 to 7 voters (start one with 3, 5 or 7)");
+        int voters = members.size() - observers.size();
+        if (!(voters >= 3 && voters <= 7)) {
+            throw bad("member.*", voters + " voters" + (observers.isEmpty() ? "" : " (members but the observers " + new TreeSet<>(observers) + ")"),
+                    "a cluster has 3 to 7 voters (start one with 3, 5 or 7)");
         }
         if (members.stream().noneMatch(m -> m.id() == id)) {
             throw bad("id", String.valueOf(id), "must be one of the member ids " + members.stream().map(Member::id).toList());
@@ -162,12 +176,12 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
 
     public NodeConfig withTls(Tls newTls) {
         return new NodeConfig(id, members, dataDir, tickMs, snapshotEveryEntries, historyEntriesMax, loopQueueMax, subscriberBufferMax,
-                requestTimeoutMs, clientConnectionsMax, proposalsInflightMax, newTls, insecure, auth, clusterName);
+                requestTimeoutMs, clientConnectionsMax, proposalsInflightMax, newTls, insecure, auth, clusterName, observers);
     }
 
     public NodeConfig withAuth(Auth newAuth) {
         return new NodeConfig(id, members, dataDir, tickMs, snapshotEveryEntries, historyEntriesMax, loopQueueMax, subscriberBufferMax,
-                requestTimeoutMs, clientConnectionsMax, proposalsInflightMax, tls, insecure, newAuth, clusterName);
+                requestTimeoutMs, clientConnectionsMax, proposalsInflightMax, tls, insecure, newAuth, clusterName, observers);
     }
 
     /** Whether every member is on loopback: then connections without a certificate or token may act, as anonymous. */
@@ -183,8 +197,25 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
         return members.stream().filter(m -> m.id() == memberId).findFirst().orElse(null);
     }
 
+    /** The members but the observers: the voters the node starts with (its log's configuration entries take over). */
     public List<Integer> voterIds() {
-        return members.stream().map(Member::id).toList();
+        return members.stream().map(Member::id).filter(memberId -> !observers.contains(memberId)).toList();
+    }
+
+    /** {@code observers=ID,ID}: member ids that join as observers (written by {@code server --join} for an observer). */
+    private static Set<Integer> observerIds(String value) {
+        Set<Integer> ids = new TreeSet<>();
+        if (value == null || value.isBlank()) {
+            return ids;
+        }
+        for (String part : value.split(",")) {
+            try {
+                ids.add(Integer.parseInt(part.trim()));
+            } catch (NumberFormatException e) {
+                throw bad("observers", value, "a comma-separated list of member ids, e.g. 8,9");
+            }
+        }
+        return ids;
     }
 
     /** Reads a file; {@code overrides} (from flags) win over it. */
@@ -223,7 +254,8 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
                 integer(values, "historyEntriesMax", 10_000), integer(values, "loopQueueMax", 100_000),
                 integer(values, "subscriberBufferMax", 10_000), integer(values, "requestTimeoutMs", 10_000),
                 integer(values, "clientConnectionsMax", 1_024), integer(values, "proposalsInflightMax", 1_000), tls(values),
-                bool(values, "insecure"), AuthKeys.parse(values), values.getOrDefault("clusterName", CLUSTER_NAME_DEFAULT));
+                bool(values, "insecure"), AuthKeys.parse(values), values.getOrDefault("clusterName", CLUSTER_NAME_DEFAULT),
+                observerIds(values.get("observers")));
     }
 
     /** The tls.* keys: all three files or none; each file readable, and together a certificate and key that load. */

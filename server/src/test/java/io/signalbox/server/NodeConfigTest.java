@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,11 +59,27 @@ class NodeConfigTest {
         assertRefused(Map.of("clusterName", "edge eu"), "clusterName=edge eu", "1 to 64 of A-Z a-z 0-9 . _ -");
         assertRefused(Map.of("member.4", "127.0.0.1:7004:7104:7204", "member.5", "127.0.0.1:7005:7105:7205",
                 "member.6", "127.0.0.1:7006:7106:7206", "member.7", "127.0.0.1:7007:7107:7207", "member.8", "127.0.0.1:7008:7108:7208"),
-                "8 members", "3 to 7 voters");
+                "8 voters", "3 to 7 voters");
+        assertRefused(Map.of("observers", "9"), "observers=9", "one of the member ids");
+        assertRefused(Map.of("observers", "x"), "observers=x", "comma-separated list of member ids");
+        assertRefused(Map.of("member.4", "127.0.0.1:7004:7104:7204", "observers", "3,4"), "2 voters (members but the observers [3, 4])",
+                "3 to 7 voters");
         Map<String, String> noData = valid();
         noData.remove("dataDir");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NodeConfig.fromMap(noData));
         assertTrue(e.getMessage().contains("dataDir"), e.getMessage());
+    }
+
+    @Test
+    void observersAreMembersThatDoNotVote() {
+        Map<String, String> values = valid();
+        values.put("member.8", "127.0.0.1:7008:7108:7208");
+        values.put("observers", "8");
+        values.put("id", "8");
+        NodeConfig config = NodeConfig.fromMap(values);
+        assertEquals(List.of(1, 2, 3), config.voterIds());
+        assertEquals(4, config.members().size());
+        assertEquals(Set.of(8), config.observers());
     }
 
     private static void assertRefused(Map<String, String> change, String... mentions) {

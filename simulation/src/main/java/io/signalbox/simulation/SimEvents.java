@@ -10,7 +10,7 @@ import java.util.Arrays;
  */
 final class SimEvents {
     enum Kind { TICK, MESSAGE, DISK_DONE, DISK_REPORT, CLIENT, CLIENT_ANSWER, CLIENT_TIMEOUT, CLIENT_RETRY, DELIVER_REQUEST, SUBSCRIBE,
-        PARTITION, HEAL_PARTITION, CRASH, RESTART, PAUSE, RESUME, MEMBERSHIP, RETIRE }
+        PARTITION, HEAL_PARTITION, CRASH, RESTART, PAUSE, RESUME, MEMBERSHIP, RETIRE, PROMOTE }
 
     /** For client events, {@code node} is the client's index and {@code payload} the answer or the attempt's request id. */
     record Event(long time, long sequence, Kind kind, int node, int from, int incarnation, Object payload) {}

@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Membership changes in the fault mix (issue 18): the leader is asked to add a voter, a node
- * with a spare id and an empty disk started as the change is proposed, or to remove one, its
- * own id included; one voter at a time, between 3 and 7. A removed node is stopped for good
+ * Membership changes in the fault mix (issue 18): the leader is asked to add a voter or an
+ * observer, a node with a spare id and an empty disk started as the change is proposed, to
+ * remove one, its own id included, or to promote an observer (refused while it lags); one
+ * voter at a time, between 3 and 7, and up to two observers. A removed node is stopped for good
  * once an established leader has committed its removal (an operator stops the process after
  * {@code member rm}); if the removal was truncated away instead, the node stays. Runs grow
  * 3 to 5 and shrink back, replace a node (remove one, add a new one) and remove the leader.
@@ -31,6 +32,8 @@ final class SimMembership {
     /** A removed node keeps running this long at least before it is stopped. */
     private static final int RETIRE_AFTER_TICKS_MIN = 30;
     private static final int RETIRE_AFTER_TICKS_SPREAD = 300;
+    /** Observers at once in a run: enough for each of their changes, few enough to leave spare ids for voters. */
+    private static final int OBSERVERS_IN_A_RUN_MAX = 2;
 
     private final SimulationOptions options;
     private final SplittableRandom random;
@@ -66,6 +69,7 @@ final class SimMembership {
                 }
             }
             case RETIRE -> retireIfRemoved(nodes[event.node()]);
+            case PROMOTE -> promoteIfObserver(event.node());
             default -> {
                 return false;
             }
@@ -99,25 +103,52 @@ final class SimMembership {
         if (onlyWhenHealthy && !healthy(leader, inForce)) {
             return;
         }
-        boolean canAdd = nextSpareId <= options.idMax() && inForce.voters().size() < Membership.VOTERS_MAX;
-        boolean canRemove = inForce.voters().size() > Membership.VOTERS_MIN;
-        if (!canAdd && !canRemove) {
+        boolean spareId = nextSpareId <= options.idMax();
+        boolean roomForVoter = inForce.voters().size() < Membership.VOTERS_MAX;
+        List<Integer> observers = inForce.observers();
+        List<MembershipChange.Kind> possible = new ArrayList<>();
+        if (spareId && roomForVoter) {
+            possible.add(MembershipChange.Kind.ADD_VOTER);
+        }
+        if (inForce.voters().size() > Membership.VOTERS_MIN) {
+            possible.add(MembershipChange.Kind.REMOVE_VOTER);
+        }
+        if (spareId && observers.size() < OBSERVERS_IN_A_RUN_MAX) {
+            possible.add(MembershipChange.Kind.ADD_OBSERVER);
+        }
+        if (!observers.isEmpty()) {
+            possible.add(MembershipChange.Kind.REMOVE_OBSERVER);
+            if (roomForVoter) {
+                possible.add(MembershipChange.Kind.PROMOTE_OBSERVER);
+            }
+        }
+        if (possible.isEmpty()) {
             return;
         }
-        if (canAdd && (!canRemove || random.nextBoolean())) {
-            add(leader, nextSpareId);
-        } else {
-            List<Integer> voters = new ArrayList<>(inForce.voters());
-            remove(leader, voters.get(random.nextInt(voters.size())));
+        MembershipChange.Kind kind = possible.get(random.nextInt(possible.size()));
+        switch (kind) {
+            case ADD_VOTER, ADD_OBSERVER -> add(leader, new MembershipChange(kind, nextSpareId));
+            case REMOVE_VOTER -> remove(leader, MembershipChange.removeVoter(pick(inForce.voters())));
+            case REMOVE_OBSERVER -> remove(leader, MembershipChange.removeObserver(pick(observers)));
+            case PROMOTE_OBSERVER -> propose(leader, MembershipChange.promoteObserver(pick(observers)));
         }
     }
 
-    private void add(SimNode leader, int id) {
-        MembershipResult result = leader.node.proposeMembership(MembershipChange.addVoter(id), new byte[0]);
-        leader.applyEffects();
-        trace.record(events.now(), leader.id, "membership", "add-voter " + id + ": " + result, id);
+    private int pick(List<Integer> ids) {
+        return ids.get(random.nextInt(ids.size()));
+    }
+
+    /** A new node (a spare id, an empty disk) started as the change adding it is proposed; as an observer, it is none of the voters it starts with. */
+    private void add(SimNode leader, MembershipChange change) {
+        int id = change.member();
+        MembershipResult result = propose(leader, change);
         if (result instanceof MembershipResult.Accepted accepted) {
             nextSpareId++;
+            if (change.kind() == MembershipChange.Kind.ADD_OBSERVER && random.nextBoolean()) {
+                // An operator promotes a new observer once it caught up, or tries too early: either may come first.
+                long after = RETIRE_AFTER_TICKS_MIN + random.nextInt(RETIRE_AFTER_TICKS_SPREAD);
+                events.schedule(events.now() + after * SimulationOptions.TICK_UNITS, Kind.PROMOTE, id, 0, 0, null);
+            }
             ZabConfig config = ZabConfig.defaults(id, List.copyOf(accepted.membership().voters()))
                     .withZxidCounterMax(options.zxidCounterMax());
             nodes[id].joinWith(config);
@@ -125,13 +156,28 @@ final class SimMembership {
         }
     }
 
-    private void remove(SimNode leader, int id) {
-        MembershipResult result = leader.node.proposeMembership(MembershipChange.removeVoter(id), new byte[0]);
-        leader.applyEffects();
-        trace.record(events.now(), leader.id, "membership", "remove-voter " + id + ": " + result, -id);
+    private void remove(SimNode leader, MembershipChange change) {
+        int id = change.member();
+        MembershipResult result = propose(leader, change);
         if (result instanceof MembershipResult.Accepted) {
             long after = RETIRE_AFTER_TICKS_MIN + random.nextInt(RETIRE_AFTER_TICKS_SPREAD);
             events.schedule(events.now() + after * SimulationOptions.TICK_UNITS, Kind.RETIRE, id, 0, 0, null);
+        }
+    }
+
+    private MembershipResult propose(SimNode leader, MembershipChange change) {
+        MembershipResult result = leader.node.proposeMembership(change, new byte[0]);
+        leader.applyEffects();
+        boolean removal = change.kind() == MembershipChange.Kind.REMOVE_VOTER || change.kind() == MembershipChange.Kind.REMOVE_OBSERVER;
+        trace.record(events.now(), leader.id, "membership", change + ": " + result, removal ? -change.member() : change.member());
+        return result;
+    }
+
+    /** Whoever leads now is asked to promote {@code id} if it is still an observer there. */
+    private void promoteIfObserver(int id) {
+        SimNode leader = leader();
+        if (leader != null && leader.node.membership().observers().contains(id)) {
+            propose(leader, MembershipChange.promoteObserver(id));
         }
     }
 

@@ -185,7 +185,7 @@ public final class Simulator implements SimNode.Host {
             }
             checker.checkAcknowledgedAreCommitted();
             List<LbStateMachine> replicas = new ArrayList<>();
-            for (int id : finalVoters()) {
+            for (int id : finalMembers()) {
                 replicas.add(nodes[id].node.machine());
             }
             FinalChecks.ephemeralServersHaveSessions(replicas);
@@ -330,13 +330,13 @@ public final class Simulator implements SimNode.Host {
         }
     }
 
-    /** Every voter of the configuration in force delivered {@code zxid}; removed, retired and unborn nodes need not. */
+    /** Every member (voter or observer) of the configuration in force delivered {@code zxid}; removed, retired and unborn nodes need not. */
     private boolean allNodesDelivered(long zxid) {
-        List<Integer> voters = votersInForce();
-        if (voters == null) {
+        List<Integer> members = membersInForce();
+        if (members == null) {
             return false;
         }
-        for (int id : voters) {
+        for (int id : members) {
             if (!nodes[id].up() || nodes[id].node.view().lastDeliveredZxid() < zxid) {
                 return false;
             }
@@ -344,25 +344,25 @@ public final class Simulator implements SimNode.Host {
         return true;
     }
 
-    /** The voters the run ends with, for the final checks. */
-    private List<Integer> finalVoters() {
-        List<Integer> voters = votersInForce();
-        if (voters == null) {
-            throw new Violation("liveness", "the run ended with no established leader to say which voters are in force; " + clusterState());
+    /** The members the run ends with, voters and observers, for the final checks. */
+    private List<Integer> finalMembers() {
+        List<Integer> members = membersInForce();
+        if (members == null) {
+            throw new Violation("liveness", "the run ended with no established leader to say which members are in force; " + clusterState());
         }
-        return voters;
+        return members;
     }
 
     /**
-     * The first voters while the voters never change, else those of an established leader's
-     * configuration (ascending); null while the membership changes and no leader is established.
+     * The first voters while the members never change, else the voters and observers of an
+     * established leader's configuration; null while the membership changes and no leader is established.
      */
-    private List<Integer> votersInForce() {
+    private List<Integer> membersInForce() {
         if (options.idMax() == options.nodes()) {
             return firstVoters;
         }
         io.signalbox.consensus.Membership inForce = membership.inForce();
-        return inForce == null ? null : inForce.voters();
+        return inForce == null ? null : inForce.members();
     }
 
     private void scheduleClient() {

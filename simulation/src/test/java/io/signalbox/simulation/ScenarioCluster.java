@@ -64,9 +64,12 @@ final class ScenarioCluster implements SimNode.Host {
             case "membership" -> membership();
             case "add-voter" -> changeMembership(io.signalbox.consensus.MembershipChange.addVoter(Integer.parseInt(words[1])));
             case "remove-voter" -> changeMembership(io.signalbox.consensus.MembershipChange.removeVoter(Integer.parseInt(words[1])));
+            case "add-observer" -> changeMembership(io.signalbox.consensus.MembershipChange.addObserver(Integer.parseInt(words[1])));
+            case "remove-observer" -> changeMembership(io.signalbox.consensus.MembershipChange.removeObserver(Integer.parseInt(words[1])));
+            case "promote-observer" -> changeMembership(io.signalbox.consensus.MembershipChange.promoteObserver(Integer.parseInt(words[1])));
             case "log" -> log(Integer.parseInt(words[1]));
             default -> throw new IllegalArgumentException("unknown scenario command '" + words[0]
-                    + "'; allowed: add-nodes, tick, deliver, drop, sync, stabilize, partition, heal, crash, restart, propose, status, log, add-voter, remove-voter, membership");
+                    + "'; allowed: add-nodes, tick, deliver, drop, sync, stabilize, partition, heal, crash, restart, propose, status, log, add-voter, remove-voter, add-observer, remove-observer, promote-observer, membership");
         }
         return out.isEmpty() ? "ok" : String.join("\n", out);
     }
@@ -116,6 +119,9 @@ final class ScenarioCluster implements SimNode.Host {
         for (int member : voters) {
             members.add(new NodeOptions.Member(member, "n" + member + ":1", "n" + member + ":2", "n" + member + ":3"));
         }
+        if (!voters.contains(id)) { // an observer: it starts as the only one of those voters
+            members.add(new NodeOptions.Member(id, "n" + id + ":1", "n" + id + ":2", "n" + id + ":3"));
+        }
         SimNode node = new SimNode(id, config, new NodeOptions(id, members, 50, 100, (int) snapshotEvery, 64, false, false), this, SimDisk.EpochWrites.IN_ORDER);
         nodes.add(node);
         node.start(options, 1000 + id);
@@ -126,8 +132,9 @@ final class ScenarioCluster implements SimNode.Host {
     }
 
     /**
-     * {@code add-voter N} / {@code remove-voter N} on the established leader. Adding the next id
-     * starts that node first, empty, with the configuration it joins; it syncs once the leader counts it.
+     * {@code add-voter N}, {@code remove-voter N}, {@code add-observer N}, {@code remove-observer N}
+     * or {@code promote-observer N} on the established leader. Adding the next id starts that
+     * node, empty, with the configuration it joins; it syncs once the leader counts it.
      */
     private void changeMembership(io.signalbox.consensus.MembershipChange change) {
         SimNode leader = nodes.stream().filter(n -> n.up() && n.node.leadingEstablished()).findFirst().orElse(null);
@@ -141,7 +148,8 @@ final class ScenarioCluster implements SimNode.Host {
         proposing = null;
         if (result instanceof io.signalbox.consensus.MembershipResult.Refused refused) {
             out.add("node " + leader.id + " " + change + ": " + refused);
-        } else if (change.kind() == io.signalbox.consensus.MembershipChange.Kind.ADD_VOTER && change.member() == nodes.size() + 1) {
+        } else if ((change.kind() == io.signalbox.consensus.MembershipChange.Kind.ADD_VOTER
+                || change.kind() == io.signalbox.consensus.MembershipChange.Kind.ADD_OBSERVER) && change.member() == nodes.size() + 1) {
             startNode(change.member(), ((io.signalbox.consensus.MembershipResult.Accepted) result).membership().voters());
         }
     }

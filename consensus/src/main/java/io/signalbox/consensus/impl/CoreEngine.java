@@ -250,12 +250,12 @@ public final class CoreEngine implements Transitions {
      */
     private void endStep() {
         Membership inForce = peer.membership();
-        if (phase.role() != Role.REMOVED && !inForce.isVoter(peer.id()) && peer.lastDeliveredZxid >= inForce.zxid()
-                && peer.history.hadVoterBefore(peer.id(), inForce.zxid())) {
+        if (phase.role() != Role.REMOVED && !inForce.isMember(peer.id()) && peer.lastDeliveredZxid >= inForce.zxid()
+                && peer.history.hadMemberBefore(peer.id(), inForce.zxid())) {
             String was = phase.role() + (phase.role() == Role.LEADING ? " (stepping down)" : "");
             phase = new RemovedPhase();
             peer.emit(new Effect.RoleChanged(Role.REMOVED, 0, peer.currentEpoch, false, "node " + peer.id() + " was "
-                    + was + "; the configuration entry at " + Zxid.format(inForce.zxid()) + " removed it from the voters ("
+                    + was + "; the configuration entry at " + Zxid.format(inForce.zxid()) + " removed it from the members ("
                     + inForce + ") and is committed"));
         }
         checkInvariants();

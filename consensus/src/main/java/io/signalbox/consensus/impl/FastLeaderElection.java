@@ -17,6 +17,9 @@ import java.util.Map;
  * elected leader proves its history in discovery, not here.
  */
 final class FastLeaderElection implements Phase {
+    /** The candidate of a node that is no voter (an observer): nobody, beaten by every real vote. */
+    static final int NO_CANDIDATE = 0;
+
     private final Peer peer;
     private final Transitions transitions;
     private final Map<Integer, Vote> receivedVotes = new HashMap<>();
@@ -85,7 +88,9 @@ final class FastLeaderElection implements Phase {
             theirs = selfVote(n.round());
         }
         if (n.senderState() == Role.LOOKING) {
-            boolean candidate = eligible(theirs) || n.configurationZxid() > peer.membership().zxid();
+            // Nobody (an observer's own vote) is never a candidate, whatever the sender vouches for.
+            boolean candidate = theirs.leader() != NO_CANDIDATE
+                    && (eligible(theirs) || n.configurationZxid() > peer.membership().zxid());
             if (n.round() > vote.round()) {
                 Vote mine = selfVote(n.round());
                 vote = candidate && theirs.beats(mine) ? theirs : mine;
@@ -218,7 +223,18 @@ final class FastLeaderElection implements Phase {
         }
     }
 
+    /**
+     * A voter votes for itself first; a node that is no voter of the configuration in force nor
+     * of the last one delivered (an observer) for nobody, so that it never leads, and no LOOKING
+     * voter whose configuration is older than its own takes it for a voter it missed. It still
+     * adopts the best eligible vote it hears and sends it on: a promoted observer that has not
+     * received its promotion is a voter to those that have, and their quorum may need its vote
+     * (a leader lost right after committing the promotion of 4 with 3 of 4 acks leaves 2, 3 and 4).
+     */
     private Vote selfVote(long round) {
+        if (!peer.membership().isVoter(peer.id()) && !peer.deliveredMembership().isVoter(peer.id())) {
+            return new Vote(round, NO_CANDIDATE, Zxid.ZERO, 0);
+        }
         return new Vote(round, peer.id(), peer.lastZxid(), peer.currentEpoch);
     }
 

@@ -53,10 +53,10 @@ final class History {
         return configurations.floorEntry(zxid).getValue();
     }
 
-    /** True when a configuration this history holds below {@code zxid} has {@code id} among its voters. */
-    boolean hadVoterBefore(int id, long zxid) {
+    /** True when a configuration this history holds below {@code zxid} has {@code id} among its members. */
+    boolean hadMemberBefore(int id, long zxid) {
         for (Membership membership : configurations.headMap(zxid, false).values()) {
-            if (membership.isVoter(id)) {
+            if (membership.isMember(id)) {
                 return true;
             }
         }

@@ -44,11 +44,15 @@ final class LeaderMembership {
         return change(change, nodeBlob);
     }
 
-    /** The change itself, once the leader may make one: one voter added or removed, 3 to 7 voters, within the limits. */
+    /**
+     * The change itself, once the leader may make one: one voter added, removed or promoted from
+     * the observers, or one observer added or removed; 3 to 7 voters, up to 32 observers.
+     */
     private MembershipResult change(MembershipChange change, byte[] nodeBlob) {
         int member = change.member();
         Membership current = peer.membership();
         List<Integer> voters = new ArrayList<>(current.voters());
+        List<Integer> observers = new ArrayList<>(current.observers());
         switch (change.kind()) {
             case ADD_VOTER -> {
                 if (current.isMember(member)) {
@@ -70,8 +74,29 @@ final class LeaderMembership {
                 }
                 voters.remove(Integer.valueOf(member));
             }
-            default -> {
-                return new Refused(Reason.UNSUPPORTED, member, change + " refused: observers are not supported yet");
+            case ADD_OBSERVER -> {
+                if (current.isMember(member)) {
+                    return new Refused(Reason.MEMBER_IN_USE, member, change + " refused: " + member + " is already a member of " + current);
+                }
+                if (!(observers.size() < Membership.OBSERVERS_MAX)) {
+                    return new Refused(Reason.TOO_MANY_OBSERVERS, member, change + " refused: " + current + " already has "
+                            + observers.size() + " observers, at most " + Membership.OBSERVERS_MAX);
+                }
+                observers.add(member);
+            }
+            case REMOVE_OBSERVER -> {
+                if (!current.observers().contains(member)) {
+                    return new Refused(Reason.UNKNOWN_MEMBER, member, change + " refused: " + member + " is not an observer of " + current);
+                }
+                observers.remove(Integer.valueOf(member));
+            }
+            case PROMOTE_OBSERVER -> {
+                MembershipResult refused = promotionRefused(change, current);
+                if (refused != null) {
+                    return refused;
+                }
+                observers.remove(Integer.valueOf(member));
+                voters.add(member);
             }
         }
         int inflight = leader.broadcast.inflight();
@@ -79,7 +104,7 @@ final class LeaderMembership {
             return new Refused(Reason.BUSY, member, change + " refused: " + inflight + " proposals await commit, limit "
                     + peer.config.proposalsInflightMax());
         }
-        byte[] payload = ConfigurationEntry.encode(voters, current.observers(), nodeBlob);
+        byte[] payload = ConfigurationEntry.encode(voters, observers, nodeBlob);
         if (!(payload.length <= peer.config.txnPayloadBytesMax())) {
             return new Refused(Reason.TOO_LARGE, member, change + " refused: the entry has " + payload.length
                     + " bytes, limit " + peer.config.txnPayloadBytesMax());
@@ -89,5 +114,53 @@ final class LeaderMembership {
             return new Refused(Reason.NOT_LEADER, member, change + " refused: the epoch's zxids are exhausted; re-electing");
         }
         return new MembershipResult.Accepted(peer.history.get(zxid), peer.membership());
+    }
+
+    /**
+     * Null when {@code change} may promote its observer: an observer, room for one more voter,
+     * and caught up, that is synced with this leader, heard within the leader's quorum timeout
+     * (a synced record outlives a crash), and behind its commit point by at most the proposals
+     * that may be in flight. A lagging voter would be one the quorum waits for, or one
+     * short of it, while it catches up (etcd's learners wait the same way).
+     */
+    private MembershipResult promotionRefused(MembershipChange change, Membership current) {
+        int member = change.member();
+        if (!current.observers().contains(member)) {
+            return new Refused(Reason.UNKNOWN_MEMBER, member, change + " refused: " + member + " is not an observer of " + current);
+        }
+        if (!(current.voters().size() < Membership.VOTERS_MAX)) {
+            return new Refused(Reason.TOO_MANY_VOTERS, member, change + " refused: " + current + " already has "
+                    + current.voters().size() + " voters, at most " + Membership.VOTERS_MAX);
+        }
+        LearnerHandle handle = leader.learners.get(member);
+        long committed = leader.broadcast.commitZxid;
+        if (handle == null || !handle.synced()) {
+            return new Refused(Reason.LAGGING, member, change + " refused: observer " + member + " is not synced with leader "
+                    + peer.id() + " (" + (handle == null ? "not connected" : "stage " + handle.stage) + "); committed "
+                    + Zxid.format(committed));
+        }
+        long silentTicks = peer.tick - handle.lastHeardTick;
+        if (!(silentTicks <= peer.config.leaderQuorumTimeoutTicks())) {
+            return new Refused(Reason.LAGGING, member, change + " refused: leader " + peer.id() + " has not heard observer "
+                    + member + " for " + silentTicks + " ticks, at most " + peer.config.leaderQuorumTimeoutTicks());
+        }
+        long lag = lagTxns(handle.ackedZxid, committed);
+        if (!(lag <= peer.config.proposalsInflightMax())) {
+            return new Refused(Reason.LAGGING, member, change + " refused: observer " + member + " is " + lag
+                    + " txns behind (acknowledged " + Zxid.format(handle.ackedZxid) + ", committed " + Zxid.format(committed)
+                    + "), at most " + peer.config.proposalsInflightMax() + "; try again once it caught up");
+        }
+        return null;
+    }
+
+    /**
+     * How many committed txns a synced learner that acknowledged {@code acked} lacks. Synced, it
+     * holds the leader's history up to NEWLEADER, so from an earlier epoch it lacks this epoch's.
+     */
+    private static long lagTxns(long acked, long committed) {
+        if (acked >= committed) {
+            return 0;
+        }
+        return Zxid.epoch(acked) == Zxid.epoch(committed) ? Zxid.counter(committed) - Zxid.counter(acked) : Zxid.counter(committed);
     }
 }

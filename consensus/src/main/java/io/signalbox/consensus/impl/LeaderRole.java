@@ -173,7 +173,9 @@ final class LeaderRole implements Phase {
         handle.ackCurrentEpoch = ack.currentEpoch();
         handle.ackLastZxid = ack.lastZxid();
         boolean waitingForQuorum = stage == Stage.AWAIT_EPOCH_ACKS;
-        if (waitingForQuorum && Quorum.historyMoreRecent(ack.currentEpoch(), ack.lastZxid(),
+        // Only a voter's history can hold what a quorum committed; an observer's newer tail is
+        // uncommitted, and the sync below truncates it (abdicating for it would elect us again).
+        if (waitingForQuorum && peer.membership().isVoter(from) && Quorum.historyMoreRecent(ack.currentEpoch(), ack.lastZxid(),
                 electedCurrentEpoch, electedLastZxid)) {
             transitions.lookForLeader("follower " + from + " is more recent (epoch " + ack.currentEpoch()
                     + ", zxid " + Zxid.format(ack.lastZxid()) + ") than leader (epoch " + electedCurrentEpoch

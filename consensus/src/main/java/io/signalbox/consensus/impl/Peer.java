@@ -65,9 +65,13 @@ public final class Peer {
         return history.inForce();
     }
 
-    /** The configuration of a snapshot that records none: the one the cluster was bootstrapped with. */
+    /**
+     * The configuration of a snapshot that records none: the one the cluster was bootstrapped
+     * with, this node among its observers if it is none of its voters (an observer joining).
+     */
     Membership bootstrapMembership() {
-        return Membership.bootstrap(config.voters());
+        List<Integer> observers = config.voters().contains(id()) ? List.of() : List.of(id());
+        return new Membership(Zxid.ZERO, config.voters(), observers);
     }
 
     /** The members in force other than this node, ascending. */
