@@ -34,8 +34,11 @@ class ExampleConfigTest {
     /** The keys whose values are not numbers, so have no range to state. */
     private static final Set<String> NOT_NUMBERS = Set.of("id", "dataDir", "tls.ca", "tls.cert", "tls.key", "tls.clientAuth", "insecure",
             "auth.admin", "clusterName", "observers");
-    /** Keys whose commented values are examples, not defaults (the default is none): an admin's name, a token's hash. */
-    private static final String EXAMPLE_ONLY_PREFIX = "auth.";
+    /** Keys whose commented values are examples, not defaults (the default is none): an admin's name, a token's hash, observers. */
+    private static boolean exampleOnly(String key) {
+        return key.startsWith("auth.") || key.equals("observers");
+    }
+
     private static final Pattern ALLOWED = Pattern.compile("Allowed: (\\d+)\\.\\.(\\d+)\\.");
 
     @Test
@@ -64,7 +67,7 @@ class ExampleConfigTest {
         assertEquals(Path.of("/var/lib/signalbox"), shipped.dataDir());
         assertTrue(shipped.tls() != null && !shipped.insecure(), "the example is secure: TLS on, insecure off");
         Map<String, String> uncommented = settings(true);
-        uncommented.keySet().removeIf(key -> key.startsWith(EXAMPLE_ONLY_PREFIX));
+        uncommented.keySet().removeIf(ExampleConfigTest::exampleOnly);
         uncommented.putAll(certificates);
         assertEquals(shipped, NodeConfig.fromMap(uncommented), "a commented value in " + EXAMPLE + " is not NodeConfig's default");
     }
