@@ -66,6 +66,9 @@ final class ClientTransport implements AutoCloseable {
     /** Answers given on the Netty thread, before a request reaches the loop (the loop is full or stopping). */
     interface Responder {
         void respond(Response response);
+
+        /** A successful answer already encoded (a LOCAL read from {@link EncodedReadCache}). */
+        void respondEncoded(byte[] response);
     }
 
     private final EventLoopGroup group;
@@ -122,14 +125,6 @@ final class ClientTransport implements AutoCloseable {
         return connection == null || connection.stream(frame);
     }
 
-    private void write(Channel channel, Response response, ChannelPromise promise) {
-        if (onLoopThread.getAsBoolean()) {
-            channel.write(Unpooled.wrappedBuffer(ClientWire.encode(response)), promise);
-            unflushed.wrote(channel);
-        } else {
-            channel.writeAndFlush(Unpooled.wrappedBuffer(ClientWire.encode(response)), promise);
-        }
-    }
 
     void start(InetSocketAddress bind) {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
@@ -159,6 +154,9 @@ final class ClientTransport implements AutoCloseable {
         private boolean counted;
         /** Null until the first request: then the certificate's CN, a token's name, or anonymous. Netty thread only. */
         private String identity;
+        /** Netty thread only: inside a read, answers given on this thread wait for the read's end to be flushed. */
+        private boolean reading;
+        private boolean unflushedInRead;
 
         Connection(long id) {
             this.id = id;
@@ -191,6 +189,7 @@ final class ClientTransport implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+            reading = true;
             Request request;
             try {
                 request = ClientWire.decodeRequest(ByteBufUtil.getBytes(frame));
@@ -250,6 +249,17 @@ final class ClientTransport implements AutoCloseable {
             ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes)).addListener(ChannelFutureListener.CLOSE);
         }
 
+        /** The answers given on this thread while reading go out in one flush, not one system call each. */
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            reading = false;
+            if (unflushedInRead) {
+                unflushedInRead = false;
+                ctx.flush();
+            }
+            ctx.fireChannelReadComplete();
+        }
+
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             Throwable root = cause.getCause() != null ? cause.getCause() : cause;
@@ -272,7 +282,31 @@ final class ClientTransport implements AutoCloseable {
             }
             Channel ch = channel;
             if (ch != null && ch.isActive()) {
+                write(ch, ClientWire.encode(response), ch.voidPromise());
+            }
+        }
+
+        @Override
+        public void respondEncoded(byte[] response) {
+            Channel ch = channel;
+            if (ch != null && ch.isActive()) {
                 write(ch, response, ch.voidPromise());
+            }
+        }
+
+        /**
+         * From the node loop: flushed at the end of its round. From this connection's own Netty thread
+         * inside a read: flushed when the read ends. From any other thread: at once.
+         */
+        private void write(Channel ch, byte[] response, ChannelPromise promise) {
+            if (onLoopThread.getAsBoolean()) {
+                ch.write(Unpooled.wrappedBuffer(response), promise);
+                unflushed.wrote(ch);
+            } else if (ch.eventLoop().inEventLoop() && reading) {
+                ch.write(Unpooled.wrappedBuffer(response), promise);
+                unflushedInRead = true;
+            } else {
+                ch.writeAndFlush(Unpooled.wrappedBuffer(response), promise);
             }
         }
 
@@ -297,7 +331,7 @@ final class ClientTransport implements AutoCloseable {
             ChannelPromise promise = ch.newPromise();
             promise.addListener(f -> streamFramesQueued.decrementAndGet());
             streamedZxid.put(requestId, frame.reply().zxid());
-            write(ch, frame, promise);
+            write(ch, ClientWire.encode(frame), promise);
             return true;
         }
 

@@ -14,7 +14,7 @@ import io.signalbox.node.NodeOptions;
 import io.signalbox.node.PeerMessage;
 import io.signalbox.protocol.ClientRequest;
 import io.signalbox.protocol.ErrorCode;
-import io.signalbox.protocol.ReadResult;
+import io.signalbox.protocol.ReadRequest;
 import io.signalbox.protocol.Request;
 import io.signalbox.protocol.Response;
 import io.signalbox.server.NodeConfig;
@@ -62,6 +62,7 @@ public final class SignalboxNode implements AutoCloseable {
     private final PeerTransport peers;
     private final StorageWriter storageWriter;
     private final LocalReadCache localReads = new LocalReadCache();
+    private final EncodedReadCache encodedReads = new EncodedReadCache();
     private final Node node;
     private final ClientTransport clients;
     private final AdminServer admin;
@@ -220,7 +221,8 @@ public final class SignalboxNode implements AutoCloseable {
         Configuration cached = readers.test(identity) ? localReads.answer(request.body()) : null;
         if (cached != null) {
             metrics.readOffLoop();
-            immediate.respond(new Response(request.requestId(), new ReadResult(cached)));
+            String service = ((ReadRequest) request.body()).service();
+            immediate.respondEncoded(encodedReads.response(request.requestId(), service, cached));
             return;
         }
         if (!loop.offerExternal(() -> step(() -> node.request(connectionId, identity, request)))) {
