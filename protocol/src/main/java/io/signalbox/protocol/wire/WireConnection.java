@@ -15,6 +15,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.signalbox.protocol.ClientRequest;
 import io.signalbox.protocol.ErrorCode;
 import io.signalbox.protocol.ErrorReply;
@@ -47,7 +48,8 @@ public final class WireConnection implements AutoCloseable {
     /** What closed the connection, when an error did (a TLS alert from the node): its requests hear it. */
     private volatile Throwable closedBy;
 
-    private WireConnection(HostPort address, Channel channel, int outstandingMax) {
+    /** Over {@code channel}, whose inbound frames the caller hands to {@link #onFrame}; {@link #open} is the way in. */
+    WireConnection(HostPort address, Channel channel, int outstandingMax) {
         this.address = address;
         this.channel = channel;
         this.outstandingMax = outstandingMax;
@@ -143,12 +145,15 @@ public final class WireConnection implements AutoCloseable {
         long id = nextRequestId.getAndIncrement();
         calls.put(id, done);
         send(new Request(id, request), id);
-        channel.eventLoop().schedule(() -> {
+        ScheduledFuture<?> timeout = channel.eventLoop().schedule(() -> {
             if (calls.remove(id) != null) {
                 done.completeExceptionally(new SignalboxException(ErrorCode.TIMEOUT,
                         "no answer from " + address + " within " + timeoutMs + " ms", ""));
             }
         }, timeoutMs, TimeUnit.MILLISECONDS);
+        // Answered: the timer goes too. Left to expire, it would hold the answer for the whole timeout
+        // (at 30,000 reads/s with a 30 s timeout, gigabytes of answers and 200 ms collections).
+        done.whenComplete((answer, failure) -> timeout.cancel(false));
         return done;
     }
 
@@ -176,7 +181,7 @@ public final class WireConnection implements AutoCloseable {
         });
     }
 
-    private void onFrame(ByteBuf frame) {
+    void onFrame(ByteBuf frame) {
         Response response;
         try {
             response = ClientWire.decodeResponse(ByteBufUtil.getBytes(frame));
