@@ -125,7 +125,6 @@ final class ClientTransport implements AutoCloseable {
         return connection == null || connection.stream(frame);
     }
 
-
     void start(InetSocketAddress bind) {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
