@@ -110,7 +110,7 @@ public record NodeConfig(int id, List<Member> members, Path dataDir, int tickMs,
 
     public NodeConfig {
         members = List.copyOf(members);
-        observers = Set.copyOf(new TreeSet<>(observers));
+        observers = Set.copyOf(observers);
         java.util.Objects.requireNonNull(auth, "auth");
         Set<Integer> ids = new TreeSet<>(members.stream().map(Member::id).toList());
         for (int observer : observers) {
