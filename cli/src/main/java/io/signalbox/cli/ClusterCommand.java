@@ -83,9 +83,9 @@ public final class ClusterCommand implements Callable<Integer> {
                 .collect(Collectors.joining(","));
         java.util.Map<String, String> keys;
         try (io.signalbox.client.SignalboxClient client = io.signalbox.client.SignalboxClient.connect(anyMember)) {
-            io.signalbox.protocol.MemberChangeRequest change = new io.signalbox.protocol.MemberChangeRequest(observer
-                    ? io.signalbox.protocol.MemberChangeRequest.ADD_OBSERVER : io.signalbox.protocol.MemberChangeRequest.ADD, id,
-                    node.peerAddress(), node.clientAddress(), node.adminAddress());
+            io.signalbox.protocol.MemberChangeRequest change = observer
+                    ? io.signalbox.protocol.MemberChangeRequest.addObserver(id, node.peerAddress(), node.clientAddress(), node.adminAddress())
+                    : io.signalbox.protocol.MemberChangeRequest.add(id, node.peerAddress(), node.clientAddress(), node.adminAddress());
             long zxid = client.changeMembers(change).zxid();
             System.out.println("signalbox cluster: node " + id + " added" + (observer ? " as an observer" : "") + " at zxid "
                     + io.signalbox.common.Zxid.format(zxid)
