@@ -1,7 +1,6 @@
 package io.signalbox.client;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.signalbox.protocol.ClientReply;
 import io.signalbox.protocol.ClientRequest;
 import io.signalbox.protocol.CommandRequest;
@@ -20,6 +19,7 @@ import io.signalbox.protocol.ReportAccepted;
 import io.signalbox.protocol.SignalboxException;
 import io.signalbox.protocol.StatusRequest;
 import io.signalbox.protocol.StatusResult;
+import io.signalbox.protocol.wire.NettyTransport;
 import io.signalbox.protocol.wire.WireConnection;
 import io.signalbox.state.Command;
 import io.signalbox.tls.PemTls;
@@ -58,7 +58,7 @@ public final class SignalboxClient implements AutoCloseable {
         this.options = options;
         this.tls = options.tls() == null ? null : new ReloadingSslContext("client", options.tls(), PemTls::client);
         this.clientId = instanceId(options.clientId());
-        this.group = new NioEventLoopGroup(1, runnable -> {
+        this.group = NettyTransport.group(1, runnable -> {
             Thread thread = new Thread(runnable, "signalbox-client");
             thread.setDaemon(true);
             return thread;

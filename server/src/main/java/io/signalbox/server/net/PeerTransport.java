@@ -14,11 +14,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.signalbox.node.PeerMessage;
 import io.signalbox.proto.peer.PeerEnvelope;
 import io.signalbox.protocol.wire.Frames;
+import io.signalbox.protocol.wire.NettyTransport;
 import io.signalbox.server.codec.MalformedFrameException;
 import io.signalbox.server.codec.PeerMessageCodec;
 import java.net.InetSocketAddress;
@@ -86,7 +85,7 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     public void start(InetSocketAddress bind) {
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        server = new ServerBootstrap().group(group).channel(NettyTransport.serverChannel(group))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(OUTBOUND_BYTES_MAX / 2, OUTBOUND_BYTES_MAX))
@@ -147,7 +146,7 @@ public final class PeerTransport implements AutoCloseable {
         if (closed || address == null) {
             return; // no longer a member: not redialed
         }
-        new Bootstrap().group(group).channel(NioSocketChannel.class)
+        new Bootstrap().group(group).channel(NettyTransport.socketChannel(group))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 1_000)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(OUTBOUND_BYTES_MAX / 2, OUTBOUND_BYTES_MAX))

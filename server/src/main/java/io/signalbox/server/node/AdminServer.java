@@ -10,7 +10,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -25,6 +24,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.signalbox.node.Node;
 import io.signalbox.protocol.ProxyStatus;
 import io.signalbox.protocol.StatusRequest;
+import io.signalbox.protocol.wire.NettyTransport;
 import io.signalbox.server.net.NodeTls;
 import io.signalbox.protocol.StatusResult;
 import io.signalbox.state.HistoryGoneException;
@@ -89,7 +89,7 @@ final class AdminServer implements AutoCloseable {
     }
 
     void start(InetSocketAddress bind) {
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        server = new ServerBootstrap().group(group).channel(NettyTransport.serverChannel(group))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override

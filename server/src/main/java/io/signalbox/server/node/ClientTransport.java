@@ -13,7 +13,6 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.signalbox.protocol.AuthRequest;
 import io.signalbox.protocol.AuthResult;
@@ -25,6 +24,7 @@ import io.signalbox.protocol.Request;
 import io.signalbox.protocol.Response;
 import io.signalbox.protocol.wire.ClientWire;
 import io.signalbox.protocol.wire.Frames;
+import io.signalbox.protocol.wire.NettyTransport;
 import io.signalbox.server.net.NodeTls;
 import io.signalbox.server.net.PendingFlushes;
 import java.net.InetSocketAddress;
@@ -126,7 +126,7 @@ final class ClientTransport implements AutoCloseable {
     }
 
     void start(InetSocketAddress bind) {
-        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        server = new ServerBootstrap().group(group).channel(NettyTransport.serverChannel(group))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {

@@ -1,7 +1,6 @@
 package io.signalbox.server.node;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.signalbox.common.Zxid;
 import io.signalbox.consensus.RecoveredState;
 import io.signalbox.consensus.ZabConfig;
@@ -17,6 +16,7 @@ import io.signalbox.protocol.ErrorCode;
 import io.signalbox.protocol.ReadRequest;
 import io.signalbox.protocol.Request;
 import io.signalbox.protocol.Response;
+import io.signalbox.protocol.wire.NettyTransport;
 import io.signalbox.server.NodeConfig;
 import io.signalbox.server.net.NodeTls;
 import io.signalbox.server.net.PeerTransport;
@@ -78,7 +78,7 @@ public final class SignalboxNode implements AutoCloseable {
         this.config = config;
         this.metrics = new NodeMetrics(config.id());
         this.storage = NodeStorage.open(config.dataDir());
-        this.netty = new NioEventLoopGroup(2, runnable -> {
+        this.netty = NettyTransport.group(2, runnable -> {
             Thread thread = new Thread(runnable, "signalbox-netty-" + config.id());
             thread.setDaemon(true);
             return thread;
@@ -172,10 +172,11 @@ public final class SignalboxNode implements AutoCloseable {
                     + "configuration", config.id(), config.tls() == null ? "no TLS on any port, no authentication on"
                     : "client certificates are " + config.tls().clientAuth().name().toLowerCase(java.util.Locale.ROOT) + " on");
         }
-        LOG.info("node {} started: peers {}, clients {}, admin {}://{}/ , {}, data {}", config.id(), config.self().peerAddress(),
+        LOG.info("node {} started: peers {}, clients {}, admin {}://{}/ , {}, netty {}, data {}", config.id(), config.self().peerAddress(),
                 config.self().clientAddress(), config.tls() == null ? "http" : "https", config.self().adminAddress(),
                 config.tls() == null ? "plaintext" : "TLS (" + io.signalbox.tls.PemTls.provider() + ", client certificates "
-                        + config.tls().clientAuth().name().toLowerCase(java.util.Locale.ROOT) + ")", config.dataDir());
+                        + config.tls().clientAuth().name().toLowerCase(java.util.Locale.ROOT) + ")", NettyTransport.describe(),
+                config.dataDir());
         return node;
     }
 
