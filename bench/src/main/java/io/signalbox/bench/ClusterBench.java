@@ -29,7 +29,8 @@ import java.util.function.IntFunction;
 public final class ClusterBench implements AutoCloseable {
     static final int SERVICES = 100;
     static final int SERVERS_PER_SERVICE = 10;
-    public static final List<String> WORKLOADS = List.of("write", "read-local", "read-linearizable");
+    /** {@code write-forwarded}: writes through each client's own node, followers forwarding them, as before clients went to the leader. */
+    public static final List<String> WORKLOADS = List.of("write", "write-forwarded", "read-local", "read-linearizable");
 
     /**
      * What {@code bench cluster} runs: a row per workload and number outstanding.
@@ -50,6 +51,8 @@ public final class ClusterBench implements AutoCloseable {
     private final List<NodeConfig.Member> members;
     private final List<Process> processes = new ArrayList<>();
     private final List<SignalboxClient> clients = new ArrayList<>();
+    /** One per node too, with commands to that node rather than to the leader. */
+    private final List<SignalboxClient> forwardingClients = new ArrayList<>();
     private final int valueBytes;
 
     ClusterBench(int nodes, int basePort, Path directory, int valueBytes, String heap, boolean profile) throws IOException {
@@ -73,6 +76,7 @@ public final class ClusterBench implements AutoCloseable {
         for (NodeConfig.Member member : members) {
             ClientOptions options = ClientOptions.of(List.of(HostPort.parse(member.clientAddress()))).withRetryDeadlineMs(60_000);
             clients.add(new SignalboxClient(tls == null ? options : options.withTls(tls.client())));
+            forwardingClients.add(new SignalboxClient((tls == null ? options : options.withTls(tls.client())).withCommandsToLeader(false)));
         }
     }
 
@@ -150,6 +154,9 @@ public final class ClusterBench implements AutoCloseable {
             case "write":
                 op = i -> clients.get(i % clients.size()).submitAsync(write(i));
                 break;
+            case "write-forwarded":
+                op = i -> forwardingClients.get(i % forwardingClients.size()).submitAsync(write(i));
+                break;
             case "read-local":
                 op = i -> clients.get(i % clients.size()).readAsync(Consistency.LOCAL, "bench-" + (i % SERVICES), 0);
                 break;
@@ -183,6 +190,7 @@ public final class ClusterBench implements AutoCloseable {
     @Override
     public void close() {
         clients.forEach(SignalboxClient::close);
+        forwardingClients.forEach(SignalboxClient::close);
         Processes.stopAll(processes, 15);
     }
 }

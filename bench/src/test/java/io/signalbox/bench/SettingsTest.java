@@ -35,7 +35,7 @@ class SettingsTest {
                 new Refusal("services", () -> new StateBenchmark.Settings(0, 10, 1), "services must be in 1..60000 and servers per service in 1..1000, got 0 and 10"),
                 new Refusal("events", () -> new StateBenchmark.Settings(1, 1, 0), "events must be in 1..100000000, got 0"),
                 new Refusal("workloads", () -> new ClusterBench.Settings(LOAD, List.of("write", "delete"), 17_000, false),
-                        "--workloads must be some of write,read-local,read-linearizable, got [write, delete]"),
+                        "--workloads must be some of write,write-forwarded,read-local,read-linearizable, got [write, delete]"),
                 new Refusal("base port", () -> new ClusterBench.Settings(LOAD, List.of("write"), 80, false), "--base-port must be in 1024..65000, got 80"),
                 new Refusal("systems", () -> new CompareBench.Settings(LOAD, List.of("etcd"), RESULTS, false, false),
                         "--systems must be zookeeper and/or signalbox, got [etcd]"),

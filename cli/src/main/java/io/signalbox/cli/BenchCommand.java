@@ -117,7 +117,8 @@ public final class BenchCommand implements Runnable {
         LoadOptions load = new LoadOptions();
 
         @Option(names = "--workloads", defaultValue = "write,read-local,read-linearizable", split = ",",
-                description = "workloads to measure, a row per number outstanding each (default: ${DEFAULT-VALUE})")
+                description = "workloads to measure, a row per number outstanding each (default: ${DEFAULT-VALUE}; also "
+                        + "write-forwarded: writes through each client's node instead of straight to the leader)")
         List<String> workloads = new ArrayList<>();
 
         @Option(names = "--base-port", defaultValue = "17000",

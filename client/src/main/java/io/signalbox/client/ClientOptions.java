@@ -17,9 +17,11 @@ import java.util.UUID;
  * @param tls                the CA (and this client's certificate and key) to connect over TLS with; null: plaintext
  * @param token              a bearer token sent as the first request of every connection (the node's auth.token.NAME);
  *                           null: none, the connection's identity is its certificate's CN (or anonymous)
+ * @param commandsToLeader   commands go straight to the leader, learned from the node this client is connected to
+ *                           (true by default); false: to that node, which forwards them
  */
 public record ClientOptions(List<HostPort> addresses, int connectTimeoutMs, int requestTimeoutMs, int retryDeadlineMs,
-                            int outstandingMax, String clientId, TlsFiles tls, String token) {
+                            int outstandingMax, String clientId, TlsFiles tls, String token, boolean commandsToLeader) {
     public ClientOptions {
         addresses = List.copyOf(addresses);
         if (addresses.isEmpty()) {
@@ -41,19 +43,25 @@ public record ClientOptions(List<HostPort> addresses, int connectTimeoutMs, int 
     /** Without a token. */
     public ClientOptions(List<HostPort> addresses, int connectTimeoutMs, int requestTimeoutMs, int retryDeadlineMs, int outstandingMax,
                          String clientId, TlsFiles tls) {
-        this(addresses, connectTimeoutMs, requestTimeoutMs, retryDeadlineMs, outstandingMax, clientId, tls, null);
+        this(addresses, connectTimeoutMs, requestTimeoutMs, retryDeadlineMs, outstandingMax, clientId, tls, null, true);
     }
 
     /** Sends {@code bearerToken} first on every connection; null: none. */
     public ClientOptions withToken(String bearerToken) {
-        return new ClientOptions(addresses, connectTimeoutMs, requestTimeoutMs, retryDeadlineMs, outstandingMax, clientId, tls, bearerToken);
+        return new ClientOptions(addresses, connectTimeoutMs, requestTimeoutMs, retryDeadlineMs, outstandingMax, clientId, tls, bearerToken,
+                commandsToLeader);
+    }
+
+    /** Commands straight to the leader (true, the default) or to the connected node, which forwards them (false). */
+    public ClientOptions withCommandsToLeader(boolean toLeader) {
+        return new ClientOptions(addresses, connectTimeoutMs, requestTimeoutMs, retryDeadlineMs, outstandingMax, clientId, tls, token, toLeader);
     }
 
     /** The options without the token, for messages and logs. */
     @Override
     public String toString() {
         return "ClientOptions[addresses=" + addresses + ", clientId=" + clientId + ", tls=" + tls + ", token="
-                + (token == null ? "none" : "(set)") + "]";
+                + (token == null ? "none" : "(set)") + ", commandsToLeader=" + commandsToLeader + "]";
     }
 
     public static ClientOptions of(List<HostPort> addresses) {
@@ -65,16 +73,17 @@ public record ClientOptions(List<HostPort> addresses, int connectTimeoutMs, int 
     }
 
     public ClientOptions withRetryDeadlineMs(int ms) {
-        return new ClientOptions(addresses, connectTimeoutMs, requestTimeoutMs, ms, outstandingMax, clientId, tls, token);
+        return new ClientOptions(addresses, connectTimeoutMs, requestTimeoutMs, ms, outstandingMax, clientId, tls, token, commandsToLeader);
     }
 
     /** TLS with these files ({@link io.signalbox.tls.TlsOptions#files()} builds them from --ca/--cert/--key); null: plaintext. */
     public ClientOptions withTls(TlsFiles files) {
-        return new ClientOptions(addresses, connectTimeoutMs, requestTimeoutMs, retryDeadlineMs, outstandingMax, clientId, files, token);
+        return new ClientOptions(addresses, connectTimeoutMs, requestTimeoutMs, retryDeadlineMs, outstandingMax, clientId, files, token,
+                commandsToLeader);
     }
 
     public ClientOptions withRequestTimeoutMs(int ms) {
-        return new ClientOptions(addresses, connectTimeoutMs, ms, retryDeadlineMs, outstandingMax, clientId, tls, token);
+        return new ClientOptions(addresses, connectTimeoutMs, ms, retryDeadlineMs, outstandingMax, clientId, tls, token, commandsToLeader);
     }
 
     private static void positive(String name, int value) {

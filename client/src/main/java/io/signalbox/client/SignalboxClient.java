@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The Java client. Connects to any node of {@link ClientOptions#addresses()}, follows
- * leader hints, and retries on another node when one fails. Every command carries this
+ * leader hints, and retries on another node when one fails. Commands go straight to the
+ * leader once that node has named it ({@link LeaderRoute}). Every command carries this
  * client's id and a sequence number, so a retry of a command whose answer was lost is
  * applied at most once. LOCAL reads never go back in time: they carry the highest zxid
  * this client has seen. Answers are records of {@code io.signalbox.protocol}; a failure is a
@@ -53,6 +54,8 @@ public final class SignalboxClient implements AutoCloseable {
     private final String clientId;
     /** Null: plaintext. Follows its files, so a rotated client certificate is used from the next connection on. */
     private final ReloadingSslContext tls;
+    /** Where commands go; null when {@link ClientOptions#commandsToLeader()} is false. */
+    private final LeaderRoute leaderRoute;
 
     public SignalboxClient(ClientOptions options) {
         this.options = options;
@@ -63,6 +66,17 @@ public final class SignalboxClient implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        this.leaderRoute = !options.commandsToLeader() ? null : new LeaderRoute(new LeaderRoute.Connections() {
+            @Override
+            public CompletableFuture<WireConnection> connected() {
+                return connectionAsync();
+            }
+
+            @Override
+            public CompletableFuture<WireConnection> open(HostPort address) {
+                return openAuthenticated(address);
+            }
+        }, options.requestTimeoutMs(), System::nanoTime);
     }
 
     /**
@@ -81,6 +95,11 @@ public final class SignalboxClient implements AutoCloseable {
 
     public ClientOptions options() {
         return options;
+    }
+
+    /** The leader's client address that commands go to now; null while they go to the connected node. */
+    public HostPort commandRoute() {
+        return leaderRoute == null ? null : leaderRoute.leaderAddress();
     }
 
     /** The highest zxid seen in any answer: what LOCAL reads must not fall behind. */
@@ -164,7 +183,9 @@ public final class SignalboxClient implements AutoCloseable {
             result.completeExceptionally(new SignalboxException(ErrorCode.UNAVAILABLE, "client closed", ""));
             return;
         }
-        connectionAsync().thenCompose(c -> c.call(request, options.requestTimeoutMs()).thenApply(r -> {
+        boolean routed = leaderRoute != null && (request instanceof CommandRequest || request instanceof MemberChangeRequest
+                || request instanceof ProxyReport);
+        (routed ? leaderRoute.forCommand() : connectionAsync()).thenCompose(c -> c.call(request, options.requestTimeoutMs()).thenApply(r -> {
             if (r.reply() instanceof ErrorReply error) {
                 if (error.code() == ErrorCode.NOT_LEADER && !error.leaderHint().isEmpty()) {
                     redirect(c, error.leaderHint());
@@ -178,6 +199,11 @@ public final class SignalboxClient implements AutoCloseable {
                         + request.getClass().getSimpleName() + " with a " + r.reply().getClass().getSimpleName(), "");
             }
             return expected.cast(r.reply());
+        }).whenComplete((reply, failure) -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (failure != null && routed && !(cause instanceof SignalboxException e && !e.retryable())) {
+                leaderRoute.failed(c); // not a refusal of the command itself: the route may be stale
+            }
         })).whenComplete((reply, failure) -> {
             if (failure == null) {
                 observe(reply.zxid());
@@ -217,8 +243,7 @@ public final class SignalboxClient implements AutoCloseable {
     }
 
     private CompletableFuture<WireConnection> connectTo(HostPort target) {
-        return WireConnection.open(group, target, options.connectTimeoutMs(), options.outstandingMax(),
-                tls == null ? null : tls.current()).thenCompose(this::authenticated).thenApply(opened -> {
+        return openAuthenticated(target).thenApply(opened -> {
             synchronized (connectLock) {
                 if (connection != null && connection.isOpen() && connection != opened) {
                     opened.close();
@@ -228,6 +253,12 @@ public final class SignalboxClient implements AutoCloseable {
                 return opened;
             }
         });
+    }
+
+    /** A new connection to {@code target}, over TLS and with the token when the options have them. */
+    private CompletableFuture<WireConnection> openAuthenticated(HostPort target) {
+        return WireConnection.open(group, target, options.connectTimeoutMs(), options.outstandingMax(), tls == null ? null : tls.current())
+                .thenCompose(this::authenticated);
     }
 
     /** With a token: sent first, and the connection is used only once the node accepted it. */
@@ -289,6 +320,9 @@ public final class SignalboxClient implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (leaderRoute != null) {
+            leaderRoute.close();
+        }
         synchronized (connectLock) {
             if (connection != null) {
                 connection.close();

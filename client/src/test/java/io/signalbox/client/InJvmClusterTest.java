@@ -59,7 +59,9 @@ class InJvmClusterTest {
         try (LocalCluster cluster = LocalCluster.start(3, 27_000, directory)) {
             for (int id = 1; id <= 3; id++) {
                 NodeConfig.Member m = cluster.members().get(id - 1);
-                try (SignalboxClient client = new SignalboxClient(ClientOptions.of(List.of(new HostPort(m.host(), m.clientPort()))))) {
+                // Not to the leader: the commands are to go through every node, followers forwarding them.
+                try (SignalboxClient client = new SignalboxClient(ClientOptions.of(List.of(new HostPort(m.host(), m.clientPort())))
+                        .withCommandsToLeader(false))) {
                     String service = "web" + id;
                     client.submit(new Command.PutService(service, "http", 8000 + id, "roundrobin", null, 1000, 1000, 1000, null));
                     CommandResult put = client.submit(new Command.RegisterServer(service, "a", "10.0.0." + id, 80, 10, "ready", false,
