@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
  * address. That saves the forward through the node it is connected to: a peer round trip and
  * four thread hand-offs on that node per command (docs/benchmarks.md has the figures).
  *
- * <p>The leader is learned from a status of the connected node, in the background; meanwhile,
+ * <p>The leader is learned from a status of the connected node, in the background, once a command
+ * was answered there; meanwhile,
  * and whenever the route is unknown or failed, commands go to the connected node, which forwards
  * them. A command keeps its client id and sequence on every node, so a stale or lost route costs
  * time, never a duplicate or a lost command. A route is checked again every {@link #RECHECK_NANOS},
@@ -56,16 +57,26 @@ final class LeaderRoute implements AutoCloseable {
     /** The connection for a command: the leader's when known and open, else the client's own. */
     CompletableFuture<WireConnection> forCommand() {
         WireConnection route;
-        boolean learn;
         synchronized (this) {
             route = leader != null && leader.isOpen() ? leader : null;
+        }
+        return route != null ? CompletableFuture.completedFuture(route) : connections.connected();
+    }
+
+    /**
+     * A command was answered: learns the route when it is due. Only after an answer, so the status is
+     * never asked on a connection that is still being opened, or refused (a TLS alert must reach the
+     * command that caused it, with its reason, not a status the client sent meanwhile).
+     */
+    void answered() {
+        boolean learn;
+        synchronized (this) {
             learn = !learning && !closed && nanoClock.getAsLong() - nextLearnNanos >= 0;
             learning |= learn;
         }
         if (learn) {
             learn();
         }
-        return route != null ? CompletableFuture.completedFuture(route) : connections.connected();
     }
 
     /** A command on {@code connection} failed: if it was the route, commands go to the client's own node until learned again. */

@@ -208,6 +208,9 @@ public final class SignalboxClient implements AutoCloseable {
             if (failure == null) {
                 observe(reply.zxid());
                 result.complete(reply);
+                if (routed) {
+                    leaderRoute.answered();
+                }
                 return;
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
