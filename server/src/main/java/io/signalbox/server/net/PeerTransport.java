@@ -47,7 +47,7 @@ public final class PeerTransport implements AutoCloseable {
     private static final long RECONNECT_MIN_MS = 50;
     private static final long RECONNECT_MAX_MS = 1_000;
 
-    /** Where decoded messages and lost links go; called on Netty threads. */
+    /** Where decoded messages and lost links go; called on the event loop of the group given (a node passes its loop's). */
     public interface Inbound {
         void received(int from, PeerMessage message);
 

@@ -298,12 +298,12 @@ final class ClientTransport implements AutoCloseable {
          * inside a read: flushed when the read ends. From any other thread: at once.
          */
         private void write(Channel ch, byte[] response, ChannelPromise promise) {
-            if (onLoopThread.getAsBoolean()) {
-                ch.write(Unpooled.wrappedBuffer(response), promise);
-                unflushed.wrote(ch);
-            } else if (ch.eventLoop().inEventLoop() && reading) {
+            if (ch.eventLoop().inEventLoop() && reading) {
                 ch.write(Unpooled.wrappedBuffer(response), promise);
                 unflushedInRead = true;
+            } else if (onLoopThread.getAsBoolean()) {
+                ch.write(Unpooled.wrappedBuffer(response), promise);
+                unflushed.wrote(ch);
             } else {
                 ch.writeAndFlush(Unpooled.wrappedBuffer(response), promise);
             }

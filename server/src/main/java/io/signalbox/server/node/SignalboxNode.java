@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running Signalbox node: the deterministic {@link Node} on one loop thread, hosted with
- * RocksDB (its durable writes), Netty (the peer and client ports) and the admin HTTP port.
+ * RocksDB (its durable writes, on a storage thread), Netty (the peer and client ports, whose
+ * connections live on the loop's own event loop) and the admin HTTP port (its own thread).
  * The loop ticks the node every {@code tickMs}, feeds it what arrives, and carries out the
  * effects it returns, in order. Start it with {@link #start(NodeConfig)}; {@link #close()}
  * stops it gracefully (no new requests, in-flight ones finish or time out, storage closed).
@@ -57,7 +58,8 @@ public final class SignalboxNode implements AutoCloseable {
     private final NodeConfig config;
     private final NodeMetrics metrics;
     private final NodeStorage storage;
-    private final EventLoopGroup netty;
+    /** The admin port's one thread: HTTP, the status page and its once-a-second sampling. */
+    private final EventLoopGroup adminThread;
     private final NodeLoop loop;
     private final PeerTransport peers;
     private final StorageWriter storageWriter;
@@ -78,8 +80,8 @@ public final class SignalboxNode implements AutoCloseable {
         this.config = config;
         this.metrics = new NodeMetrics(config.id());
         this.storage = NodeStorage.open(config.dataDir());
-        this.netty = NettyTransport.group(2, runnable -> {
-            Thread thread = new Thread(runnable, "signalbox-netty-" + config.id());
+        this.adminThread = NettyTransport.group(1, runnable -> {
+            Thread thread = new Thread(runnable, "signalbox-admin-" + config.id());
             thread.setDaemon(true);
             return thread;
         });
@@ -91,7 +93,7 @@ public final class SignalboxNode implements AutoCloseable {
                 peerAddresses.put(m.id(), new InetSocketAddress(m.host(), m.peerPort()));
             }
         }
-        this.peers = new PeerTransport(config.id(), config.clusterName(), peerAddresses, netty, new PeerTransport.Inbound() {
+        this.peers = new PeerTransport(config.id(), config.clusterName(), peerAddresses, loop.group(), new PeerTransport.Inbound() {
             @Override
             public void received(int from, PeerMessage message) {
                 if (!loop.offerExternal(() -> step(() -> node.receive(from, message)))) {
@@ -122,7 +124,7 @@ public final class SignalboxNode implements AutoCloseable {
             }
             snapshotZxids.forEach(this.node::snapshotWritten);
         })), () -> storageFailed = true, Boolean.getBoolean(UNSAFE_ACK_BEFORE_FSYNC_PROPERTY));
-        this.clients = new ClientTransport(netty, config.clientConnectionsMax(), config.subscriberBufferMax(), metrics,
+        this.clients = new ClientTransport(loop.group(), config.clientConnectionsMax(), config.subscriberBufferMax(), metrics,
                 new ClientTransport.Handler() {
                     @Override
                     public void request(long connectionId, String identity, Request request, ClientTransport.Responder immediate) {
@@ -134,7 +136,7 @@ public final class SignalboxNode implements AutoCloseable {
                         loop.offerInternal(() -> node.connectionClosed(connectionId));
                     }
                 }, loop::inLoop, tls, new BearerTokens(config.auth().tokenHashes()));
-        this.admin = new AdminServer(this, netty, tls);
+        this.admin = new AdminServer(this, adminThread, tls);
     }
 
     private static NodeOptions options(NodeConfig config) {
@@ -217,7 +219,7 @@ public final class SignalboxNode implements AutoCloseable {
         }
     }
 
-    /** From the client transport (Netty thread): queued for the loop, or refused at once when the loop is full. */
+    /** From the client transport, as a request is read: a cached LOCAL read answered now, else queued for the loop's round, or refused at once when the loop is full. */
     private void accept(long connectionId, String identity, Request request, ClientTransport.Responder immediate) {
         Configuration cached = readers.test(identity) ? localReads.answer(request.body()) : null;
         if (cached != null) {
@@ -339,9 +341,10 @@ public final class SignalboxNode implements AutoCloseable {
         safely(admin::close);
         safely(loop::close);
         safely(peers::close);
+        safely(loop::shutdown);
         safely(storageWriter::close);
         safely(storage::close);
-        netty.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        adminThread.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         LOG.info("node {} stopped", config.id());
     }
 
