@@ -206,10 +206,11 @@ public final class SignalboxNode implements AutoCloseable {
             metrics.sessions(node.machine().view().sessionCount());
         }
 
+        /** Answers first: a client waits for its answer, while a COMMIT to a follower only moves its commit point. */
         @Override
         public void roundDone() {
-            peers.flush();
             clients.flush();
+            peers.flush();
         }
 
         @Override
