@@ -14,11 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that owns a node's consensus core and state machine: a single-thread Netty
- * event loop ({@link #group()}), on which the node's peer links are registered too, so a peer
- * message is read, stepped through the node and its answer written without changing thread
- * (before, each crossed from a Netty thread to the loop and back: four hand-offs per write
- * on the path of a follower's ack). Other threads (client connections, the storage writer)
- * only hand it tasks. Tasks from clients and peers are bounded by {@code externalQueuedMax}
+ * event loop ({@link #group()}), on which the node's peer and client connections are
+ * registered too, so a message is read, stepped through the node and answered without
+ * changing thread (a thread hand-off costs more than the step on a busy machine). Other
+ * threads (the storage writer, the admin port) only hand it tasks. Tasks from clients and peers are bounded by {@code externalQueuedMax}
  * and refused beyond it; internal completions (a log write became durable) are bounded by the
  * work that produced them and never refused. Tasks run in the order offered, in rounds of at
  * most {@value #TASKS_PER_ROUND_MAX}; after each round the handler flushes what it wrote, and
@@ -72,7 +71,7 @@ final class NodeLoop implements AutoCloseable {
         this.thread = loopThread[0];
     }
 
-    /** The loop's own event loop, for channels whose reads and writes should not change thread (the peer links). */
+    /** The loop's own event loop, for channels whose reads and writes should not change thread (peer and client connections). */
     EventLoopGroup group() {
         return group;
     }
