@@ -74,9 +74,10 @@ public final class ClusterBench implements AutoCloseable {
                     .redirectOutput(nodeDir.resolve("node.log").toFile()).start());
         }
         for (NodeConfig.Member member : members) {
-            ClientOptions options = ClientOptions.of(List.of(HostPort.parse(member.clientAddress()))).withRetryDeadlineMs(60_000);
-            clients.add(new SignalboxClient(tls == null ? options : options.withTls(tls.client())));
-            forwardingClients.add(new SignalboxClient((tls == null ? options : options.withTls(tls.client())).withCommandsToLeader(false)));
+            ClientOptions plain = ClientOptions.of(List.of(HostPort.parse(member.clientAddress()))).withRetryDeadlineMs(60_000);
+            ClientOptions options = tls == null ? plain : plain.withTls(tls.client());
+            clients.add(new SignalboxClient(options));
+            forwardingClients.add(new SignalboxClient(options.withCommandsToLeader(false)));
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
 /**
  * Where a client sends its commands: straight to the leader once it knows the leader's client
  * address. That saves the forward through the node it is connected to: a peer round trip and
- * four thread hand-offs on that node per command (docs/benchmarks.md has the figures).
+ * that node's round per command (docs/benchmarks.md has the figures).
  *
  * <p>The leader is learned from a status of the connected node, in the background, once a command
  * was answered there; meanwhile,

@@ -200,8 +200,7 @@ public final class SignalboxClient implements AutoCloseable {
             }
             return expected.cast(r.reply());
         }).whenComplete((reply, failure) -> {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            if (failure != null && routed && !(cause instanceof SignalboxException e && !e.retryable())) {
+            if (failure != null && routed && retryable(cause(failure))) {
                 leaderRoute.failed(c); // not a refusal of the command itself: the route may be stale
             }
         })).whenComplete((reply, failure) -> {
@@ -213,9 +212,8 @@ public final class SignalboxClient implements AutoCloseable {
                 }
                 return;
             }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            boolean retryable = !(cause instanceof SignalboxException e) || e.retryable();
-            if (!retryable || System.nanoTime() > deadlineNanos) {
+            Throwable cause = cause(failure);
+            if (!retryable(cause) || System.nanoTime() > deadlineNanos) {
                 result.completeExceptionally(cause);
                 return;
             }
@@ -243,6 +241,16 @@ public final class SignalboxClient implements AutoCloseable {
             nextAddress++;
         }
         return connectTo(target);
+    }
+
+    /** What failed, without the wrapper a dependent stage adds. */
+    private static Throwable cause(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    /** Worth another attempt: anything but a {@link SignalboxException} that says it is not retryable. */
+    private static boolean retryable(Throwable cause) {
+        return !(cause instanceof SignalboxException e) || e.retryable();
     }
 
     private CompletableFuture<WireConnection> connectTo(HostPort target) {

@@ -53,7 +53,6 @@ final class NodeLoop implements AutoCloseable {
     private long nextTick;
     private volatile Handler handler;
     private volatile boolean stopping;
-    private volatile boolean started;
     private volatile Throwable failure;
 
     NodeLoop(String name, int tickMs, int externalQueuedMax) {
@@ -78,7 +77,6 @@ final class NodeLoop implements AutoCloseable {
 
     void start(Handler loopHandler) {
         this.handler = loopHandler;
-        started = true;
         executor.execute(() -> {
             nextTick = System.nanoTime() + tickNanos;
             scheduleTick();
@@ -116,7 +114,7 @@ final class NodeLoop implements AutoCloseable {
 
     /** One round per burst of offers: Netty runs it after the reads of its current pass, which batches them. */
     private void scheduleRound() {
-        if (started && !stopping && roundScheduled.compareAndSet(false, true)) {
+        if (handler != null && !stopping && roundScheduled.compareAndSet(false, true)) { // none before start()
             executor.execute(this::round);
         }
     }

@@ -71,7 +71,7 @@ public final class SignalboxNode implements AutoCloseable {
     private final AtomicLong nextAdminConnection = new AtomicLong(ADMIN_CONNECTION_IDS_FROM);
     private final Map<Long, CompletableFuture<Response>> adminRequests = new ConcurrentHashMap<>();
     private volatile boolean closed;
-    /** Who may read now, for the reads answered off the loop thread; replaced (loop thread) when grants change. */
+    /** Who may read now, for the reads answered as they are read, outside the loop's rounds; replaced (in a round) when grants change. */
     private volatile java.util.function.Predicate<String> readers = identity -> false;
     /** The storage writer failed: the node stops serving (its owner sees {@link #running()} false and closes it). */
     private volatile boolean storageFailed;
