@@ -1,12 +1,11 @@
 package io.signalbox.node;
 
-import io.signalbox.state.codec.EntryCodec.AppliedCommand;
+import io.signalbox.state.codec.EntryCodec.AppliedWindow;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The commands each client has had applied, by sequence number, updated on every replica
@@ -26,85 +25,79 @@ final class ClientTable {
     /** What a command's client id and sequence say about it. */
     enum Verdict { NEW, DUPLICATE, TOO_OLD }
 
-    private final LinkedHashMap<String, TreeMap<Long, Applied>> clients = new LinkedHashMap<>();
+    private final LinkedHashMap<String, SequenceWindow> clients = new LinkedHashMap<>();
 
     Verdict verdict(String clientId, long sequence) {
-        TreeMap<Long, Applied> window = clients.get(clientId);
+        SequenceWindow window = clients.get(clientId);
         if (window == null) {
             return Verdict.NEW;
         }
-        if (window.containsKey(sequence)) {
+        if (window.contains(sequence)) {
             return Verdict.DUPLICATE;
         }
-        return window.size() >= SEQUENCES_PER_CLIENT_MAX && sequence < window.firstKey() ? Verdict.TOO_OLD : Verdict.NEW;
+        return window.size() >= SEQUENCES_PER_CLIENT_MAX && sequence < window.first() ? Verdict.TOO_OLD : Verdict.NEW;
     }
 
     /** The first result of a duplicate, or null. */
     Applied applied(String clientId, long sequence) {
-        TreeMap<Long, Applied> window = clients.get(clientId);
-        return window == null ? null : window.get(sequence);
+        SequenceWindow window = clients.get(clientId);
+        return window == null ? null : window.applied(sequence);
     }
 
     long oldestRemembered(String clientId) {
-        TreeMap<Long, Applied> window = clients.get(clientId);
-        return window == null || window.isEmpty() ? 0 : window.firstKey();
+        SequenceWindow window = clients.get(clientId);
+        return window == null || window.isEmpty() ? 0 : window.first();
     }
 
     void record(String clientId, long sequence, long zxid, long sessionId) {
         if (clientId.isEmpty()) {
             return;
         }
-        TreeMap<Long, Applied> window = clients.remove(clientId);
+        SequenceWindow window = clients.remove(clientId);
         if (window == null) {
-            window = new TreeMap<>();
+            window = new SequenceWindow();
         }
         clients.put(clientId, window); // most recently heard from: last
-        window.put(sequence, new Applied(sequence, zxid, sessionId));
+        window.put(sequence, zxid, sessionId);
         while (window.size() > SEQUENCES_PER_CLIENT_MAX) {
-            window.pollFirstEntry();
+            window.removeFirst();
         }
         if (clients.size() > CLIENTS_MAX) {
-            Iterator<Map.Entry<String, TreeMap<Long, Applied>>> eldest = clients.entrySet().iterator();
+            Iterator<Map.Entry<String, SequenceWindow>> eldest = clients.entrySet().iterator();
             eldest.next();
             eldest.remove();
         }
     }
 
-    List<AppliedCommand> toRecords() {
-        List<AppliedCommand> records = new ArrayList<>();
-        clients.forEach((id, window) -> window.values().forEach(a -> records.add(new AppliedCommand(id, a.sequence(), a.zxid(),
-                a.sessionId()))));
-        return records;
+    /** Every client's window, least recently heard from first, sequences ascending: what a snapshot records. */
+    List<AppliedWindow> toWindows() {
+        List<AppliedWindow> windows = new ArrayList<>(clients.size());
+        clients.forEach((id, window) -> windows.add(new AppliedWindow(id, window.sequences(), window.zxids(), window.sessionIds())));
+        return windows;
     }
 
     /**
-     * Rebuilds the table from a snapshot's records. {@link #toRecords()} writes each client's
-     * window together, least recently heard from first, sequences ascending; such a list is
-     * laid down directly (every node restart and snapshot install comes here). Any other
-     * order is replayed record by record, which gives the same table for this one.
+     * Rebuilds the table from a snapshot's windows. {@link #toWindows()} writes each client once,
+     * least recently heard from first, sequences ascending; such a list is laid down directly
+     * (every node restart and snapshot install comes here). Anything else (a snapshot written
+     * record by record, before windows) is replayed command by command, which gives the same
+     * table for this one.
      */
-    static ClientTable fromRecords(List<AppliedCommand> records) {
+    static ClientTable fromWindows(List<AppliedWindow> windows) {
         ClientTable table = new ClientTable();
-        TreeMap<Long, Applied> window = null;
-        String windowOf = null;
-        for (AppliedCommand r : records) {
-            if (r.clientId().isEmpty()) {
+        for (AppliedWindow written : windows) {
+            if (written.clientId().isEmpty()) {
                 continue;
             }
-            if (!r.clientId().equals(windowOf)) {
-                if (table.clients.containsKey(r.clientId())) {
-                    return replayed(records);
-                }
-                windowOf = r.clientId();
-                window = new TreeMap<>();
-                table.clients.put(windowOf, window);
-            } else if (window.lastKey() >= r.sequence()) {
-                return replayed(records);
+            if (table.clients.containsKey(written.clientId()) || !ascending(written.sequences())) {
+                return replayed(windows);
             }
-            window.put(r.sequence(), new Applied(r.sequence(), r.zxid(), r.sessionId()));
-            if (window.size() > SEQUENCES_PER_CLIENT_MAX) {
-                window.pollFirstEntry();
+            SequenceWindow window = new SequenceWindow();
+            int from = Math.max(0, written.size() - SEQUENCES_PER_CLIENT_MAX);
+            for (int i = from; i < written.size(); i++) {
+                window.put(written.sequences()[i], written.zxids()[i], written.sessionIds()[i]);
             }
+            table.clients.put(written.clientId(), window);
         }
         while (table.clients.size() > CLIENTS_MAX) {
             Iterator<String> eldest = table.clients.keySet().iterator();
@@ -114,10 +107,21 @@ final class ClientTable {
         return table;
     }
 
-    private static ClientTable replayed(List<AppliedCommand> records) {
+    private static boolean ascending(long[] sequences) {
+        for (int i = 1; i < sequences.length; i++) {
+            if (sequences[i] <= sequences[i - 1]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static ClientTable replayed(List<AppliedWindow> windows) {
         ClientTable table = new ClientTable();
-        for (AppliedCommand r : records) {
-            table.record(r.clientId(), r.sequence(), r.zxid(), r.sessionId());
+        for (AppliedWindow w : windows) {
+            for (int i = 0; i < w.size(); i++) {
+                table.record(w.clientId(), w.sequences()[i], w.zxids()[i], w.sessionIds()[i]);
+            }
         }
         return table;
     }

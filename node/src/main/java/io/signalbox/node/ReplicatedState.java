@@ -49,7 +49,7 @@ final class ReplicatedState {
         }
         EntryCodec.NodeSnapshotParts parts = EntryCodec.decodeNodeSnapshot(snapshot.zxid(), snapshot.state());
         machine = LbStateMachine.restore(parts.state(), Limits.DEFAULTS, historyEntriesMax);
-        clients = ClientTable.fromRecords(parts.clients());
+        clients = ClientTable.fromWindows(parts.clients());
         restoredConfiguration = parts.configuration();
     }
 
@@ -96,6 +96,6 @@ final class ReplicatedState {
     Snapshot snapshot(Membership inForce, java.util.List<MembershipCodec.MemberRecord> addresses) {
         MembershipCodec.ConfigurationRecord record = new MembershipCodec.ConfigurationRecord(inForce.zxid(), inForce.voters(),
                 inForce.observers(), addresses);
-        return new Snapshot(machine.appliedZxid(), EntryCodec.encodeNodeSnapshot(machine.snapshot(), clients.toRecords(), record), inForce);
+        return new Snapshot(machine.appliedZxid(), EntryCodec.encodeNodeSnapshot(machine.snapshot(), clients.toWindows(), record), inForce);
     }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.signalbox.common.Zxid;
 import io.signalbox.proto.node.ClientRecord;
+import io.signalbox.proto.node.ClientWindow;
 import io.signalbox.proto.node.NodeSnapshot;
 import io.signalbox.proto.state.EventBatch;
 import io.signalbox.state.StateEvent;
@@ -22,11 +23,26 @@ public final class EntryCodec {
     /** A decoded log entry: its events, the client command that produced them (empty id: none), and who caused it. */
     public record StampedEvents(List<StateEvent> events, String clientId, long clientSequence, String identity) {}
 
-    /** One remembered command of a client, as a node snapshot carries it. */
-    public record AppliedCommand(String clientId, long sequence, long zxid, long sessionId) {}
+    /**
+     * One client's remembered commands, as a node snapshot carries them: command {@code i} had
+     * sequence {@code sequences[i]}, applied at {@code zxids[i]}, opening session {@code sessionIds[i]}
+     * (0: none). The three arrays have the same length; the caller must not change them.
+     */
+    public record AppliedWindow(String clientId, long[] sequences, long[] zxids, long[] sessionIds) {
+        public AppliedWindow {
+            if (sequences.length != zxids.length || sequences.length != sessionIds.length) {
+                throw new IllegalArgumentException("client " + clientId + ": " + sequences.length + " sequences, " + zxids.length
+                        + " zxids and " + sessionIds.length + " session ids; they must be as many");
+            }
+        }
+
+        public int size() {
+            return sequences.length;
+        }
+    }
 
     /** A node snapshot's parts; {@code configuration} is null in a snapshot written before configurations were recorded. */
-    public record NodeSnapshotParts(byte[] state, List<AppliedCommand> clients, MembershipCodec.ConfigurationRecord configuration) {}
+    public record NodeSnapshotParts(byte[] state, List<AppliedWindow> clients, MembershipCodec.ConfigurationRecord configuration) {}
 
     /**
      * The entry's payload: {@code eventBatch} with the client's id and sequence and the identity
@@ -58,19 +74,30 @@ public final class EntryCodec {
     }
 
     /** {@code configuration} may be null: a snapshot the node's core has not told the configuration of yet. */
-    public static byte[] encodeNodeSnapshot(byte[] state, List<AppliedCommand> clients, MembershipCodec.ConfigurationRecord configuration) {
+    public static byte[] encodeNodeSnapshot(byte[] state, List<AppliedWindow> clients, MembershipCodec.ConfigurationRecord configuration) {
         NodeSnapshot.Builder snapshot = NodeSnapshot.newBuilder().setState(ByteString.copyFrom(state));
         if (configuration != null) {
             snapshot.setMembership(MembershipCodec.toWire(configuration));
         }
-        for (AppliedCommand c : clients) {
-            snapshot.addClients(ClientRecord.newBuilder().setClientId(c.clientId()).setSequence(c.sequence()).setZxid(c.zxid())
-                    .setSessionId(c.sessionId()));
+        for (AppliedWindow window : clients) {
+            ClientWindow.Builder wire = ClientWindow.newBuilder().setClientId(window.clientId());
+            long previousZxid = 0;
+            for (int i = 0; i < window.size(); i++) {
+                wire.addSequences(window.sequences()[i]).addZxidDeltas(window.zxids()[i] - previousZxid)
+                        .addSessionIds(window.sessionIds()[i]);
+                previousZxid = window.zxids()[i];
+            }
+            snapshot.addClientWindows(wire);
         }
         return snapshot.build().toByteArray();
     }
 
-    /** @throws StateCodec.MalformedStateException naming the zxid when the snapshot does not decode */
+    /**
+     * The snapshot's parts; a snapshot written record by record (before windows) gives one window
+     * per run of records of the same client, in the order written.
+     *
+     * @throws StateCodec.MalformedStateException naming the zxid when the snapshot does not decode
+     */
     public static NodeSnapshotParts decodeNodeSnapshot(long zxid, byte[] bytes) {
         NodeSnapshot snapshot;
         try {
@@ -78,11 +105,41 @@ public final class EntryCodec {
         } catch (InvalidProtocolBufferException e) {
             throw new StateCodec.MalformedStateException("snapshot at " + Zxid.format(zxid) + " does not decode: " + e.getMessage(), e);
         }
-        List<AppliedCommand> clients = new ArrayList<>(snapshot.getClientsCount());
-        for (ClientRecord r : snapshot.getClientsList()) {
-            clients.add(new AppliedCommand(r.getClientId(), r.getSequence(), r.getZxid(), r.getSessionId()));
+        List<AppliedWindow> clients = new ArrayList<>(windowsOfRecords(snapshot.getClientsList()));
+        for (ClientWindow wire : snapshot.getClientWindowsList()) {
+            int size = wire.getSequencesCount();
+            if (wire.getZxidDeltasCount() != size || wire.getSessionIdsCount() != size) {
+                throw new StateCodec.MalformedStateException("snapshot at " + Zxid.format(zxid) + ": client " + wire.getClientId()
+                        + " has " + size + " sequences, " + wire.getZxidDeltasCount() + " zxids and " + wire.getSessionIdsCount()
+                        + " session ids; they must be as many", null);
+            }
+            long[] sequences = new long[size];
+            long[] zxids = new long[size];
+            long[] sessionIds = new long[size];
+            long previousZxid = 0;
+            for (int i = 0; i < size; i++) {
+                sequences[i] = wire.getSequences(i);
+                zxids[i] = previousZxid + wire.getZxidDeltas(i);
+                previousZxid = zxids[i];
+                sessionIds[i] = wire.getSessionIds(i);
+            }
+            clients.add(new AppliedWindow(wire.getClientId(), sequences, zxids, sessionIds));
         }
         return new NodeSnapshotParts(snapshot.getState().toByteArray(), clients,
                 snapshot.hasMembership() ? MembershipCodec.fromWire(snapshot.getMembership()) : null);
+    }
+
+    private static List<AppliedWindow> windowsOfRecords(List<ClientRecord> records) {
+        List<AppliedWindow> windows = new ArrayList<>();
+        int runStart = 0;
+        for (int i = 1; i <= records.size(); i++) {
+            if (i == records.size() || !records.get(i).getClientId().equals(records.get(runStart).getClientId())) {
+                List<ClientRecord> run = records.subList(runStart, i);
+                windows.add(new AppliedWindow(run.get(0).getClientId(), run.stream().mapToLong(ClientRecord::getSequence).toArray(),
+                        run.stream().mapToLong(ClientRecord::getZxid).toArray(), run.stream().mapToLong(ClientRecord::getSessionId).toArray()));
+                runStart = i;
+            }
+        }
+        return windows;
     }
 }
