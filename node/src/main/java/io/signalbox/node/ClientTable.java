@@ -92,12 +92,9 @@ final class ClientTable {
             if (table.clients.containsKey(written.clientId()) || !ascending(written.sequences())) {
                 return replayed(windows);
             }
-            SequenceWindow window = new SequenceWindow();
             int from = Math.max(0, written.size() - SEQUENCES_PER_CLIENT_MAX);
-            for (int i = from; i < written.size(); i++) {
-                window.put(written.sequences()[i], written.zxids()[i], written.sessionIds()[i]);
-            }
-            table.clients.put(written.clientId(), window);
+            table.clients.put(written.clientId(),
+                    new SequenceWindow(written.sequences(), written.zxids(), written.sessionIds(), from, written.size()));
         }
         while (table.clients.size() > CLIENTS_MAX) {
             Iterator<String> eldest = table.clients.keySet().iterator();

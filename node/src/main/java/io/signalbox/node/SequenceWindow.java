@@ -18,6 +18,25 @@ final class SequenceWindow {
     private int start;
     private int end;
 
+    SequenceWindow() {}
+
+    /**
+     * A window holding commands {@code [from, to)} of the arrays, which must be strictly ascending
+     * by sequence (checked): what a snapshot gives back, laid down in one copy.
+     */
+    SequenceWindow(long[] sequences, long[] zxids, long[] sessionIds, int from, int to) {
+        for (int i = from + 1; i < to; i++) {
+            if (sequences[i] <= sequences[i - 1]) {
+                throw new IllegalArgumentException("sequences must ascend: " + sequences[i - 1] + " then " + sequences[i] + " at " + i);
+            }
+        }
+        int capacity = Math.max(INITIAL_CAPACITY, 2 * (to - from));
+        this.sequences = Arrays.copyOfRange(sequences, from, from + capacity);
+        this.zxids = Arrays.copyOfRange(zxids, from, from + capacity);
+        this.sessionIds = Arrays.copyOfRange(sessionIds, from, from + capacity);
+        this.end = to - from;
+    }
+
     int size() {
         return end - start;
     }

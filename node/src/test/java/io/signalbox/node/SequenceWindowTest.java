@@ -59,4 +59,34 @@ class SequenceWindowTest {
             }
         }
     }
+
+    @Test
+    void aWindowLaidDownFromASnapshotHoldsItsRangeAndGoesOnLikeOneBuiltByAppends() {
+        long[] sequences = {4, 5, 7, 9, 12};
+        long[] zxids = {40, 50, 70, 90, 120};
+        long[] sessionIds = {0, 2, 0, 0, 6};
+        SequenceWindow laid = new SequenceWindow(sequences, zxids, sessionIds, 1, 5);
+        SequenceWindow appended = new SequenceWindow();
+        for (int i = 1; i < 5; i++) {
+            appended.put(sequences[i], zxids[i], sessionIds[i]);
+        }
+        SplittableRandom random = new SplittableRandom(5);
+        for (int step = 0; step < 5_000; step++) {
+            if (random.nextInt(3) == 0 && laid.size() > 0) {
+                laid.removeFirst();
+                appended.removeFirst();
+            } else {
+                long sequence = laid.isEmpty() ? 20 : laid.last() + random.nextInt(3) - 1;
+                laid.put(sequence, sequence * 10, step);
+                appended.put(sequence, sequence * 10, step);
+            }
+            assertArrayEquals(appended.sequences(), laid.sequences());
+        }
+        assertArrayEquals(appended.zxids(), laid.zxids());
+        assertArrayEquals(appended.sessionIds(), laid.sessionIds());
+        sequences[2] = 4;
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new SequenceWindow(sequences, zxids, sessionIds, 0, 5));
+        assertEquals("sequences must ascend: 5 then 4 at 2", refused.getMessage());
+    }
 }

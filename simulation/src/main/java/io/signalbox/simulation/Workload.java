@@ -28,7 +28,12 @@ final class Workload {
     }
 
     Command nextCommand(LbStateMachine state) {
-        List<Service> services = state.services().stream().filter(s -> !s.name().equals(SimClients.SERVICE)).toList();
+        List<Service> services = new java.util.ArrayList<>(SERVICES_MAX + 1);
+        for (Service service : state.services()) {
+            if (!service.name().equals(SimClients.SERVICE)) {
+                services.add(service);
+            }
+        }
         if (services.isEmpty() || (services.size() < SERVICES_MAX && random.nextInt(20) == 0)) {
             int index = random.nextInt(SERVICES_MAX);
             return new Command.PutService("svc" + index, random.nextBoolean() ? "http" : "tcp", 10_000 + index,

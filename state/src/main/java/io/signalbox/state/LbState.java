@@ -228,4 +228,23 @@ final class LbState implements Store {
     public void setNextSessionId(long id) {
         nextSessionId = id;
     }
+
+    /**
+     * An independent copy: changes to either leave the other as it was. Entities are immutable,
+     * so both share them; only the maps and sets that hold them are copied.
+     */
+    LbState copy() {
+        LbState copy = new LbState();
+        copy.services.putAll(services);
+        servers.forEach((service, byName) -> copy.servers.put(service, new TreeMap<>(byName)));
+        copy.sessions.putAll(sessions);
+        serversBySession.forEach((id, owned) -> copy.serversBySession.put(id, new TreeSet<>(owned)));
+        copy.serviceByPort.putAll(serviceByPort);
+        grants.forEach((identity, held) -> copy.grants.put(identity, new TreeSet<>(held)));
+        copy.adminCount = adminCount;
+        copy.nextSessionId = nextSessionId;
+        copy.digest = digest;
+        copy.serverCount = serverCount;
+        return copy;
+    }
 }

@@ -2,6 +2,7 @@ package io.signalbox.state;
 
 import io.signalbox.proto.state.StateSnapshot;
 import io.signalbox.state.codec.StateCodec;
+import io.signalbox.state.codec.StateSnapshotWriter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +32,10 @@ public final class LbStateMachine {
     private LbState state = new LbState();
     private long appliedZxid;
     private final ArrayDeque<Entry> history = new ArrayDeque<>();
-    private byte[] historyBase;
+    /** The state at {@code historyBaseZxid}, just before the oldest retained entry; shares the live state's immutable entities. */
+    private LbState historyBase = new LbState();
     private long historyBaseZxid;
+    private final StateSnapshotWriter snapshotWriter = new StateSnapshotWriter();
 
     public LbStateMachine(Limits limits, int historyEntriesMax) {
         if (historyEntriesMax < 2) {
@@ -41,7 +44,6 @@ public final class LbStateMachine {
         this.limits = limits;
         this.preparer = new Preparer(limits);
         this.historyEntriesMax = historyEntriesMax;
-        this.historyBase = snapshot();
     }
 
     /** Validates a command against the current state; see {@link #prepare(Command, StateView)}. */
@@ -107,8 +109,8 @@ public final class LbStateMachine {
         }
         appliedZxid = zxid;
         history.addLast(new Entry(zxid, List.copyOf(events), identity));
-        // Folding entries into the base costs a pass over the whole state, so it waits until
-        // the overflow is at least as large as the state: O(1) per entry, amortized.
+        // Trimming waits until the overflow is at least as large as the state, which bounds how
+        // far behind the base may fall; folding an entry into it costs that entry's events only.
         long entities = (long) state.serviceCount() + state.serverCount() + state.sessionCount();
         if (history.size() > (long) historyEntriesMax + Math.max(historyEntriesMax, entities)) {
             trimHistory();
@@ -201,36 +203,27 @@ public final class LbStateMachine {
         if (zxid >= appliedZxid) {
             return configuration();
         }
-        LbStateMachine replay = restore(historyBase, limits, Integer.MAX_VALUE);
+        LbState replay = historyBase.copy();
         long last = historyBaseZxid;
         for (Entry entry : history) {
             if (entry.zxid() > zxid) {
                 break;
             }
-            replay.apply(entry.zxid(), entry.events());
+            for (StateEvent event : entry.events()) {
+                EventApplier.apply(replay, entry.zxid(), event);
+            }
             last = entry.zxid();
         }
-        return Configuration.of(last, replay.state);
+        return Configuration.of(last, replay);
     }
 
     /** The whole state (sessions included) at {@link #appliedZxid()}, as protobuf. */
     public byte[] snapshot() {
-        StateSnapshot.Builder snapshot = StateCodec.snapshotBuilder(appliedZxid, state.nextSessionId());
+        List<Server> servers = new ArrayList<>(state.serverCount());
         for (Service service : state.services()) {
-            snapshot.addServices(StateCodec.toProto(service));
-            for (Server server : state.servers(service.name())) {
-                snapshot.addServers(StateCodec.toProto(server));
-            }
+            servers.addAll(state.servers(service.name()));
         }
-        for (Session session : state.sessions()) {
-            snapshot.addSessions(StateCodec.toProto(session));
-        }
-        for (java.util.Map.Entry<String, java.util.SortedSet<Grant>> held : state.grants().entrySet()) {
-            for (Grant grant : held.getValue()) {
-                snapshot.addGrants(StateCodec.toProto(held.getKey(), grant));
-            }
-        }
-        return snapshot.build().toByteArray();
+        return snapshotWriter.write(appliedZxid, state.nextSessionId(), state.services(), servers, state.sessions(), state.grants());
     }
 
     /** A state machine holding the snapshot's state; its history starts at the snapshot. */
@@ -255,20 +248,20 @@ public final class LbStateMachine {
         state.setNextSessionId(parsed.getNextSessionId());
         machine.state = state;
         machine.appliedZxid = parsed.getZxid();
-        machine.historyBase = snapshot.clone();
+        machine.historyBase = state.copy();
         machine.historyBaseZxid = parsed.getZxid();
         return machine;
     }
 
-    /** Folds the entries beyond the newest {@code historyEntriesMax} into the base snapshot. */
+    /** Folds the entries beyond the newest {@code historyEntriesMax} into the base. */
     private void trimHistory() {
-        LbStateMachine base = restore(historyBase, limits, Integer.MAX_VALUE);
         int drop = history.size() - historyEntriesMax;
         for (int i = 0; i < drop; i++) {
             Entry entry = history.removeFirst();
-            base.apply(entry.zxid(), entry.events());
+            for (StateEvent event : entry.events()) {
+                EventApplier.apply(historyBase, entry.zxid(), event);
+            }
+            historyBaseZxid = entry.zxid();
         }
-        historyBase = base.snapshot();
-        historyBaseZxid = base.appliedZxid;
     }
 }

@@ -107,6 +107,43 @@ class HistoryAndLimitsTest {
     }
 
     @Test
+    void everyRetainedPastConfigurationIsTheOneThatWasCurrentThenAcrossManyTrims() {
+        LbStateMachine machine = new LbStateMachine(Limits.DEFAULTS, 8);
+        java.util.Map<Long, Configuration> seen = new java.util.HashMap<>();
+        java.util.Random random = new java.util.Random(7);
+        for (int step = 0; step < 400; step++) {
+            String service = "s" + random.nextInt(3);
+            String name = "n" + random.nextInt(4);
+            Command command = switch (random.nextInt(7)) {
+                case 0 -> service(service, 8000 + service.charAt(1));
+                case 1 -> new Command.RemoveService(service, true, null);
+                case 2 -> new Command.SetWeight(service, name, random.nextInt(100), null);
+                case 3 -> new Command.OpenSession(5_000);
+                case 4 -> new Command.ExpireSession(1 + random.nextInt(Math.max(1, (int) machine.view().nextSessionId())));
+                case 5 -> new Command.GrantRole("ops-" + random.nextInt(2), "operate", service);
+                default -> server(service, name, "10.0.0." + (1 + random.nextInt(9)), 80);
+            };
+            try {
+                run(machine, command);
+            } catch (Rejection refused) {
+                continue;
+            }
+            seen.put(machine.appliedZxid(), machine.configuration());
+        }
+        int checked = 0;
+        for (java.util.Map.Entry<Long, Configuration> then : seen.entrySet()) {
+            try {
+                assertEquals(then.getValue(), machine.configurationAt(then.getKey()), "configuration at " + then.getKey());
+                checked++;
+            } catch (HistoryGoneException gone) {
+                assertTrue(then.getKey() < gone.oldestRetainedZxid());
+            }
+        }
+        assertTrue(checked >= 8 && seen.size() > checked + 100, "checked " + checked + " of " + seen.size());
+        assertEquals(seen.get(machine.appliedZxid()), machine.configuration(), "replays leave the live state as it was");
+    }
+
+    @Test
     void replayingForAPastConfigurationDoesNotFoldHistoryOnEveryEntry() {
         // A state machine without a history bound (as used for replays) must never trim: an int
         // overflow once made every replayed entry rebuild the whole state.

@@ -1,14 +1,9 @@
 package io.signalbox.state.codec;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.signalbox.common.Zxid;
-import io.signalbox.proto.node.ClientRecord;
-import io.signalbox.proto.node.ClientWindow;
-import io.signalbox.proto.node.NodeSnapshot;
 import io.signalbox.proto.state.EventBatch;
 import io.signalbox.state.StateEvent;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -75,21 +70,7 @@ public final class EntryCodec {
 
     /** {@code configuration} may be null: a snapshot the node's core has not told the configuration of yet. */
     public static byte[] encodeNodeSnapshot(byte[] state, List<AppliedWindow> clients, MembershipCodec.ConfigurationRecord configuration) {
-        NodeSnapshot.Builder snapshot = NodeSnapshot.newBuilder().setState(ByteString.copyFrom(state));
-        if (configuration != null) {
-            snapshot.setMembership(MembershipCodec.toWire(configuration));
-        }
-        for (AppliedWindow window : clients) {
-            ClientWindow.Builder wire = ClientWindow.newBuilder().setClientId(window.clientId());
-            long previousZxid = 0;
-            for (int i = 0; i < window.size(); i++) {
-                wire.addSequences(window.sequences()[i]).addZxidDeltas(window.zxids()[i] - previousZxid)
-                        .addSessionIds(window.sessionIds()[i]);
-                previousZxid = window.zxids()[i];
-            }
-            snapshot.addClientWindows(wire);
-        }
-        return snapshot.build().toByteArray();
+        return NodeSnapshotCodec.encode(state, clients, configuration);
     }
 
     /**
@@ -99,47 +80,6 @@ public final class EntryCodec {
      * @throws StateCodec.MalformedStateException naming the zxid when the snapshot does not decode
      */
     public static NodeSnapshotParts decodeNodeSnapshot(long zxid, byte[] bytes) {
-        NodeSnapshot snapshot;
-        try {
-            snapshot = NodeSnapshot.parseFrom(bytes);
-        } catch (InvalidProtocolBufferException e) {
-            throw new StateCodec.MalformedStateException("snapshot at " + Zxid.format(zxid) + " does not decode: " + e.getMessage(), e);
-        }
-        List<AppliedWindow> clients = new ArrayList<>(windowsOfRecords(snapshot.getClientsList()));
-        for (ClientWindow wire : snapshot.getClientWindowsList()) {
-            int size = wire.getSequencesCount();
-            if (wire.getZxidDeltasCount() != size || wire.getSessionIdsCount() != size) {
-                throw new StateCodec.MalformedStateException("snapshot at " + Zxid.format(zxid) + ": client " + wire.getClientId()
-                        + " has " + size + " sequences, " + wire.getZxidDeltasCount() + " zxids and " + wire.getSessionIdsCount()
-                        + " session ids; they must be as many", null);
-            }
-            long[] sequences = new long[size];
-            long[] zxids = new long[size];
-            long[] sessionIds = new long[size];
-            long previousZxid = 0;
-            for (int i = 0; i < size; i++) {
-                sequences[i] = wire.getSequences(i);
-                zxids[i] = previousZxid + wire.getZxidDeltas(i);
-                previousZxid = zxids[i];
-                sessionIds[i] = wire.getSessionIds(i);
-            }
-            clients.add(new AppliedWindow(wire.getClientId(), sequences, zxids, sessionIds));
-        }
-        return new NodeSnapshotParts(snapshot.getState().toByteArray(), clients,
-                snapshot.hasMembership() ? MembershipCodec.fromWire(snapshot.getMembership()) : null);
-    }
-
-    private static List<AppliedWindow> windowsOfRecords(List<ClientRecord> records) {
-        List<AppliedWindow> windows = new ArrayList<>();
-        int runStart = 0;
-        for (int i = 1; i <= records.size(); i++) {
-            if (i == records.size() || !records.get(i).getClientId().equals(records.get(runStart).getClientId())) {
-                List<ClientRecord> run = records.subList(runStart, i);
-                windows.add(new AppliedWindow(run.get(0).getClientId(), run.stream().mapToLong(ClientRecord::getSequence).toArray(),
-                        run.stream().mapToLong(ClientRecord::getZxid).toArray(), run.stream().mapToLong(ClientRecord::getSessionId).toArray()));
-                runStart = i;
-            }
-        }
-        return windows;
+        return NodeSnapshotCodec.decode(zxid, bytes);
     }
 }
