@@ -109,8 +109,8 @@ public final class LbStateMachine {
         }
         appliedZxid = zxid;
         history.addLast(new Entry(zxid, List.copyOf(events), identity));
-        // Trimming waits until the overflow is at least as large as the state, which bounds how
-        // far behind the base may fall; folding an entry into it costs that entry's events only.
+        // Trimming waits until the overflow is as large as the state: subscribers can resume from
+        // as far back as when each trim cost a pass over the state. Folding costs the events only.
         long entities = (long) state.serviceCount() + state.serverCount() + state.sessionCount();
         if (history.size() > (long) historyEntriesMax + Math.max(historyEntriesMax, entities)) {
             trimHistory();
@@ -209,9 +209,7 @@ public final class LbStateMachine {
             if (entry.zxid() > zxid) {
                 break;
             }
-            for (StateEvent event : entry.events()) {
-                EventApplier.apply(replay, entry.zxid(), event);
-            }
+            applyEvents(replay, entry);
             last = entry.zxid();
         }
         return Configuration.of(last, replay);
@@ -258,10 +256,14 @@ public final class LbStateMachine {
         int drop = history.size() - historyEntriesMax;
         for (int i = 0; i < drop; i++) {
             Entry entry = history.removeFirst();
-            for (StateEvent event : entry.events()) {
-                EventApplier.apply(historyBase, entry.zxid(), event);
-            }
+            applyEvents(historyBase, entry);
             historyBaseZxid = entry.zxid();
+        }
+    }
+
+    private static void applyEvents(LbState to, Entry entry) {
+        for (StateEvent event : entry.events()) {
+            EventApplier.apply(to, entry.zxid(), event);
         }
     }
 }
