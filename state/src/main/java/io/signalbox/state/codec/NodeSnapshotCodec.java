@@ -35,11 +35,12 @@ final class NodeSnapshotCodec {
         if (membership != null) {
             size += CodedOutputStream.computeMessageSize(NodeSnapshot.MEMBERSHIP_FIELD_NUMBER, membership);
         }
-        int[] windowSizes = new int[clients.size()];
-        for (int w = 0; w < windowSizes.length; w++) {
-            windowSizes[w] = windowSize(clients.get(w));
+        List<WindowLayout> windows = new ArrayList<>(clients.size());
+        for (AppliedWindow client : clients) {
+            WindowLayout window = WindowLayout.of(client);
+            windows.add(window);
             size += CodedOutputStream.computeTagSize(NodeSnapshot.CLIENT_WINDOWS_FIELD_NUMBER)
-                    + CodedOutputStream.computeUInt32SizeNoTag(windowSizes[w]) + windowSizes[w];
+                    + CodedOutputStream.computeUInt32SizeNoTag(window.size()) + window.size();
         }
         byte[] bytes = new byte[size];
         CodedOutputStream out = CodedOutputStream.newInstance(bytes);
@@ -50,10 +51,10 @@ final class NodeSnapshotCodec {
             if (membership != null) {
                 out.writeMessage(NodeSnapshot.MEMBERSHIP_FIELD_NUMBER, membership);
             }
-            for (int w = 0; w < windowSizes.length; w++) {
+            for (WindowLayout window : windows) {
                 out.writeTag(NodeSnapshot.CLIENT_WINDOWS_FIELD_NUMBER, LENGTH_DELIMITED);
-                out.writeUInt32NoTag(windowSizes[w]);
-                writeWindow(out, clients.get(w));
+                out.writeUInt32NoTag(window.size());
+                window.write(out);
             }
             out.checkNoSpaceLeft();
         } catch (IOException e) {
@@ -62,66 +63,62 @@ final class NodeSnapshotCodec {
         return bytes;
     }
 
-    private static int windowSize(AppliedWindow window) {
-        int size = window.clientId().isEmpty() ? 0 : CodedOutputStream.computeStringSize(ClientWindow.CLIENT_ID_FIELD_NUMBER, window.clientId());
-        return size + packedSize(ClientWindow.SEQUENCES_FIELD_NUMBER, sequencesSize(window))
-                + packedSize(ClientWindow.ZXID_DELTAS_FIELD_NUMBER, zxidDeltasSize(window))
-                + packedSize(ClientWindow.SESSION_IDS_FIELD_NUMBER, sessionIdsSize(window));
-    }
+    /** One window and the bytes each of its packed lists takes, counted once for sizing and writing. */
+    private record WindowLayout(AppliedWindow window, int sequencesBytes, int zxidDeltasBytes, int sessionIdsBytes) {
+        static WindowLayout of(AppliedWindow window) {
+            int zxidDeltasBytes = 0;
+            long previous = 0;
+            for (long zxid : window.zxids()) {
+                zxidDeltasBytes += CodedOutputStream.computeSInt64SizeNoTag(zxid - previous);
+                previous = zxid;
+            }
+            return new WindowLayout(window, uint64Bytes(window.sequences()), zxidDeltasBytes, uint64Bytes(window.sessionIds()));
+        }
 
-    private static int packedSize(int field, int valuesSize) {
-        return valuesSize == 0 ? 0 : CodedOutputStream.computeTagSize(field) + CodedOutputStream.computeUInt32SizeNoTag(valuesSize) + valuesSize;
-    }
+        int size() {
+            int size = window.clientId().isEmpty() ? 0 : CodedOutputStream.computeStringSize(ClientWindow.CLIENT_ID_FIELD_NUMBER, window.clientId());
+            return size + packedSize(ClientWindow.SEQUENCES_FIELD_NUMBER, sequencesBytes)
+                    + packedSize(ClientWindow.ZXID_DELTAS_FIELD_NUMBER, zxidDeltasBytes)
+                    + packedSize(ClientWindow.SESSION_IDS_FIELD_NUMBER, sessionIdsBytes);
+        }
 
-    private static int sequencesSize(AppliedWindow window) {
-        int size = 0;
-        for (long sequence : window.sequences()) {
-            size += CodedOutputStream.computeUInt64SizeNoTag(sequence);
+        void write(CodedOutputStream out) throws IOException {
+            if (!window.clientId().isEmpty()) {
+                out.writeString(ClientWindow.CLIENT_ID_FIELD_NUMBER, window.clientId());
+            }
+            if (window.size() == 0) {
+                return;
+            }
+            writeUInt64s(out, ClientWindow.SEQUENCES_FIELD_NUMBER, window.sequences(), sequencesBytes);
+            out.writeTag(ClientWindow.ZXID_DELTAS_FIELD_NUMBER, LENGTH_DELIMITED);
+            out.writeUInt32NoTag(zxidDeltasBytes);
+            long previous = 0;
+            for (long zxid : window.zxids()) {
+                out.writeSInt64NoTag(zxid - previous);
+                previous = zxid;
+            }
+            writeUInt64s(out, ClientWindow.SESSION_IDS_FIELD_NUMBER, window.sessionIds(), sessionIdsBytes);
         }
-        return size;
-    }
 
-    private static int zxidDeltasSize(AppliedWindow window) {
-        int size = 0;
-        long previous = 0;
-        for (long zxid : window.zxids()) {
-            size += CodedOutputStream.computeSInt64SizeNoTag(zxid - previous);
-            previous = zxid;
+        private static int packedSize(int field, int valuesBytes) {
+            return valuesBytes == 0 ? 0
+                    : CodedOutputStream.computeTagSize(field) + CodedOutputStream.computeUInt32SizeNoTag(valuesBytes) + valuesBytes;
         }
-        return size;
-    }
 
-    private static int sessionIdsSize(AppliedWindow window) {
-        int size = 0;
-        for (long sessionId : window.sessionIds()) {
-            size += CodedOutputStream.computeUInt64SizeNoTag(sessionId);
+        private static int uint64Bytes(long[] values) {
+            int bytes = 0;
+            for (long value : values) {
+                bytes += CodedOutputStream.computeUInt64SizeNoTag(value);
+            }
+            return bytes;
         }
-        return size;
-    }
 
-    private static void writeWindow(CodedOutputStream out, AppliedWindow window) throws IOException {
-        if (!window.clientId().isEmpty()) {
-            out.writeString(ClientWindow.CLIENT_ID_FIELD_NUMBER, window.clientId());
-        }
-        if (window.size() == 0) {
-            return;
-        }
-        out.writeTag(ClientWindow.SEQUENCES_FIELD_NUMBER, LENGTH_DELIMITED);
-        out.writeUInt32NoTag(sequencesSize(window));
-        for (long sequence : window.sequences()) {
-            out.writeUInt64NoTag(sequence);
-        }
-        out.writeTag(ClientWindow.ZXID_DELTAS_FIELD_NUMBER, LENGTH_DELIMITED);
-        out.writeUInt32NoTag(zxidDeltasSize(window));
-        long previous = 0;
-        for (long zxid : window.zxids()) {
-            out.writeSInt64NoTag(zxid - previous);
-            previous = zxid;
-        }
-        out.writeTag(ClientWindow.SESSION_IDS_FIELD_NUMBER, LENGTH_DELIMITED);
-        out.writeUInt32NoTag(sessionIdsSize(window));
-        for (long sessionId : window.sessionIds()) {
-            out.writeUInt64NoTag(sessionId);
+        private static void writeUInt64s(CodedOutputStream out, int field, long[] values, int valuesBytes) throws IOException {
+            out.writeTag(field, LENGTH_DELIMITED);
+            out.writeUInt32NoTag(valuesBytes);
+            for (long value : values) {
+                out.writeUInt64NoTag(value);
+            }
         }
     }
 
