@@ -89,7 +89,8 @@ final class ClientTable {
             if (written.clientId().isEmpty()) {
                 continue;
             }
-            if (table.clients.containsKey(written.clientId()) || !ascending(written.sequences())) {
+            boolean ascending = SequenceWindow.firstNotAscending(written.sequences(), 0, written.size()) == written.size();
+            if (table.clients.containsKey(written.clientId()) || !ascending) {
                 return replayed(windows);
             }
             int from = Math.max(0, written.size() - SEQUENCES_PER_CLIENT_MAX);
@@ -102,15 +103,6 @@ final class ClientTable {
             eldest.remove();
         }
         return table;
-    }
-
-    private static boolean ascending(long[] sequences) {
-        for (int i = 1; i < sequences.length; i++) {
-            if (sequences[i] <= sequences[i - 1]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static ClientTable replayed(List<AppliedWindow> windows) {

@@ -25,16 +25,25 @@ final class SequenceWindow {
      * by sequence (checked): what a snapshot gives back, laid down in one copy.
      */
     SequenceWindow(long[] sequences, long[] zxids, long[] sessionIds, int from, int to) {
-        for (int i = from + 1; i < to; i++) {
-            if (sequences[i] <= sequences[i - 1]) {
-                throw new IllegalArgumentException("sequences must ascend: " + sequences[i - 1] + " then " + sequences[i] + " at " + i);
-            }
+        int descent = firstNotAscending(sequences, from, to);
+        if (descent < to) {
+            throw new IllegalArgumentException("sequences must ascend: " + sequences[descent - 1] + " then " + sequences[descent] + " at " + descent);
         }
         int capacity = Math.max(INITIAL_CAPACITY, 2 * (to - from));
         this.sequences = Arrays.copyOfRange(sequences, from, from + capacity);
         this.zxids = Arrays.copyOfRange(zxids, from, from + capacity);
         this.sessionIds = Arrays.copyOfRange(sessionIds, from, from + capacity);
         this.end = to - from;
+    }
+
+    /** The first index in {@code (from, to)} whose sequence is not above the one before it, else {@code to}. */
+    static int firstNotAscending(long[] sequences, int from, int to) {
+        for (int i = from + 1; i < to; i++) {
+            if (sequences[i] <= sequences[i - 1]) {
+                return i;
+            }
+        }
+        return to;
     }
 
     int size() {
