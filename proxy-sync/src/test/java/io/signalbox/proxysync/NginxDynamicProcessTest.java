@@ -412,4 +412,16 @@ class NginxDynamicProcessTest {
             assertTrue(Files.readString(agent.stateDir.resolve("stream.conf")).contains("127.0.0.1:" + b));
         }
     }
+
+    @Test
+    void aTakenPushPortStopsTheAgentWithAMessageNamingIt() throws Exception {
+        int versionPort = versionPort();
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(versionPort + 1, 1, java.net.InetAddress.getLoopbackAddress());
+             SyncAgentProcess agent = agent("dyn-taken", "web", versionPort).start()) {
+            assertTrue(agent.awaitExit() != 0, "an agent whose Nginx cannot bind exits with an error");
+            String log = agent.log();
+            assertTrue(log.contains("cannot start: Nginx did not start serving")
+                    && log.contains("bind() to 127.0.0.1:" + (versionPort + 1) + " failed (98: Address already in use)"), log);
+        }
+    }
 }

@@ -35,6 +35,14 @@ final class ProxiedCluster implements AutoCloseable {
     static final String NGINX_HOST = "127.0.0.2";
     static final String HAPROXY_AGENT = "haproxy-e2e";
     static final String NGINX_AGENT = "nginx-e2e";
+    /**
+     * Where the ports the proxies listen on start in the cluster's block of 300 (its nodes use
+     * offsets 1-3, 101-103, 201-203). They stay below the kernel's ephemeral range: a port
+     * from there can be held by some outgoing connection when Nginx binds it, and Nginx then
+     * refuses to start (seen in CI with the push port, versionPort + 1).
+     */
+    private static final int PORTS_FROM_OFFSET = 10;
+    private static final int PORTS_TO_OFFSET = 99;
 
     final Path directory;
     final ProcessCluster cluster;
@@ -42,17 +50,23 @@ final class ProxiedCluster implements AutoCloseable {
     private final List<ProcessUnderTest> agents = new ArrayList<>();
     private final List<ProcessUnderTest> sidecars = new ArrayList<>();
     private final List<TestBackend> backends = new ArrayList<>();
+    private final int base;
     private int sidecarCount;
+    private int nextPort;
 
     ProxiedCluster(Path directory) throws Exception {
         assertTrue(Files.isExecutable(Path.of("/usr/sbin/haproxy")), "haproxy is not installed: apt-get install haproxy (.ci/run installs it)");
         assertTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")), "nginx is not installed: apt-get install nginx (.ci/run installs it)");
         this.directory = directory;
-        this.cluster = new ProcessCluster(3, clusterBase(), directory.resolve("cluster"));
+        this.base = clusterBase();
+        this.cluster = new ProcessCluster(3, base, directory.resolve("cluster"));
+        this.nextPort = base + PORTS_FROM_OFFSET;
         cluster.awaitLeader(LIMIT);
         this.client = cluster.client();
         agents.add(agent("haproxy", HAPROXY_AGENT, Map.of("drainGraceMs", "300")).start());
-        agents.add(agent("nginx", NGINX_AGENT, Map.of("bind", NGINX_HOST, "versionPort", String.valueOf(FreePorts.one()))).start());
+        int versionPort = port();
+        port(); // the push location's, versionPort + 1
+        agents.add(agent("nginx", NGINX_AGENT, Map.of("bind", NGINX_HOST, "versionPort", String.valueOf(versionPort))).start());
     }
 
     /** A free cluster base whose ports keep out of 27,000-29,999, which other tests use as fixed ports. */
@@ -88,9 +102,16 @@ final class ProxiedCluster implements AutoCloseable {
 
     /** An HTTP service without Signalbox health checks (so only the sidecar takes servers out), on a free port. */
     int service(String name) {
-        int port = FreePorts.one();
+        int port = port();
         client.submit(new Command.PutService(name, "http", port, "roundrobin", null, 2_000, 30_000, 30_000, null));
         return port;
+    }
+
+    private int port() {
+        if (nextPort > base + PORTS_TO_OFFSET) {
+            throw new IllegalStateException("the test used every port of base+" + PORTS_FROM_OFFSET + "..base+" + PORTS_TO_OFFSET);
+        }
+        return nextPort++;
     }
 
     /** Writes {@code settings} as a configuration file and starts a sidecar from it. */
@@ -113,12 +134,23 @@ final class ProxiedCluster implements AutoCloseable {
                 .filter(s -> s.name().equals(name)).findFirst().orElse(null);
     }
 
-    /** Waits until both proxies send requests to exactly these backends. */
-    void awaitServedBy(int port, String... names) throws InterruptedException {
+    /**
+     * Waits until both proxies send requests to exactly these backends. A timeout names what the
+     * proxy answered last and carries every agent's and sidecar's log tail: CI keeps nothing else.
+     */
+    void awaitServedBy(int port, String... names) throws Exception {
         java.util.Set<String> expected = new java.util.TreeSet<>(List.of(names));
         for (String host : List.of(HAPROXY_HOST, NGINX_HOST)) {
-            ProcessCluster.await("only " + expected + " answer on " + host + ":" + port, LIMIT,
-                    () -> Traffic.spread(host, port, 6 * names.length).keySet().equals(expected));
+            Map<String, Integer> last = new java.util.TreeMap<>();
+            try {
+                ProcessCluster.await("only " + expected + " answer on " + host + ":" + port, LIMIT, () -> {
+                    last.clear();
+                    last.putAll(Traffic.spread(host, port, 6 * names.length));
+                    return last.keySet().equals(expected);
+                });
+            } catch (IllegalStateException e) {
+                throw new AssertionError(e.getMessage() + "; the last requests got " + last + logs(), e);
+            }
         }
     }
 

@@ -118,11 +118,15 @@ public final class NginxDriver implements ProxyDriver {
         if (refusal != null) {
             throw new IllegalStateException("nginx -t refused " + settings.nginxConf() + ": " + refusal);
         }
+        long errorLogOffset = nginx.errorLogSize();
         nginx.startOrAdopt();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (servedVersion() == null) {
             if (System.nanoTime() > deadline || !nginx.alive()) {
-                throw new IllegalStateException("Nginx did not start serving: " + nginx.errorLogTail());
+                // The first [emerg] names the cause (a port taken: "bind() to 127.0.0.1:N failed"); the tail only says it gave up.
+                String emergency = nginx.emergencySince(errorLogOffset);
+                throw new IllegalStateException("Nginx did not start serving: " + (emergency == null ? "" : emergency + " | ")
+                        + nginx.errorLogTail());
             }
             sleep(10);
         }
