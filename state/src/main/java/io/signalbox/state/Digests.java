@@ -47,8 +47,19 @@ final class Digests {
             number(kind);
         }
 
+        /** The UTF-8 bytes, length first; ASCII text (names, labels) is hashed from its chars, without encoding a copy. */
         Hasher text(String value) {
-            return bytes(value.getBytes(StandardCharsets.UTF_8));
+            int length = value.length();
+            for (int i = 0; i < length; i++) {
+                if (value.charAt(i) >= 0x80) {
+                    return bytes(value.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            number(length);
+            for (int i = 0; i < length; i++) {
+                h = (h ^ value.charAt(i)) * 0x100000001b3L;
+            }
+            return this;
         }
 
         Hasher bytes(byte[] value) {
