@@ -6,9 +6,9 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * The per-entity hashes are compared between replicas and kept in snapshots' checks, so their
- * values are pinned: a faster encoding must give the same numbers, for ASCII and for text
- * whose UTF-8 form is longer than its characters.
+ * The state's digest, a sum of these per-entity hashes, is compared between replicas, which
+ * may run different builds during an upgrade; so the values are pinned: a faster encoding must
+ * give the same numbers, for ASCII and for text whose UTF-8 form is longer than its characters.
  */
 class DigestsTest {
     private static Server server(String name, String labelValue) {
