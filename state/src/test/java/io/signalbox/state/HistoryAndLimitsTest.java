@@ -112,17 +112,7 @@ class HistoryAndLimitsTest {
         java.util.Map<Long, Configuration> seen = new java.util.HashMap<>();
         java.util.Random random = new java.util.Random(7);
         for (int step = 0; step < 400; step++) {
-            String service = "s" + random.nextInt(3);
-            String name = "n" + random.nextInt(4);
-            Command command = switch (random.nextInt(7)) {
-                case 0 -> service(service, 8000 + service.charAt(1));
-                case 1 -> new Command.RemoveService(service, true, null);
-                case 2 -> new Command.SetWeight(service, name, random.nextInt(100), null);
-                case 3 -> new Command.OpenSession(5_000);
-                case 4 -> new Command.ExpireSession(1 + random.nextInt(Math.max(1, (int) machine.view().nextSessionId())));
-                case 5 -> new Command.GrantRole("ops-" + random.nextInt(2), "operate", service);
-                default -> server(service, name, "10.0.0." + (1 + random.nextInt(9)), 80);
-            };
+            Command command = Fixtures.randomChange(random, machine);
             try {
                 run(machine, command);
             } catch (Rejection refused) {

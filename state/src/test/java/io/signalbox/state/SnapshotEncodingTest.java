@@ -1,9 +1,6 @@
 package io.signalbox.state;
 
-import static io.signalbox.state.Fixtures.ephemeral;
 import static io.signalbox.state.Fixtures.run;
-import static io.signalbox.state.Fixtures.server;
-import static io.signalbox.state.Fixtures.service;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -24,19 +21,7 @@ class SnapshotEncodingTest {
         Random random = new Random(3);
         for (int round = 0; round < 300; round++) {
             for (int change = random.nextInt(4); change > 0; change--) {
-                String service = "s" + random.nextInt(3);
-                String name = "n" + random.nextInt(5);
-                Command command = switch (random.nextInt(8)) {
-                    case 0 -> service(service, 8000 + service.charAt(1));
-                    case 1 -> new Command.RemoveService(service, true, null);
-                    case 2 -> new Command.SetWeight(service, name, random.nextInt(100), null);
-                    case 3 -> new Command.OpenSession(5_000);
-                    case 4 -> new Command.CloseSession(1 + random.nextInt((int) machine.view().nextSessionId()));
-                    case 5 -> random.nextBoolean() ? new Command.GrantRole("ops-" + random.nextInt(3), "operate", service)
-                            : new Command.RevokeRole("ops-" + random.nextInt(3), "operate", service);
-                    case 6 -> ephemeral(service, "e" + random.nextInt(3), "10.9.0.1", 1 + random.nextInt((int) machine.view().nextSessionId()));
-                    default -> server(service, name, "10.0.0." + (1 + random.nextInt(9)), 80);
-                };
+                Command command = Fixtures.randomChange(random, machine);
                 try {
                     run(machine, command);
                 } catch (Rejection refused) {
