@@ -14,6 +14,7 @@ import io.signalbox.state.Command;
 import io.signalbox.state.LbStateMachine;
 import io.signalbox.state.Limits;
 import io.signalbox.state.StateEvent;
+import io.signalbox.state.codec.EntryCodec;
 import io.signalbox.state.codec.StateCodec;
 import io.signalbox.storage.LogEntry;
 import io.signalbox.storage.LogEntryCodec;
@@ -111,6 +112,8 @@ public class HotPathBenchmarks {
     public static class Config {
         LbStateMachine machine;
         byte[][] weightEntries;
+        /** Servers registered again with two 50-character labels, stamped with a client: what {@code bench cluster} writes. */
+        byte[][] registrationEntries;
         long zxid;
         int next;
 
@@ -123,6 +126,14 @@ public class HotPathBenchmarks {
                     apply(new Command.RegisterServer("svc-" + s, "srv-" + i, "10." + (s / 250) + "." + (s % 250) + "." + (i + 1), 80, 1,
                             "ready", false, Map.of(), 0, null));
                 }
+            }
+            registrationEntries = new byte[1_024][];
+            for (int i = 0; i < registrationEntries.length; i++) {
+                int service = i % 1_000;
+                Map<String, String> labels = Map.of("v0", "x".repeat(50), "v1", "y".repeat(50));
+                byte[] events = StateCodec.encodeEvents(machine.prepare(new Command.RegisterServer("svc-" + service, "srv-" + (i % 10),
+                        "10." + (service / 250) + "." + (service % 250) + "." + (1 + i % 10), 80, 1 + i % 200, "ready", false, labels, 0, null)));
+                registrationEntries[i] = EntryCodec.stamp(events, "bench-client-1", i, "");
             }
             weightEntries = new byte[1_024][];
             for (int i = 0; i < weightEntries.length; i++) {
@@ -141,6 +152,15 @@ public class HotPathBenchmarks {
     @Benchmark
     public long eventApply(Config state) {
         state.machine.applyEntry(++state.zxid, state.weightEntries[state.next++ & 1_023]);
+        return state.machine.appliedZxid();
+    }
+
+    /** Decoding and applying one committed registration, as every replica does for each write of {@code bench cluster}. */
+    @Benchmark
+    public long registrationApply(Config state) {
+        long zxid = ++state.zxid;
+        EntryCodec.StampedEvents entry = EntryCodec.decodeEntry(zxid, state.registrationEntries[state.next++ & 1_023]);
+        state.machine.apply(zxid, entry.events(), entry.identity());
         return state.machine.appliedZxid();
     }
 

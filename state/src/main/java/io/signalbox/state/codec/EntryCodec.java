@@ -57,6 +57,14 @@ public final class EntryCodec {
 
     /** @throws StateCodec.MalformedStateException naming the zxid when the committed entry does not decode */
     public static StampedEvents decodeEntry(long zxid, byte[] payload) {
+        try {
+            return EventBatchReader.read(payload);
+        } catch (EventBatchReader.NotCanonical e) {
+            return decodeWithGeneratedParser(zxid, payload);
+        }
+    }
+
+    private static StampedEvents decodeWithGeneratedParser(long zxid, byte[] payload) {
         EventBatch batch;
         try {
             batch = EventBatch.parseFrom(payload);

@@ -44,6 +44,11 @@ public final class StateCodec {
     }
 
     public static List<StateEvent> decodeEvents(byte[] bytes) {
+        try {
+            return EventBatchReader.read(bytes).events();
+        } catch (EventBatchReader.NotCanonical e) {
+            // the generated parser decides, and names what is wrong
+        }
         EventBatch batch;
         try {
             batch = EventBatch.parseFrom(bytes);
