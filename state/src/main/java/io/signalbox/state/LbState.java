@@ -16,7 +16,8 @@ import java.util.TreeSet;
  */
 final class LbState implements Store {
     private final TreeMap<String, Service> services = new TreeMap<>();
-    private final TreeMap<String, TreeMap<String, Server>> servers = new TreeMap<>();
+    /** Each server with its hash: a server is replaced on every change to it, and hashing the old one again cost as much as the new. */
+    private final TreeMap<String, TreeMap<String, HashedServer>> servers = new TreeMap<>();
     private final TreeMap<Long, Session> sessions = new TreeMap<>();
     private final Map<Long, TreeSet<ServerKey>> serversBySession = new HashMap<>();
     private final Map<Integer, String> serviceByPort = new HashMap<>();
@@ -31,10 +32,17 @@ final class LbState implements Store {
         return services.get(name);
     }
 
+    private record HashedServer(Server server, long hash) {
+        HashedServer(Server server) {
+            this(server, Digests.of(server));
+        }
+    }
+
     @Override
     public Server server(ServerKey key) {
-        TreeMap<String, Server> byName = servers.get(key.service());
-        return byName == null ? null : byName.get(key.name());
+        TreeMap<String, HashedServer> byName = servers.get(key.service());
+        HashedServer held = byName == null ? null : byName.get(key.name());
+        return held == null ? null : held.server();
     }
 
     @Override
@@ -63,7 +71,7 @@ final class LbState implements Store {
 
     @Override
     public List<ServerKey> serversOf(String service) {
-        TreeMap<String, Server> byName = servers.get(service);
+        TreeMap<String, HashedServer> byName = servers.get(service);
         if (byName == null) {
             return List.of();
         }
@@ -92,8 +100,32 @@ final class LbState implements Store {
 
     /** The servers of one service, by name. */
     public Collection<Server> servers(String service) {
-        TreeMap<String, Server> byName = servers.get(service);
-        return byName == null ? List.of() : Collections.unmodifiableCollection(byName.values());
+        TreeMap<String, HashedServer> byName = servers.get(service);
+        if (byName == null) {
+            return List.of();
+        }
+        return new java.util.AbstractCollection<>() {
+            @Override
+            public java.util.Iterator<Server> iterator() {
+                java.util.Iterator<HashedServer> held = byName.values().iterator();
+                return new java.util.Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return held.hasNext();
+                    }
+
+                    @Override
+                    public Server next() {
+                        return held.next().server();
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return byName.size();
+            }
+        };
     }
 
     public Collection<Session> sessions() {
@@ -131,27 +163,28 @@ final class LbState implements Store {
 
     @Override
     public void putServer(Server server) {
-        Server previous = servers.computeIfAbsent(server.service(), s -> new TreeMap<>()).put(server.name(), server);
+        HashedServer held = new HashedServer(server);
+        HashedServer previous = servers.computeIfAbsent(server.service(), s -> new TreeMap<>()).put(server.name(), held);
         if (previous != null) {
-            digest -= Digests.of(previous);
-            unindex(previous);
+            digest -= previous.hash();
+            unindex(previous.server());
         } else {
             serverCount++;
         }
         if (server.sessionId() != 0) {
             serversBySession.computeIfAbsent(server.sessionId(), id -> new TreeSet<>()).add(server.key());
         }
-        digest += Digests.of(server);
+        digest += held.hash();
     }
 
     @Override
     public void removeServer(ServerKey key) {
-        TreeMap<String, Server> byName = servers.get(key.service());
-        Server removed = byName == null ? null : byName.remove(key.name());
+        TreeMap<String, HashedServer> byName = servers.get(key.service());
+        HashedServer removed = byName == null ? null : byName.remove(key.name());
         if (removed != null) {
             serverCount--;
-            digest -= Digests.of(removed);
-            unindex(removed);
+            digest -= removed.hash();
+            unindex(removed.server());
         }
     }
 
