@@ -35,12 +35,9 @@ public final class StateCodec {
         }
     }
 
+    /** The bytes of an {@link EventBatch} of these events, as the generated code writes them. */
     public static byte[] encodeEvents(List<StateEvent> events) {
-        EventBatch.Builder batch = EventBatch.newBuilder();
-        for (StateEvent event : events) {
-            batch.addEvents(toProto(event));
-        }
-        return batch.build().toByteArray();
+        return EventBatchWriter.write(events);
     }
 
     public static List<StateEvent> decodeEvents(byte[] bytes) {
