@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -15,7 +14,12 @@ import java.util.TreeSet;
 final class Overlay implements Store {
     private final StateView base;
     private final Map<String, Service> services = new HashMap<>();
-    private final TreeMap<ServerKey, Server> servers = new TreeMap<>();
+    /**
+     * Changed servers by service, then name. Hashed, not sorted: under steady load a leader's
+     * overlay is never caught up, grows to every server written since, and is looked up for
+     * every command it validates.
+     */
+    private final Map<String, Map<String, Server>> servers = new HashMap<>();
     private final Map<Long, Session> sessions = new HashMap<>();
     private final Map<String, java.util.SortedSet<Grant>> grants = new HashMap<>();
     private Long nextSessionId;
@@ -31,7 +35,8 @@ final class Overlay implements Store {
 
     @Override
     public Server server(ServerKey key) {
-        return servers.containsKey(key) ? servers.get(key) : base.server(key);
+        Map<String, Server> byName = servers.get(key.service());
+        return byName != null && byName.containsKey(key.name()) ? byName.get(key.name()) : base.server(key);
     }
 
     @Override
@@ -77,11 +82,12 @@ final class Overlay implements Store {
     @Override
     public List<ServerKey> serversOf(String service) {
         TreeSet<ServerKey> keys = new TreeSet<>(base.serversOf(service));
-        for (Map.Entry<ServerKey, Server> changed : servers.subMap(new ServerKey(service, ""), new ServerKey(service, "\uffff")).entrySet()) {
+        for (Map.Entry<String, Server> changed : servers.getOrDefault(service, Map.of()).entrySet()) {
+            ServerKey key = new ServerKey(service, changed.getKey());
             if (changed.getValue() == null) {
-                keys.remove(changed.getKey());
+                keys.remove(key);
             } else {
-                keys.add(changed.getKey());
+                keys.add(key);
             }
         }
         return new ArrayList<>(keys);
@@ -90,14 +96,14 @@ final class Overlay implements Store {
     @Override
     public List<ServerKey> serversOfSession(long sessionId) {
         TreeSet<ServerKey> keys = new TreeSet<>(base.serversOfSession(sessionId));
-        for (Map.Entry<ServerKey, Server> changed : servers.entrySet()) {
-            Server now = changed.getValue();
+        servers.forEach((service, byName) -> byName.forEach((name, now) -> {
+            ServerKey key = new ServerKey(service, name);
             if (now != null && now.sessionId() == sessionId) {
-                keys.add(changed.getKey());
+                keys.add(key);
             } else {
-                keys.remove(changed.getKey());
+                keys.remove(key);
             }
-        }
+        }));
         return new ArrayList<>(keys);
     }
 
@@ -114,19 +120,19 @@ final class Overlay implements Store {
     @Override
     public void removeService(String name) {
         for (ServerKey key : serversOf(name)) {
-            servers.put(key, null);
+            removeServer(key);
         }
         services.put(name, null);
     }
 
     @Override
     public void putServer(Server server) {
-        servers.put(server.key(), server);
+        servers.computeIfAbsent(server.service(), service -> new HashMap<>()).put(server.name(), server);
     }
 
     @Override
     public void removeServer(ServerKey key) {
-        servers.put(key, null);
+        servers.computeIfAbsent(key.service(), service -> new HashMap<>()).put(key.name(), null);
     }
 
     @Override

@@ -46,6 +46,46 @@ class StatePropertiesTest {
         return new Run(entries, digests, machine);
     }
 
+    /**
+     * A leader validates each command against its applied state plus the proposals not yet
+     * applied; whenever those apply, its decisions must be the ones it would have made one
+     * command at a time.
+     */
+    @Property(tries = 300)
+    void validatingAgainstPendingProposalsDecidesAsOneAtATime(@ForAll("sequences") List<Command> commands,
+                                                              @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 12) int applyEvery) {
+        Run oneAtATime = run(commands);
+        LbStateMachine machine = new LbStateMachine(Limits.DEFAULTS, 1_000);
+        SpeculativeState leader = new SpeculativeState(machine);
+        java.util.ArrayDeque<LbStateMachine.Entry> pending = new java.util.ArrayDeque<>();
+        List<LbStateMachine.Entry> proposed = new ArrayList<>();
+        long zxid = 1L << 32; // as run() numbers them: versions are zxids, and commands expect them
+        for (int c = 0; c < commands.size(); c++) {
+            List<StateEvent> events;
+            try {
+                events = leader.prepare(commands.get(c)).events();
+            } catch (Rejection rejected) {
+                events = List.of();
+            }
+            if (!events.isEmpty()) {
+                LbStateMachine.Entry entry = new LbStateMachine.Entry(++zxid, events);
+                leader.proposed(entry.zxid(), events);
+                pending.addLast(entry);
+                proposed.add(entry);
+            }
+            if (c % applyEvery == applyEvery - 1 || c == commands.size() - 1) {
+                while (!pending.isEmpty()) {
+                    LbStateMachine.Entry entry = pending.removeFirst();
+                    machine.apply(entry.zxid(), entry.events());
+                }
+                leader.caughtUp();
+            }
+        }
+        assertEquals(oneAtATime.entries().stream().map(LbStateMachine.Entry::events).toList(),
+                proposed.stream().map(LbStateMachine.Entry::events).toList());
+        assertEquals(oneAtATime.machine().digest(), machine.digest());
+    }
+
     @Property(tries = 300)
     void replayingTheLogThroughTheCodecGivesTheSameDigest(@ForAll("sequences") List<Command> commands) {
         Run run = run(commands);
