@@ -62,6 +62,8 @@ public final class SignalboxNode implements AutoCloseable {
     private final EventLoopGroup adminThread;
     private final NodeLoop loop;
     private final PeerTransport peers;
+    /** What the loop sends to peers goes through it: a round's proposals to a peer leave as one message. */
+    private final io.signalbox.server.net.ProposalCoalescer outbound;
     private final StorageWriter storageWriter;
     private final LocalReadCache localReads = new LocalReadCache();
     private final EncodedReadCache encodedReads = new EncodedReadCache();
@@ -113,6 +115,7 @@ public final class SignalboxNode implements AutoCloseable {
         }, metrics::peerMessageDropped, tls);
         RecoveredState recovered = StorageWriter.recover(config, storage);
         ZabConfig zab = ZabConfig.defaults(config.id(), config.voterIds()).withProposalsInflightMax(config.proposalsInflightMax());
+        this.outbound = new io.signalbox.server.net.ProposalCoalescer(peers::send, zab.proposalTxnsMax(), zab.syncBatchBytesMax());
         SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
         this.node = new Node(options(config), ZabCore.create(zab, recovered, random::nextLong), recovered.snapshot(), random.nextLong());
         updatePeers(); // the configuration the storage recorded, which may differ from the bootstrap members
@@ -209,12 +212,14 @@ public final class SignalboxNode implements AutoCloseable {
         /** Answers first: a client waits for its answer, while a COMMIT to a follower only moves its commit point. */
         @Override
         public void roundDone() {
+            outbound.release();
             clients.flush();
             peers.flush();
         }
 
         @Override
         public void stopped() {
+            outbound.release();
             peers.flush();
             clients.flush();
         }
@@ -267,7 +272,7 @@ public final class SignalboxNode implements AutoCloseable {
     private void carryOut(NodeEffect effect) {
         localReads.carryOut(effect);
         if (effect instanceof NodeEffect.Send send) {
-            peers.send(send.to(), send.message());
+            outbound.send(send.to(), send.message());
         } else if (effect instanceof NodeEffect.Durable || effect instanceof NodeEffect.TakeSnapshot) {
             storageWriter.submit(effect);
         } else if (effect instanceof NodeEffect.Proposed) {
