@@ -38,13 +38,21 @@ class SyncOverTlsProcessTest {
     private Path directory;
     private SyncTestCluster fixture;
     private SignalboxClient client;
+    /**
+     * The proxies' listening ports come from the cluster's own block (its nodes use offsets 1 to
+     * 3, 101 to 103 and 201 to 203), below the ephemeral range: a port from {@link FreePorts#one()}
+     * is released before the proxy binds it and may be taken by an outgoing connection meanwhile.
+     */
+    private int nextPort;
 
     @BeforeAll
     void startCluster(@TempDir Path temporary) throws Exception {
         assertTrue(Files.isExecutable(Path.of("/usr/sbin/haproxy")), "haproxy is not installed: apt-get install haproxy (.ci/run installs it)");
         assertTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")), "nginx is not installed: apt-get install nginx (.ci/run installs it)");
         directory = temporary;
-        fixture = SyncTestCluster.startTls(directory, FreePorts.clusterBase(3));
+        int base = FreePorts.clusterBase(3);
+        nextPort = base + 10;
+        fixture = SyncTestCluster.startTls(directory, base);
         client = fixture.client;
     }
 
@@ -61,8 +69,8 @@ class SyncOverTlsProcessTest {
 
     @Test
     void haproxyAndNginxAgentsOverTlsApplyChangesAndReportTheirZxid() throws Exception {
-        int haproxyPort = FreePorts.one();
-        int nginxPort = FreePorts.one();
+        int haproxyPort = nextPort++;
+        int nginxPort = nextPort++;
         int a = fixture.backends.start("tls-a");
         int b = fixture.backends.start("tls-b");
         client.submit(service("tls-h", haproxyPort, "roundrobin"));
@@ -73,7 +81,7 @@ class SyncOverTlsProcessTest {
         try (SyncAgentProcess haproxy = SyncAgentProcess.haproxy(directory.resolve("agent-tls-h"), fixture.cluster.addresses(),
                 flags(tls, "--services", "tls-h", "--agent-id", "tls-haproxy")).start();
              SyncAgentProcess nginx = SyncAgentProcess.nginx(directory.resolve("agent-tls-n"), fixture.cluster.addresses(),
-                     flags(tls, "--services", "tls-n", "--agent-id", "tls-nginx", "--version-port", String.valueOf(FreePorts.one()),
+                     flags(tls, "--services", "tls-n", "--agent-id", "tls-nginx", "--version-port", String.valueOf(nextPort++),
                              "--nginx-mode", "reload")).start()) {
             awaitServed(haproxyPort, "tls-a");
             awaitServed(nginxPort, "tls-a");
@@ -177,7 +185,7 @@ class SyncOverTlsProcessTest {
 
     /** A new service on a free port with one server, {@code a}, a backend that answers {@code backend}; returns the port. */
     private int serviceWithOneServer(String service, String backend) throws IOException {
-        int port = FreePorts.one();
+        int port = nextPort++;
         int a = fixture.backends.start(backend);
         client.submit(service(service, port, "roundrobin"));
         client.submit(server(service, "a", a, 1, 0));
