@@ -83,7 +83,7 @@ class EventBatchCodecTest {
     @Test
     void unknownFieldsAndFieldsOfAnotherWireTypeAreSkippedAsTheGeneratedParserSkipsThem() throws Exception {
         byte[] known = StateCodec.encodeEvents(List.of(new StateEvent.ServerWeightSet(new ServerKey("web", "web-1"), 7)));
-        // field 15 as a varint, field 2 of the weight event as a string, field 3 of the batch as a fixed32
+        // an unknown field 15 (varint), a second event (a weight set with only a name), the batch's field 3 as a fixed32
         byte[] extra = {(byte) 0x78, 5, 0x0a, 0x06, 0x22, 0x04, 0x12, 0x02, 'x', 'y', 0x1d, 1, 2, 3, 4};
         byte[] payload = concat(known, extra);
         StampedEvents fast = EventBatchReader.read(payload);
