@@ -127,9 +127,6 @@ public final class ProposalCoalescer {
 
     /** Sends everything held, peer by peer: each peer's txns, then its last commit. */
     public void release() {
-        if (held.isEmpty()) {
-            return;
-        }
         held.forEach(this::send);
         held.clear();
     }

@@ -20,6 +20,7 @@ import io.signalbox.protocol.wire.NettyTransport;
 import io.signalbox.server.NodeConfig;
 import io.signalbox.server.net.NodeTls;
 import io.signalbox.server.net.PeerTransport;
+import io.signalbox.server.net.ProposalCoalescer;
 import io.signalbox.state.Configuration;
 import io.signalbox.storage.NodeStorage;
 import java.net.InetSocketAddress;
@@ -63,7 +64,7 @@ public final class SignalboxNode implements AutoCloseable {
     private final NodeLoop loop;
     private final PeerTransport peers;
     /** What the loop sends to peers goes through it: a round's proposals to a peer leave as one message. */
-    private final io.signalbox.server.net.ProposalCoalescer outbound;
+    private final ProposalCoalescer outbound;
     private final StorageWriter storageWriter;
     private final LocalReadCache localReads = new LocalReadCache();
     private final EncodedReadCache encodedReads = new EncodedReadCache();
@@ -115,7 +116,7 @@ public final class SignalboxNode implements AutoCloseable {
         }, metrics::peerMessageDropped, tls);
         RecoveredState recovered = StorageWriter.recover(config, storage);
         ZabConfig zab = ZabConfig.defaults(config.id(), config.voterIds()).withProposalsInflightMax(config.proposalsInflightMax());
-        this.outbound = new io.signalbox.server.net.ProposalCoalescer(peers::send, zab.proposalTxnsMax(), zab.syncBatchBytesMax());
+        this.outbound = new ProposalCoalescer(peers::send, zab.proposalTxnsMax(), zab.syncBatchBytesMax());
         SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
         this.node = new Node(options(config), ZabCore.create(zab, recovered, random::nextLong), recovered.snapshot(), random.nextLong());
         updatePeers(); // the configuration the storage recorded, which may differ from the bootstrap members

@@ -132,8 +132,13 @@ final class EventBatchReader {
         }
     }
 
-    /** The events on one server, or a service removed: two strings and at most one number (field 3). */
+    /**
+     * The events on one server, or a service removed: up to two strings (fields 1 and 2) and one
+     * varint, the removal's cascade (field 2), a weight or state (field 3); a server's
+     * deregistration has none (field 0 never occurs).
+     */
     private StateEvent serverChange(int field) throws IOException, NotCanonical {
+        int numberField = field == Event.SERVICE_REMOVED_FIELD_NUMBER ? 2 : field == Event.SERVER_DEREGISTERED_FIELD_NUMBER ? 0 : 3;
         String first = "";
         String second = "";
         long number = 0;
@@ -142,8 +147,7 @@ final class EventBatchReader {
                 first = in.readStringRequireUtf8();
             } else if (tag == tag(2, DELIMITED)) {
                 second = in.readStringRequireUtf8();
-            } else if (tag == tag(2, VARINT) && field == Event.SERVICE_REMOVED_FIELD_NUMBER || tag == tag(3, VARINT)
-                    && field != Event.SERVICE_REMOVED_FIELD_NUMBER && field != Event.SERVER_DEREGISTERED_FIELD_NUMBER) {
+            } else if (tag == tag(numberField, VARINT)) {
                 number = in.readUInt64();
             } else {
                 skip(tag);

@@ -4,6 +4,7 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
 import io.signalbox.proto.state.Event;
 import io.signalbox.proto.state.EventBatch;
+import io.signalbox.state.Grant;
 import io.signalbox.state.HealthCheck;
 import io.signalbox.state.Mode;
 import io.signalbox.state.Server;
@@ -105,10 +106,10 @@ final class EventBatchWriter {
         } else if (event instanceof StateEvent.SessionEnded e) {
             return wide(1, e.id()) + flag(2, e.expired());
         } else if (event instanceof StateEvent.RoleGranted e) {
-            return text(1, e.identity()) + text(2, e.grant().role().text()) + text(3, e.grant().scope());
+            return grantSize(e.identity(), e.grant());
         }
         StateEvent.RoleRevoked e = (StateEvent.RoleRevoked) event;
-        return text(1, e.identity()) + text(2, e.grant().role().text()) + text(3, e.grant().scope());
+        return grantSize(e.identity(), e.grant());
     }
 
     private void body(StateEvent event) throws IOException {
@@ -133,13 +134,23 @@ final class EventBatchWriter {
         } else if (event instanceof StateEvent.SessionEnded e) {
             wide(1, e.id(), out);
             flag(2, e.expired(), out);
+        } else if (event instanceof StateEvent.RoleGranted e) {
+            grant(e.identity(), e.grant());
         } else {
-            String identity = event instanceof StateEvent.RoleGranted g ? g.identity() : ((StateEvent.RoleRevoked) event).identity();
-            io.signalbox.state.Grant grant = event instanceof StateEvent.RoleGranted g ? g.grant() : ((StateEvent.RoleRevoked) event).grant();
-            text(1, identity, out);
-            text(2, grant.role().text(), out);
-            text(3, grant.scope(), out);
+            StateEvent.RoleRevoked e = (StateEvent.RoleRevoked) event;
+            grant(e.identity(), e.grant());
         }
+    }
+
+    /** A role granted or revoked: the same message either way. */
+    private static int grantSize(String identity, Grant grant) {
+        return text(1, identity) + text(2, grant.role().text()) + text(3, grant.scope());
+    }
+
+    private void grant(String identity, Grant grant) throws IOException {
+        text(1, identity, out);
+        text(2, grant.role().text(), out);
+        text(3, grant.scope(), out);
     }
 
     private static int serviceSize(Service s) {
