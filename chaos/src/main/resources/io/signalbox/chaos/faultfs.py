@@ -272,9 +272,15 @@ class FaultFs(fusepy.Operations):
 def serve_control(fs, path):
     if os.path.exists(path):
         os.unlink(path)
+    # The socket appears at its path only once it listens: the mounter waits for the path and then
+    # connects, and a socket bound but not yet listening refuses the connection.
+    pending = path + ".pending"
+    if os.path.exists(pending):
+        os.unlink(pending)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(path)
+    server.bind(pending)
     server.listen(4)
+    os.rename(pending, path)
     while True:
         connection, _ = server.accept()
         with connection:
