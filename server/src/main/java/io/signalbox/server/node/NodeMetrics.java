@@ -37,6 +37,8 @@ public final class NodeMetrics {
     private final AtomicLong readsOffLoop = new AtomicLong();
     private long lookingSinceNanos = System.nanoTime();
 
+    private final java.util.List<java.util.function.LongSupplier> groupCommitSources = new java.util.ArrayList<>();
+
     public NodeMetrics(int nodeId) {
         registry.config().commonTags("node", String.valueOf(nodeId));
         proposals = Counter.builder("signalbox.proposals").description("commands proposed by this node as leader").register(registry);
@@ -108,6 +110,9 @@ public final class NodeMetrics {
 
     /** Group commit's totals: fsync rounds and entries they made durable; entries / rounds is the batch size. */
     void groupCommit(java.util.function.LongSupplier rounds, java.util.function.LongSupplier entries) {
+        // A function counter holds its object weakly: a lambda only the registry knew read 0 after the first GC.
+        groupCommitSources.add(rounds);
+        groupCommitSources.add(entries);
         FunctionCounter.builder("signalbox.fsync.rounds", rounds, r -> r.getAsLong())
                 .description("group-commit rounds: one synced write each").register(registry);
         FunctionCounter.builder("signalbox.fsync.entries", entries, e -> e.getAsLong())
